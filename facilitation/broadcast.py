@@ -1,0 +1,27 @@
+"""Send committed events to the rooms that may see them (after commit, never before)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .board import participant_view
+from .events import Recorded
+from .extensions import socketio
+
+
+def board_room(session_id: str) -> str:
+    return f"board:{session_id}"
+
+
+def participants_room(session_id: str) -> str:
+    return f"participants:{session_id}"
+
+
+def publish(session_id: str, recorded: Sequence[Recorded]) -> None:
+    """Full events to the facilitator's board, the participants' view to phones."""
+    if not recorded:
+        return
+    socketio.emit("events", [item.to_wire() for item in recorded], to=board_room(session_id))
+    public = [view for item in recorded if (view := participant_view(item)) is not None]
+    if public:
+        socketio.emit("events", public, to=participants_room(session_id))

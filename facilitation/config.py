@@ -1,0 +1,64 @@
+"""Settings from the environment, with defaults that are safe on a facilitator's laptop."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY, or one generated on first start and kept in the instance folder."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key
+
+
+def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The app's settings: `overrides` (tests) win over the environment over defaults."""
+    overrides = dict(overrides or {})
+    env = os.environ
+    instance.mkdir(parents=True, exist_ok=True)
+
+    def setting(name: str, default: Any = None) -> Any:
+        if name in overrides:
+            return overrides[name]
+        return env.get(name) or default
+
+    async_mode = setting("FACILITATION_ASYNC_MODE", "eventlet")
+    if async_mode not in ASYNC_MODES:
+        raise ValueError(f"FACILITATION_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
+    public_url = setting("PUBLIC_URL")
+    settings: dict[str, Any] = {
+        "DATABASE_URL": setting("DATABASE_URL", f"sqlite:///{instance / 'facilitation.db'}"),
+        "SECRET_KEY": setting("SECRET_KEY") or _secret_key(instance),
+        "PUBLIC_URL": public_url.rstrip("/") if public_url else None,
+        "REDIS_URL": setting("REDIS_URL"),
+        "FACILITATION_ASYNC_MODE": async_mode,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": bool(public_url and public_url.startswith("https://")),
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # a console stays open for a whole meeting
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+        "COMPRESS_MIMETYPES": [
+            "text/html", "text/css", "text/javascript", "application/javascript",
+            "application/json", "image/svg+xml",
+        ],
+        "COMPRESS_MIN_SIZE": 256,
+        "COMPRESS_ALGORITHM": ["gzip"],
+    }
+    for key, value in overrides.items():
+        settings.setdefault(key, value)
+    settings.update({k: v for k, v in overrides.items() if k in settings})
+    return settings

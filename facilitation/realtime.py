@@ -1,0 +1,213 @@
+"""Socket.IO transport: parse, call one use case, answer, and broadcast after commit.
+
+Protocol in docs/protocol.md. Every handler answers through the Socket.IO ack:
+`{ok: true, ...}` or `{ok: false, error: {code, message}}`.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, request, session
+from flask_login import current_user
+from flask_socketio import Namespace, join_room
+
+from . import accounts
+from .board import participant_view
+from .broadcast import board_room, participants_room, publish
+from .commands import Service
+from .errors import Rejected
+from .extensions import socketio
+from .kinds import LANGUAGES
+from .messages import refusal
+from .rules import optional_seq
+
+log = logging.getLogger(__name__)
+REPLAY_LIMIT = 1000  # a client further behind gets a snapshot instead of every event
+Handler = Callable[..., dict[str, Any]]
+
+
+def service() -> Service:
+    return current_app.extensions["facilitation"]
+
+
+def answer(handler: Handler) -> Handler:
+    """Turn refusals and crashes into `{ok: false}` acks; the server keeps serving."""
+
+    @functools.wraps(handler)
+    def wrapper(self: LiveNamespace, data: Any = None) -> dict[str, Any]:
+        try:
+            if data is None:
+                data = {}
+            if not isinstance(data, dict):
+                raise Rejected("invalid_payload", field="(root)")
+            return handler(self, data)
+        except Rejected as error:
+            return refusal(error, session.get("lang"))
+        except Exception:
+            log.exception("socket handler %s failed", handler.__name__)
+            return refusal(Rejected("internal_error"), session.get("lang"))
+
+    return wrapper
+
+
+class Presence:
+    """Phones connected to each session, in this process."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def change(self, session_id: str, delta: int) -> int:
+        with self._lock:
+            self._counts[session_id] += delta
+            if self._counts[session_id] <= 0:
+                del self._counts[session_id]
+                return 0
+            return self._counts[session_id]
+
+    def count(self, session_id: str) -> int:
+        with self._lock:
+            return self._counts.get(session_id, 0)
+
+
+presence = Presence()
+
+
+def _announce_presence(session_id: str) -> None:
+    socketio.emit("presence", {"connected": presence.count(session_id)}, to=board_room(session_id))
+
+
+def _lang(requested: object, fallback: str) -> str:
+    return requested if isinstance(requested, str) and requested in LANGUAGES else fallback
+
+
+class LiveNamespace(Namespace):
+    """The one namespace phones, boards and consoles speak to."""
+
+    def on_connect(self, auth: Any = None) -> None:
+        facilitator_id = None
+        if isinstance(auth, dict) and isinstance(auth.get("token"), str):
+            facilitator_id = accounts.by_token(service().db, auth["token"])
+        elif current_user.is_authenticated:
+            facilitator_id = int(current_user.get_id())
+        session["facilitator_id"] = facilitator_id
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        session_id = session.get("participant_session")
+        if session_id:
+            presence.change(session_id, -1)
+            _announce_presence(session_id)
+
+    def _replay(self, session_id: str, last_seq: int, participant: bool) -> None:
+        """Send this client the events it missed since `last_seq`, in order."""
+        if not last_seq:
+            return
+        missed = service().events_after(session_id, last_seq, limit=REPLAY_LIMIT + 1)
+        if len(missed) > REPLAY_LIMIT:
+            self.emit("snapshot_needed", {"seq": missed[-1].seq}, to=request.sid)
+            return
+        wire = [participant_view(item) if participant else item.to_wire() for item in missed]
+        if wire:
+            self.emit("events", wire, to=request.sid)
+
+    @answer
+    def on_join(self, data: dict[str, Any]) -> dict[str, Any]:
+        last_seq = optional_seq(data.get("last_seq"))
+        joined = service().join(data.get("code"), data.get("participant_token"), data.get("name"))
+        board = joined.board
+        session["lang"] = _lang(data.get("lang"), board.language)
+        previous = session.get("participant_session")
+        session["participant_id"] = joined.participant_id
+        session["participant_session"] = board.session_id
+        join_room(participants_room(board.session_id))
+        if previous != board.session_id:
+            presence.change(board.session_id, +1)
+            if previous:
+                presence.change(previous, -1)
+        publish(board.session_id, joined.events)
+        _announce_presence(board.session_id)
+
+        def mine(b: Any) -> list[dict[str, Any]]:
+            return [
+                {"contribution_id": c.id, "text": c.text, "kind": c.kind, "seq": c.seq}
+                for c in b.contributions.values()
+                if c.participant_id == joined.participant_id
+            ]
+
+        ack = {
+            "ok": True,
+            "participant_token": joined.token,
+            "participant_id": joined.participant_id,
+            "session": service().boards.view(board.session_id, type(board).to_participant_dict),
+            "mine": service().boards.view(board.session_id, mine),
+            "seq": board.seq,
+        }
+        self._replay(board.session_id, last_seq, participant=True)
+        return ack
+
+    @answer
+    def on_contribute(self, data: dict[str, Any]) -> dict[str, Any]:
+        session_id = session.get("participant_session")
+        if not session_id:
+            raise Rejected("not_joined")
+        outcome = service().add_contribution(
+            session_id,
+            session.get("participant_id"),
+            data.get("client_id"),
+            data.get("text"),
+            data.get("kind"),
+            data.get("prompt_id"),
+        )
+        publish(session_id, outcome.events)
+        return outcome.ack
+
+    @answer
+    def on_join_board(self, data: dict[str, Any]) -> dict[str, Any]:
+        session_id = data.get("session_id")
+        if not isinstance(session_id, str):
+            raise Rejected("invalid_payload", field="session_id")
+        last_seq = optional_seq(data.get("last_seq"))
+        if session.get("facilitator_id") is None:
+            raise Rejected("unauthenticated")
+        board = service().require_owner(session_id, session["facilitator_id"])
+        session["lang"] = _lang(data.get("lang"), board.language)
+        join_room(board_room(session_id))
+        snapshot = service().boards.view(session_id, type(board).to_dict)
+        self._replay(session_id, last_seq, participant=False)
+        return {
+            "ok": True,
+            "board": snapshot,
+            "seq": snapshot["seq"] if snapshot else 0,
+            "connected": presence.count(session_id),
+        }
+
+    @answer
+    def on_change_phase(self, data: dict[str, Any]) -> dict[str, Any]:
+        session_id = data.get("session_id")
+        if not isinstance(session_id, str):
+            raise Rejected("invalid_payload", field="session_id")
+        outcome = service().change_phase(session_id, session.get("facilitator_id"),
+                                         data.get("phase"))
+        publish(session_id, outcome.events)
+        return outcome.ack
+
+    @answer
+    def on_sync(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A client that saw a gap in `seq` asks for what it missed."""
+        last_seq = optional_seq(data.get("last_seq"))
+        board_session = data.get("session_id")
+        if isinstance(board_session, str) and session.get("facilitator_id") is not None:
+            service().require_owner(board_session, session["facilitator_id"])
+            self._replay(board_session, last_seq or 0, participant=False)
+            return {"ok": True}
+        session_id = session.get("participant_session")
+        if not session_id:
+            raise Rejected("not_joined")
+        self._replay(session_id, last_seq, participant=True)
+        return {"ok": True}

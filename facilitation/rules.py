@@ -1,0 +1,107 @@
+"""Input rules shared by every transport: clean what people type, refuse what cannot be kept."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+
+from .errors import Rejected
+from .kinds import CONTRIBUTION_KINDS, LANGUAGES, PHASES, SESSION_KINDS, TEXT_MAX
+
+# Join codes avoid look-alikes (O/0, I/1/L) so they can be read aloud and typed on a phone.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+NAME_MAX = 40
+TITLE_MAX = 120
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: object) -> str:
+    """What someone typed as a join code, as stored: upper case, no spaces or dashes."""
+    if not isinstance(raw, str):
+        raise Rejected("invalid_payload", field="code")
+    code = re.sub(r"[\s\-_.]", "", raw).upper()
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        raise Rejected("unknown_session")
+    return code
+
+
+def clean_text(raw: object, *, limit: int = TEXT_MAX) -> str:
+    """A card's text: NFC, no control characters, trimmed; 1 to `limit` characters."""
+    if not isinstance(raw, str):
+        raise Rejected("invalid_payload", field="text")
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", raw)).strip()
+    text = re.sub(r"[ \t]+", " ", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    if not text:
+        raise Rejected("empty_text")
+    if len(text) > limit:
+        raise Rejected("text_too_long", limit=limit, length=len(text))
+    return text
+
+
+def clean_name(raw: object) -> str | None:
+    """An optional first name: trimmed, at most NAME_MAX characters, None when empty."""
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise Rejected("invalid_payload", field="name")
+    name = _CONTROL.sub("", unicodedata.normalize("NFC", raw)).strip()
+    name = re.sub(r"\s+", " ", name)
+    if len(name) > NAME_MAX:
+        raise Rejected("name_too_long", limit=NAME_MAX)
+    return name or None
+
+
+def clean_title(raw: object) -> str:
+    if not isinstance(raw, str):
+        raise Rejected("invalid_payload", field="title")
+    title = re.sub(r"\s+", " ", _CONTROL.sub("", raw)).strip()
+    if not title:
+        raise Rejected("empty_title")
+    if len(title) > TITLE_MAX:
+        raise Rejected("title_too_long", limit=TITLE_MAX)
+    return title
+
+
+def check_choice(raw: object, choices: tuple[str, ...] | dict[str, object], code: str) -> str:
+    if not isinstance(raw, str) or raw not in choices:
+        raise Rejected(code, value=str(raw)[:40])
+    return raw
+
+
+def contribution_kind(raw: object) -> str:
+    return check_choice(raw, CONTRIBUTION_KINDS, "invalid_kind")
+
+
+def session_kind(raw: object) -> str:
+    return check_choice(raw, SESSION_KINDS, "invalid_session_kind")
+
+
+def language(raw: object) -> str:
+    return check_choice(raw, LANGUAGES, "invalid_language")
+
+
+def phase(raw: object) -> str:
+    return check_choice(raw, PHASES, "invalid_phase")
+
+
+def client_id(raw: object) -> str:
+    """The id a client gives an action so that a re-send is recognised (UUID-like)."""
+    if not isinstance(raw, str) or not _CLIENT_ID.match(raw):
+        raise Rejected("invalid_client_id")
+    return raw
+
+
+def optional_seq(raw: object) -> int:
+    if raw is None:
+        return 0
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise Rejected("invalid_payload", field="last_seq")
+    return raw

@@ -1,0 +1,110 @@
+"""JSON API for scripts and tools: bearer token or login cookie."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from ..broadcast import publish
+from ..commands import Service
+from ..errors import Rejected
+from ..extensions import csrf
+from ..messages import refusal
+from .auth import current_facilitator_id
+from .links import board_url, join_url
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+csrf.exempt(bp)  # bearer tokens or JSON bodies: no cross-site form can reach these
+
+STATUS = {
+    "unauthenticated": 401,
+    "forbidden": 403,
+    "unknown_session": 404,
+    "session_closed": 409,
+    "too_large": 413,
+}
+
+
+def service() -> Service:
+    return current_app.extensions["facilitation"]
+
+
+def _facilitator() -> int:
+    facilitator_id = current_facilitator_id()
+    if facilitator_id is None:
+        raise Rejected("unauthenticated")
+    return facilitator_id
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Rejected("invalid_payload", field="(body)")
+    return data
+
+
+@bp.errorhandler(Rejected)
+def rejected(error: Rejected) -> ResponseReturnValue:
+    return jsonify(refusal(error)), STATUS.get(error.code, 400)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> ResponseReturnValue:
+    code = "too_large" if error.code == 413 else "invalid_payload"
+    body = refusal(Rejected(code, field=request.path))
+    return jsonify(body), error.code or 400
+
+
+def _owned_session(session_id: str) -> Any:
+    return service().require_owner(session_id, _facilitator())
+
+
+@bp.post("/sessions")
+def create_session() -> ResponseReturnValue:
+    facilitator_id = _facilitator()
+    data = _body()
+    board = service().create_session(
+        facilitator_id, data.get("title"), data.get("kind"), data.get("language", "fr")
+    )
+    return jsonify({
+        "id": board.session_id,
+        "code": board.code,
+        "join_url": join_url(board.code),
+        "board_url": board_url(board.session_id),
+    }), 201
+
+
+@bp.get("/sessions/<session_id>/board")
+def board(session_id: str) -> ResponseReturnValue:
+    found = _owned_session(session_id)
+    return jsonify(service().boards.view(session_id, type(found).to_dict))
+
+
+@bp.get("/sessions/<session_id>/events")
+def events(session_id: str) -> ResponseReturnValue:
+    _owned_session(session_id)
+    after = request.args.get("after", "0")
+    limit = request.args.get("limit", "1000")
+    if not after.isdigit() or not limit.isdigit():
+        raise Rejected("invalid_payload", field="after")
+    recorded = service().events_after(session_id, int(after), min(int(limit), 5000))
+    return jsonify({"events": [item.to_wire() for item in recorded]})
+
+
+@bp.post("/sessions/<session_id>/phase")
+def change_phase(session_id: str) -> ResponseReturnValue:
+    outcome = service().change_phase(session_id, _facilitator(), _body().get("phase"))
+    publish(session_id, outcome.events)
+    return jsonify(outcome.ack)
+
+
+def healthz() -> ResponseReturnValue:
+    """Liveness and database check for load balancers."""
+    from sqlalchemy import text
+
+    with service().db.read() as db:
+        db.execute(text("SELECT 1"))
+    return jsonify({"ok": True})

@@ -1,0 +1,81 @@
+"""The facilitator's pages: their sessions, a form to open one, the projected board."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from .. import qr
+from ..commands import Service
+from ..errors import Rejected
+from ..kinds import SESSION_KINDS
+from ..messages import describe
+from .links import join_entry_url, join_url
+
+bp = Blueprint("console", __name__)
+
+
+def service() -> Service:
+    return current_app.extensions["facilitation"]
+
+
+def _owned(session_id: str):  # type: ignore[no-untyped-def]
+    try:
+        return service().require_owner(session_id, int(current_user.get_id()))
+    except Rejected:
+        abort(404)
+
+
+@bp.route("/")
+@login_required
+def home():  # type: ignore[no-untyped-def]
+    sessions = service().sessions_of(int(current_user.get_id()))
+    return render_template("home.html", sessions=sessions, kinds=SESSION_KINDS)
+
+
+@bp.route("/sessions", methods=["POST"])
+@login_required
+def create():  # type: ignore[no-untyped-def]
+    try:
+        board = service().create_session(
+            int(current_user.get_id()),
+            request.form.get("title"),
+            request.form.get("kind"),
+            request.form.get("language", "fr"),
+        )
+    except Rejected as error:
+        flash(describe(error)["message"], "error")
+        return redirect(url_for("console.home"))
+    return redirect(url_for("console.board", session_id=board.session_id))
+
+
+@bp.route("/sessions/<session_id>/board")
+@login_required
+def board(session_id: str):  # type: ignore[no-untyped-def]
+    found = _owned(session_id)
+    link = join_url(found.code)
+    return render_template(
+        "board.html",
+        board=found,
+        join_link=link,
+        entry_link=join_entry_url(),
+        qr_svg=qr.svg(link),
+        kind_name=SESSION_KINDS[found.kind].names[found.language],
+    )
+
+
+@bp.route("/sessions/<session_id>/qr.svg")
+@login_required
+def qr_code(session_id: str) -> Response:
+    found = _owned(session_id)
+    return Response(qr.svg(join_url(found.code)), mimetype="image/svg+xml")

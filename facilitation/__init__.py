@@ -1,57 +1,19 @@
-"""facilitation: live workshop facilitation — phones send blockers and levers, a board groups them."""
+"""facilitation: live workshops where phones send blockers and levers to a projected board.
+
+`create_app` lives in `app.py` and is imported on first use, so `facilitation serve` can
+let eventlet patch the standard library before Flask and its friends are imported.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
-
-from . import config as config_module
-from .commands import Service
-from .db import Database
-from .extensions import babel, compress, csrf, login_manager, socketio
-from .kinds import LANGUAGES
+__all__ = ["create_app"]
 
 
-def select_locale() -> str:
-    """?lang= wins (and is remembered in a cookie), then the cookie, then the browser."""
-    asked = request.args.get("lang")
-    if asked in LANGUAGES:
-        return asked
-    cookie = request.cookies.get("lang")
-    if cookie in LANGUAGES:
-        return cookie
-    return request.accept_languages.best_match(LANGUAGES) or "fr"
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from .app import create_app
 
-
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: settings, database, extensions, blueprints, socket namespace, CLI."""
-    app = Flask(__name__, instance_path=(test_config or {}).get("INSTANCE_PATH"))
-    app.config.from_mapping(config_module.from_environment(Path(app.instance_path), test_config))
-
-    db = Database(app.config["DATABASE_URL"])
-    if app.config.get("AUTO_MIGRATE", True):
-        db.upgrade()
-    app.extensions["facilitation"] = Service(db)
-
-    babel.init_app(app, locale_selector=select_locale)
-    csrf.init_app(app)
-    compress.init_app(app)
-    login_manager.init_app(app)
-    socketio.init_app(
-        app,
-        async_mode=app.config["FACILITATION_ASYNC_MODE"],
-        message_queue=app.config["REDIS_URL"],
-        max_http_buffer_size=64 * 1024,
-        ping_interval=20,
-        ping_timeout=30,
-    )
-
-    from .realtime import LiveNamespace
-    from .web import register
-
-    socketio.on_namespace(LiveNamespace("/"))
-    register(app)
-    return app
+        return create_app
+    raise AttributeError(name)

@@ -6,6 +6,7 @@ import importlib
 import os
 import socket
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,9 @@ def serve(host: str, port: int, lan: bool, access_log: bool) -> None:
     mode = os.environ.get("FACILITATION_ASYNC_MODE", "eventlet")
     if mode in ("eventlet", "gevent"):
         # Only the launcher touches the async library: it must patch before anything runs.
-        patcher = importlib.import_module(mode if mode == "eventlet" else "gevent.monkey")
+        with warnings.catch_warnings():  # eventlet warns it is in maintenance mode
+            warnings.simplefilter("ignore", DeprecationWarning)
+            patcher = importlib.import_module(mode if mode == "eventlet" else "gevent.monkey")
         (patcher.monkey_patch if mode == "eventlet" else patcher.patch_all)()
     overrides: dict[str, Any] = {}
     if lan:

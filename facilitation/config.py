@@ -56,7 +56,8 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
             "application/json", "image/svg+xml",
         ],
         "COMPRESS_MIN_SIZE": 256,
-        "COMPRESS_ALGORITHM": ["gzip"],
+        "COMPRESS_ALGORITHM": ["gzip", "deflate"],
+        "COMPRESS_ALGORITHM_STREAMING": ["deflate"],  # static files stream
     }
     for key, value in overrides.items():
         settings.setdefault(key, value)

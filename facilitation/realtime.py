@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request, session
+from flask import current_app, session
 from flask_login import current_user
-from flask_socketio import Namespace, join_room
+from flask_socketio import Namespace, emit, join_room
 
 from . import accounts
 from .board import participant_view
@@ -110,11 +110,11 @@ class LiveNamespace(Namespace):
             return
         missed = service().events_after(session_id, last_seq, limit=REPLAY_LIMIT + 1)
         if len(missed) > REPLAY_LIMIT:
-            self.emit("snapshot_needed", {"seq": missed[-1].seq}, to=request.sid)
+            emit("snapshot_needed", {"seq": missed[-1].seq})
             return
         wire = [participant_view(item) if participant else item.to_wire() for item in missed]
         if wire:
-            self.emit("events", wire, to=request.sid)
+            emit("events", wire)
 
     @answer
     def on_join(self, data: dict[str, Any]) -> dict[str, Any]:

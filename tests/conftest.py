@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -168,11 +170,15 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if os.environ.get("TEST_DATABASE_URL"):
         yield os.environ["TEST_DATABASE_URL"]
         return
+    # Not under pytest's tmp dir: that one is private to root, and PostgreSQL runs as postgres.
+    workdir = Path(tempfile.mkdtemp(prefix="facilitation-pg-"))
     try:
-        with postgres_server(tmp_path_factory.mktemp("postgres")) as url:
+        with postgres_server(workdir) as url:
             yield url
-    except (FileNotFoundError, OSError) as error:
+    except (FileNotFoundError, OSError, subprocess.CalledProcessError) as error:
         unavailable("postgres", str(error))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

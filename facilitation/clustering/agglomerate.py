@@ -1,0 +1,67 @@
+"""Average-linkage clustering cut at a granularity-driven threshold, plus small-cluster handling."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+
+# Distance cut (1 - blended similarity) for granularity 0, 0.5 and 1; piecewise linear between.
+CUT_FEW, CUT_MID, CUT_MANY = 0.97, 0.87, 0.72
+MIN_SIZE = 3  # clusters smaller than this are absorbed or sent to "Divers / Other"
+ABSORB_FLOOR = 0.15  # least mean similarity for a small cluster's card to join a big theme
+
+
+def cut_distance(granularity: float) -> float:
+    """Map the facilitator's granularity (0 = few big themes, 1 = many small) to a cut."""
+    g = float(np.clip(granularity, 0.0, 1.0))
+    if g <= 0.5:
+        return CUT_FEW + (CUT_MID - CUT_FEW) * (g / 0.5)
+    return CUT_MID + (CUT_MANY - CUT_MID) * ((g - 0.5) / 0.5)
+
+
+def average_linkage(sim: np.ndarray, cut: float) -> np.ndarray:
+    """Flat clusters (labels 0..k-1) of average linkage on 1 - sim, cut at `cut`."""
+    n = len(sim)
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    if n == 1:
+        return np.zeros(1, dtype=int)
+    d = 1.0 - sim.astype(np.float64)
+    d = np.clip((d + d.T) / 2.0, 0.0, None)
+    np.fill_diagonal(d, 0.0)
+    z = linkage(squareform(d, checks=False), method="average")
+    labels = fcluster(z, t=cut, criterion="distance") - 1
+    return labels.astype(int)
+
+
+def absorb_small(labels: np.ndarray, sim: np.ndarray, min_size: int = MIN_SIZE,
+                 floor: float = ABSORB_FLOOR) -> np.ndarray:
+    """Move cards of clusters below `min_size` to the closest big cluster, else to -1 (misc)."""
+    labels = labels.copy()
+    if len(labels) == 0:
+        return labels
+    ids, counts = np.unique(labels[labels >= 0], return_counts=True)
+    big = ids[counts >= min_size]
+    small_mask = (labels >= 0) & ~np.isin(labels, big)
+    if not small_mask.any():
+        return labels
+    if len(big) == 0:
+        labels[small_mask] = -1
+        return labels
+    member = (labels[:, None] == big[None, :]).astype(np.float32)
+    mean_sim = (sim @ member) / member.sum(axis=0)
+    for i in np.flatnonzero(small_mask):
+        j = int(mean_sim[i].argmax())
+        labels[i] = big[j] if mean_sim[i, j] >= floor else -1
+    return labels
+
+
+def relabel(labels: np.ndarray) -> np.ndarray:
+    """Renumber cluster labels 0..k-1 by first appearance, keeping -1."""
+    out = np.full(len(labels), -1, dtype=int)
+    mapping: dict[int, int] = {}
+    for i, lab in enumerate(labels):
+        if lab >= 0:
+            out[i] = mapping.setdefault(int(lab), len(mapping))
+    return out

@@ -1,0 +1,161 @@
+"""Blocker vs lever: nearest prototype centroid plus cue words, smoothed over neighbours."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from .embedders import Embedder, get_backend
+from .normalise import normalise, strip_accents
+from .schema import BLOCKER, LEVER
+from .similarity import unit
+
+LOW_CONFIDENCE = 0.65
+
+# Generic prototypes written for this engine (obstacles vs proposals), not taken from any data.
+BLOCKER_PROTOTYPES: tuple[str, ...] = (
+    "c'est difficile pour nous", "on n'arrive pas à avancer", "il nous manque des moyens",
+    "personne ne nous aide", "on a peur de se lancer", "c'est trop compliqué",
+    "je ne comprends pas comment faire", "on est bloqués par ce problème",
+    "nous n'avons pas accès à ce qu'il faut", "ça coûte trop cher pour nous",
+    "on perd beaucoup de temps avec ça", "les gens ne nous font pas confiance",
+    "je n'ai pas les compétences", "on ne sait pas à qui s'adresser",
+    "ça ne marche jamais comme prévu", "on nous refuse tout le temps",
+    "il y a des tensions dans le groupe", "je me sens seule face à tout ça",
+    "le manque d'information nous pénalise", "c'est un vrai frein pour moi",
+    "les règles changent tout le temps et on s'y perd", "on galère depuis des mois",
+    "it is too hard for us", "we lack the resources", "nobody explains anything to us",
+    "i am afraid to fail", "we keep getting rejected", "this is a big obstacle for me",
+    "we don't know where to start", "i can't manage it on my own",
+)
+LEVER_PROTOTYPES: tuple[str, ...] = (
+    "il faudrait organiser des ateliers", "on pourrait créer un groupe d'entraide",
+    "mettre en place un accompagnement", "proposer des formations adaptées",
+    "créer un espace pour se rencontrer", "des réunions régulières pour échanger",
+    "un soutien financier pour démarrer", "partager les expériences entre nous",
+    "développer des partenariats locaux", "faire appel à des bénévoles",
+    "apprendre ensemble avec des outils simples", "renforcer les compétences des membres",
+    "un guide simple pour les nouveaux", "organiser une permanence chaque semaine",
+    "pourquoi pas un système de parrainage", "continuer ces rencontres, c'est utile",
+    "mutualiser les moyens entre associations", "décider ensemble des priorités",
+    "donner plus de place aux jeunes", "un fonds commun pour financer les projets",
+    "s'inspirer de ce qui marche ailleurs", "trouver des relais dans chaque quartier",
+    "we should organise training sessions", "create a support group",
+    "set up regular meetings to share ideas", "offer coaching to newcomers",
+    "let's build a network of partners", "provide simple tools and guides",
+    "more workshops would help", "pool our resources together",
+)
+
+_BLOCKER_CUES: tuple[tuple[str, float], ...] = (
+    (r"\bmanque|\bmanqu", 1.2), (r"\bdifficile|\bdifficult|\bdur\b|\bgalere", 1.0),
+    (r"\bpas de\b|\bpas d'|\bpas assez\b|\bpas les moyens", 1.0), (r"\bn'|\bne\b", 0.6),
+    (r"\bpas\b|\bjamais\b|\brien\b|\bpersonne\b|\baucun", 0.7),
+    (r"\bprobleme|\bcomplique|\bbloqu|\bfrein|\bobstacle|\bimpossible", 1.0),
+    (r"\bpeur\b|\bhonte\b|\bperdu|\bperd\b|\bfatigu|\bdepasse|\bcauchemar|\bgalere", 1.0),
+    (r"\btrop\b|\brefus|\bexige|\bcher\b|\bseul\b|\bseule\b|\bconflit|\btension", 0.7),
+    (r"\bje (?:sais|comprends|peux|suis)|\bj'ai (?:pas|du mal|rien)|\bon (?:sait|a) pas", 0.8),
+    (r"\bnot\b|\bno\b|\bnever\b|\bnobody\b|\bcan't\b|\bdon't\b|\bdidn't\b|\bwon't\b", 0.9),
+    (r"\bhard\b|\black\b|\btoo\b|\bafraid\b|\bstruggl|\bnightmare|\blost\b|\bbarrier", 1.0),
+)
+_LEVER_CUES: tuple[tuple[str, float], ...] = (
+    (r"\bil faudrait|\bfaudrait|\bil faut\b|\bfaut\b", 1.5),
+    (r"\bon pourrait|\bpourrai(?:t|ent)\b|\bpourquoi pas\b|\bdevrai(?:t|ent)\b", 1.5),
+    (r"\bcreer|\bmettre en place|\borganiser|\bproposer|\bdevelopper|\bmonter\b", 1.2),
+    (r"\bformer\b|\bformation|\batelier|\bcours\b|\bmodule|\bsession|\bclub\b|\breseau", 0.9),
+    (r"\baccompagn|\bparrain|\bmarrain|\bsoutien|\bentraid|\bmutualis|\bpartag", 0.8),
+    (r"\bsolution|\bidee\b|\bcontinuer|\brenforcer|\bencourager|\bfaciliter|\baider\b", 0.8),
+    (r"^(?:des|un|une|plus de|creer|faire|mettre|organiser|proposer|avoir)\b", 1.0),
+    (r"\bshould\b|\bcould\b|\blet's\b|\bcreate\b|\bset up\b|\borgani[sz]e\b|\bteach\b", 1.4),
+    (r"\bprovide\b|\boffer\b|\bbuild\b|\btrain(?:ing)?\b|\bworkshop|\bnetwork\b|\bhelp us\b",
+     1.0),
+    (r"\bwould (?:help|save)\b|\bmore\b|\bensemble\b|\btogether\b|\bregular", 0.6),
+)
+_INFINITIVE = re.compile(r"^(?:se |s')?[a-z]{3,}(?:er|ir|re)\b")
+_NOT_INFINITIVE = frozenset({"pour", "leur", "notre", "votre", "entre", "autre", "faire",
+                             "etre", "avoir", "chaque", "quatre", "trop", "ordre", "tenir"})
+
+
+def cue_score(text: str) -> float:
+    """Positive when the wording looks like a proposal (lever), negative like an obstacle."""
+    t = strip_accents(normalise(text))
+    lever = sum(w for pat, w in _LEVER_CUES if re.search(pat, t))
+    blocker = sum(w for pat, w in _BLOCKER_CUES if re.search(pat, t))
+    first = t.split(" ", 1)[0] if t else ""
+    if _INFINITIVE.match(t) and first not in _NOT_INFINITIVE:
+        lever += 0.8
+    return lever - blocker
+
+
+class KindClassifier:
+    """Scores texts on a blocker (<0) to lever (>0) axis with one embedder."""
+
+    def __init__(self, embedder: Embedder | str = "use") -> None:
+        self.embedder = get_backend(embedder)
+        protos = self.embedder.embed([normalise(t) for t in BLOCKER_PROTOTYPES + LEVER_PROTOTYPES])
+        self._mean = protos.mean(axis=0)
+        c = unit(protos - self._mean)
+        nb = len(BLOCKER_PROTOTYPES)
+        self._blocker = unit(c[:nb].mean(axis=0, keepdims=True))[0]
+        self._lever = unit(c[nb:].mean(axis=0, keepdims=True))[0]
+        semantic = c @ (self._lever - self._blocker)
+        self._scale = float(np.std(semantic)) or 1.0
+
+    def scores(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        """Raw lever-minus-blocker scores (semantic + cues), one per text."""
+        if not texts:
+            return np.zeros(0)
+        if vectors is None:
+            vectors = self.embedder.embed([normalise(t) for t in texts])
+        v = unit(vectors - self._mean)
+        semantic = (v @ (self._lever - self._blocker)) / self._scale
+        cues = np.array([cue_score(t) for t in texts])
+        return 1.0 * semantic + 0.9 * cues
+
+    def classify(self, texts: Sequence[str], vectors: np.ndarray | None = None,
+                 smooth: float = 0.5) -> list[tuple[str, float]]:
+        """Kind and confidence per text; batch scores are smoothed over nearest neighbours."""
+        s = self.scores(texts, vectors)
+        if smooth > 0 and len(texts) >= 8:
+            if vectors is None:
+                vectors = self.embedder.embed([normalise(t) for t in texts])
+            c = unit(vectors - vectors.mean(axis=0))
+            sim = c @ c.T
+            np.fill_diagonal(sim, -np.inf)
+            k = min(5, len(texts) - 1)
+            nn = np.argpartition(-sim, k, axis=1)[:, :k]
+            s = s + smooth * s[nn].mean(axis=1)
+        out = []
+        for x in s:
+            p = 1.0 / (1.0 + math.exp(-float(np.clip(x, -30, 30))))
+            out.append((LEVER, p) if p >= 0.5 else (BLOCKER, 1.0 - p))
+        return out
+
+
+_CLASSIFIERS: dict[str, KindClassifier] = {}
+
+
+def get_classifier(backend: Embedder | str = "use") -> KindClassifier:
+    """Shared classifier per backend (prototypes embedded once)."""
+    key = backend if isinstance(backend, str) else f"obj:{id(backend)}"
+    if key not in _CLASSIFIERS:
+        _CLASSIFIERS[key] = KindClassifier(backend)
+    return _CLASSIFIERS[key]
+
+
+def classify_kind(text: str, backend: Embedder | str = "use") -> tuple[str, float]:
+    """Return ("blocker" | "lever", confidence in [0.5, 1]); low if < LOW_CONFIDENCE."""
+    return get_classifier(backend).classify([text], smooth=0.0)[0]
+
+
+def classify_kinds(texts: Sequence[str], backend: Embedder | str = "use",
+                   vectors: np.ndarray | None = None) -> list[tuple[str, float]]:
+    """Classify a batch of texts, letting close neighbours share evidence."""
+    return get_classifier(backend).classify(texts, vectors)
+
+
+def is_low_confidence(confidence: float, threshold: float = LOW_CONFIDENCE) -> bool:
+    """True when a kind guess should be flagged for the facilitator."""
+    return confidence < threshold

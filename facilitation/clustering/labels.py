@@ -1,0 +1,129 @@
+"""Short theme labels from class-based TF-IDF terms, plus the most central card as example."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from .language import guess_language, majority_language
+from .normalise import normalise, strip_accents
+from .tokens import STOPWORDS, stem
+
+_SURFACE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+_ELIDED = re.compile(r"^(?:l|d|j|c|n|s|m|t|qu|jusqu|lorsqu|puisqu)'")
+# Frequent words that make poor labels on their own (verbs of opinion, fillers).
+_WEAK = frozenset(strip_accents(w) for w in """
+problème problèmes difficile dur compliqué besoin vraiment gens truc choses faire mettre
+pouvoir vouloir savoir dire aller venir voir prendre donner mieux bon bien grand petit petits
+gros chose fois jour ans mois semaine aujourd'hui hard really need help make get want like
+know good bad lot much many time people thing things way still even just pourrait devrait
+faudrait voudrait aimerait serait avait sais sait peux peut veux veut dois doit
+""".split())
+
+
+def _terms(text: str) -> list[tuple[str, str]]:
+    """(stem key, accented surface form) for each content word of a text."""
+    out = []
+    for raw in _SURFACE.findall(normalise(text).replace("'", "' ")):
+        surface = _ELIDED.sub("", raw)
+        folded = strip_accents(surface)
+        if len(folded) <= 2 or folded in STOPWORDS or folded in _WEAK:
+            continue
+        out.append((stem(folded), surface))
+    return out
+
+
+def _central(texts: Sequence[str], vectors: np.ndarray | None) -> int:
+    """Index of the card closest to its theme's centroid (or sharing most terms)."""
+    if vectors is not None and len(vectors) == len(texts) and len(texts) > 0:
+        centroid = vectors.mean(axis=0)
+        return int(np.argmax(vectors @ centroid))
+    keys = [{k for k, _ in _terms(t)} for t in texts]
+    counts = Counter(k for ks in keys for k in ks)
+    scores = [sum(counts[k] - 1 for k in ks) / (1 + len(ks)) ** 0.5 for ks in keys]
+    return int(np.argmax(scores)) if scores else 0
+
+
+def _format(words: list[str]) -> str:
+    """Join label words: "Banque, garanties, prêt"."""
+    if not words:
+        return ""
+    text = ", ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def label_groups(groups: Sequence[Sequence[str]],
+                 vectors: Sequence[np.ndarray | None] | None = None,
+                 max_terms: int = 3) -> list[tuple[str, str]]:
+    """Return (label, example text) per group of texts, contrasting groups with each other."""
+    per_group: list[Counter[str]] = []
+    surfaces: list[dict[str, Counter[str]]] = []
+    langs: list[str] = []
+    for texts in groups:
+        lang = majority_language(texts) if texts else "fr"
+        langs.append(lang)
+        chosen = [t for t in texts if guess_language(t) == lang] or list(texts)
+        df: Counter[str] = Counter()
+        forms: dict[str, Counter[str]] = defaultdict(Counter)
+        for t in chosen:
+            terms = _terms(t)
+            df.update({k for k, _ in terms})
+            for k, s in terms:
+                forms[k][s] += 1
+        per_group.append(df)
+        surfaces.append(forms)
+    total: Counter[str] = Counter()
+    for df in per_group:
+        total.update(df)
+    avg_words = (sum(total.values()) / max(1, len(groups))) or 1.0
+    out: list[tuple[str, str]] = []
+    for gi, texts in enumerate(groups):
+        df = per_group[gi]
+        n = max(1, len(texts))
+        scored = []
+        for key, c in df.items():
+            score = (c / n) * math.log(1.0 + avg_words / total[key])
+            if c >= 2 or n <= 2:
+                score *= 2.0
+            scored.append((score, key))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        words: list[str] = []
+        for score, key in scored:
+            if len(words) >= max_terms or (words and score < 0.35 * scored[0][0]):
+                break
+            forms = surfaces[gi][key]
+            # Prefer the accented spelling, then the most frequent one.
+            best = max(forms, key=lambda s: (forms[s], s != strip_accents(s), -len(s)))
+            words.append(best)
+        vec = vectors[gi] if vectors is not None else None
+        example = texts[_central(texts, vec)] if texts else ""
+        if len(words) < 2:
+            extra = [w for w in _fallback_words(example) if w not in words]
+            words.extend(extra[: 2 - len(words)])
+        out.append((_format(words[:5]), example))
+    return out
+
+
+def _fallback_words(text: str) -> list[str]:
+    """Content words of a text in order, for labels of tiny themes."""
+    seen: list[str] = []
+    for _, surface in _terms(text):
+        if surface not in seen:
+            seen.append(surface)
+    return seen
+
+
+def label(texts: Sequence[str], language: str | None = None,
+          others: Sequence[Sequence[str]] = ()) -> tuple[str, str]:
+    """Label (2-5 words) and central example for one theme's texts, contrasted with `others`.
+
+    `language` ("fr"/"en") restricts terms to cards in that language when some exist.
+    """
+    chosen = list(texts)
+    if language:
+        chosen = [t for t in texts if guess_language(t) == language] or chosen
+    return label_groups([chosen, *others])[0]

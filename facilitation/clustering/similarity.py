@@ -1,0 +1,50 @@
+"""Card-to-card similarity: pool-centred cosine refined by shared nearest neighbours."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+SNN_WEIGHT = 0.7  # share of the shared-nearest-neighbour term in the blended similarity
+
+
+def unit(x: np.ndarray) -> np.ndarray:
+    """Row-wise L2 normalisation."""
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (x / norms).astype(np.float32)
+
+
+def centre(x: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
+    """Subtract the pool mean and renormalise (removes the embedding space's common direction)."""
+    if len(x) == 0:
+        return x
+    m = x.mean(axis=0) if mean is None else mean
+    return unit(x - m)
+
+
+def neighbour_count(n: int) -> int:
+    """Neighbourhood size for shared-nearest-neighbour similarity: about sqrt(n), at least 5."""
+    return int(max(1, min(n - 1, max(5, round(np.sqrt(n))))))
+
+
+def snn(sim: np.ndarray, k: int) -> np.ndarray:
+    """Fraction of shared k-nearest neighbours between every pair (rank-based, scale-free)."""
+    n = len(sim)
+    if n < 3:
+        return np.ones_like(sim, dtype=np.float32)
+    k = max(1, min(k, n - 1))
+    idx = np.argpartition(-sim, k, axis=1)[:, :k]
+    a = sparse.csr_matrix(
+        (np.ones(n * k, dtype=np.float32), idx.ravel(), np.arange(0, n * k + 1, k)),
+        shape=(n, n))
+    return np.asarray((a @ a.T).toarray(), dtype=np.float32) / k
+
+
+def blended(x: np.ndarray, snn_weight: float = SNN_WEIGHT) -> np.ndarray:
+    """Similarity used for clustering: SNN overlap blended with cosine of centred vectors."""
+    cos = x @ x.T
+    if snn_weight <= 0 or len(x) < 3:
+        return cos.astype(np.float32)
+    s = snn_weight * snn(cos, neighbour_count(len(x))) + (1.0 - snn_weight) * cos
+    return s.astype(np.float32)

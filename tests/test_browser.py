@@ -1,0 +1,215 @@
+"""Real browsers against the real server: a phone sends, the projected board shows it live.
+
+One `facilitation serve` (eventlet) for the module, Debian's Chromium through Playwright.
+Each test opens its own session so they do not see each other's cards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .services import AppServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
+
+EMAIL, PASSWORD = "awa@grdr.example", "palabre-2026"
+WAIT = 10_000  # ms: generous for a loaded CI machine; expect() returns as soon as it holds
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+expect: Any = None  # playwright.sync_api.expect, imported with the chromium fixture
+
+
+@dataclass
+class Live:
+    server: AppServer
+    token: str
+    login_state: dict[str, Any]
+
+    def open_session(self, title: str = "Thé-palabre de Kayes") -> dict[str, str]:
+        request = urllib.request.Request(
+            self.server.url + "/api/sessions", method="POST",
+            data=json.dumps({"title": title, "kind": "palabre", "language": "fr"}).encode(),
+            headers={"Authorization": f"Bearer {self.token}",
+                     "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
+
+
+def _cli(instance: Path, *args: str) -> str:
+    env = {**os.environ, "FACILITATION_INSTANCE": str(instance)}
+    done = subprocess.run([sys.executable, "-m", "facilitation", *args], env=env,
+                          check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def live(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """One real server with one facilitator, and that facilitator's login cookies."""
+    global expect
+    from playwright.sync_api import expect as playwright_expect
+
+    expect = playwright_expect
+    instance = tmp_path_factory.mktemp("browser") / "instance"
+    instance.mkdir()
+    _cli(instance, "facilitator", "add", EMAIL, "--password", PASSWORD)
+    token = _cli(instance, "facilitator", "token", EMAIL).splitlines()[-1]
+    server = AppServer(instance).start()
+    try:
+        context = chromium.new_context(locale="fr-FR")
+        page = context.new_page()
+        page.goto(server.url + "/login")
+        page.fill("#email", EMAIL)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(server.url + "/")
+        state = context.storage_state()
+        context.close()
+        yield Live(server, token, state)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def contexts(chromium: Any) -> Iterator[list[Any]]:
+    opened: list[Any] = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def open_board(chromium: Any, live: Live, session: dict[str, str], contexts: list[Any]) -> Any:
+    context = chromium.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR",
+                                   storage_state=live.login_state)
+    contexts.append(context)
+    page = context.new_page()
+    page.goto(session["board_url"])
+    expect(page.locator("#board")).to_have_attribute("data-ready", "1", timeout=WAIT)
+    page.evaluate("window.__sameDocument = true")  # gone if the page ever reloads
+    return page
+
+
+def open_phone(chromium: Any, url: str, contexts: list[Any], javascript: bool = True) -> Any:
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
+                                   has_touch=True, locale="fr-FR",
+                                   java_script_enabled=javascript)
+    contexts.append(context)
+    page = context.new_page()
+    page.goto(url)
+    if javascript:
+        expect(page.locator("#net")).to_have_attribute("data-state", "online", timeout=WAIT)
+    return page
+
+
+def choose(phone: Any, kind: str) -> None:
+    """Tap the big Frein/Levier button, as a thumb would."""
+    phone.locator(f"label[for=kind-{kind}]").tap()
+    expect(phone.locator(f"#kind-{kind}")).to_be_checked()
+
+
+def still_same_document(board: Any) -> None:
+    assert board.evaluate("window.__sameDocument === true"), "the board reloaded"
+
+
+def test_lever_from_a_phone_appears_live_on_the_board(chromium: Any, live: Live,
+                                                     contexts: list[Any]) -> None:
+    session = live.open_session()
+    board = open_board(chromium, live, session, contexts)
+    expect(board.locator("#cards")).to_have_text("0")
+    phone = open_phone(chromium, session["join_url"], contexts)
+    expect(board.locator("#connected")).to_have_text("1", timeout=WAIT)
+
+    choose(phone, "lever")
+    phone.fill("#text", "La tontine du quartier pour le premier stock")
+    expect(phone.locator("#count")).to_contain_text("236")
+    phone.locator("#send").tap()
+
+    sent = phone.locator("#mine li").first
+    expect(sent).to_contain_text("La tontine du quartier pour le premier stock")
+    expect(sent.locator(".s")).to_have_attribute("data-state", "received", timeout=WAIT)
+    expect(phone.locator("#text")).to_have_value("")
+
+    levers = board.locator("#col-lever .card")
+    expect(levers).to_have_text(["La tontine du quartier pour le premier stock"], timeout=WAIT)
+    expect(board.locator("#col-blocker .card")).to_have_count(0)
+    expect(board.locator("#cards")).to_have_text("1")
+    still_same_document(board)
+
+
+def test_blocker_without_javascript_goes_through_the_plain_form(chromium: Any, live: Live,
+                                                               contexts: list[Any]) -> None:
+    session = live.open_session()
+    board = open_board(chromium, live, session, contexts)
+    phone = open_phone(chromium, session["join_url"], contexts, javascript=False)
+
+    choose(phone, "blocker")
+    phone.fill("#text", "Les banques demandent un CDI")
+    phone.locator("#send").tap()
+
+    expect(phone.locator(".msg.ok")).to_be_visible(timeout=WAIT)
+    expect(phone.locator("#mine li").first).to_contain_text("Les banques demandent un CDI")
+    expect(board.locator("#col-blocker .card")).to_have_text(["Les banques demandent un CDI"],
+                                                            timeout=WAIT)
+    still_same_document(board)
+
+
+def test_card_written_offline_is_kept_and_sent_when_the_network_returns(
+        chromium: Any, live: Live, contexts: list[Any]) -> None:
+    session = live.open_session()
+    board = open_board(chromium, live, session, contexts)
+    phone = open_phone(chromium, session["join_url"], contexts)
+
+    phone.context.set_offline(True)
+    # The indicator must notice on its own (browser `offline` event), calmly.
+    expect(phone.locator("#net")).to_have_attribute("data-state", "offline", timeout=WAIT)
+    choose(phone, "blocker")
+    phone.fill("#text", "Le bus pour Kayes est trop cher")
+    phone.locator("#send").tap()
+    sent = phone.locator("#mine li").first
+    expect(sent.locator(".s")).to_have_attribute("data-state", "waiting")
+    expect(phone.locator("#text")).to_have_value("")
+    expect(board.locator("#col-blocker .card")).to_have_count(0)
+
+    phone.context.set_offline(False)
+    expect(phone.locator("#net")).to_have_attribute("data-state", "online", timeout=WAIT)
+    expect(sent.locator(".s")).to_have_attribute("data-state", "received", timeout=WAIT)
+    expect(board.locator("#col-blocker .card")).to_have_text(["Le bus pour Kayes est trop cher"],
+                                                            timeout=WAIT)
+    # Sent once, even though the phone may have tried twice.
+    expect(board.locator("#cards")).to_have_text("1")
+    still_same_document(board)
+
+
+def test_hostile_text_is_shown_as_text(chromium: Any, live: Live, contexts: list[Any]) -> None:
+    session = live.open_session()
+    board = open_board(chromium, live, session, contexts)
+    phone = open_phone(chromium, session["join_url"], contexts)
+    dialogs: list[str] = []
+    for page in (board, phone):
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    choose(phone, "lever")
+    phone.fill("#text", HOSTILE)
+    phone.locator("#send").tap()
+
+    expect(phone.locator("#mine li .t").first).to_have_text(HOSTILE)
+    expect(phone.locator("#mine li").first.locator(".s")).to_have_attribute(
+        "data-state", "received", timeout=WAIT)
+    expect(board.locator("#col-lever .card")).to_have_text([HOSTILE], timeout=WAIT)
+    # Rendered by the server too (reload: the list comes from the page, not only from JS).
+    phone.reload()
+    expect(phone.locator("#mine li .t").first).to_have_text(HOSTILE)
+    for page in (board, phone):
+        expect(page.locator("img")).to_have_count(0)
+    assert dialogs == []

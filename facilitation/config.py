@@ -59,7 +59,6 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
         "COMPRESS_ALGORITHM": ["gzip", "deflate"],
         "COMPRESS_ALGORITHM_STREAMING": ["deflate"],  # static files stream
     }
-    for key, value in overrides.items():
+    for key, value in overrides.items():  # settings read above are already cleaned
         settings.setdefault(key, value)
-    settings.update({k: v for k, v in overrides.items() if k in settings})
     return settings

@@ -133,12 +133,10 @@ def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path) -> Non
     page.click("button[type=submit]")
     page.wait_for_url(server.url + "/")
     cookies = context.cookies()
-    page.screenshot(path=out / "home-1280x720.png")
 
     # The empty board: welcome state, big QR code.
     page.goto(empty["board_url"])
-    expect(page.locator("#connected")).to_have_text("0")
-    page.wait_for_timeout(300)
+    expect(page.locator("#board")).to_have_attribute("data-ready", "1")
     page.screenshot(path=out / "board-empty-1280x720.png")
 
     # Phone, empty, then after sending two cards through the page itself.
@@ -147,7 +145,7 @@ def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path) -> Non
                                         locale="fr-FR")
     phone = phone_context.new_page()
     phone.goto(demo["join_url"])
-    expect(phone.locator("#net")).not_to_have_class("net off", timeout=10_000)
+    expect(phone.locator("#net")).to_have_attribute("data-state", "online", timeout=10_000)
     phone.screenshot(path=out / "phone-empty-360x740.png")
 
     # Seed the demo from a throwaway page (one socket per participant).
@@ -161,7 +159,7 @@ def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path) -> Non
         phone.locator(f"label[for=kind-{kind}]").tap()
         phone.fill("#text", text)
         phone.locator("#send").tap()
-    expect(phone.locator("#mine li .s.received")).to_have_count(2, timeout=10_000)
+    expect(phone.locator("#mine li .s[data-state=received]")).to_have_count(2, timeout=10_000)
     phone.fill("#text", "Un local partagé avec d'autres")
     phone.screenshot(path=out / "phone-sent-360x740.png")
     phone.screenshot(path=out / "phone-sent-full-360.png", full_page=True)
@@ -178,9 +176,12 @@ def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path) -> Non
         board.screenshot(path=out / f"board-{width}x{height}.png")
         board_context.close()
 
+    page.goto(server.url + "/")
+    page.screenshot(path=out / "home-1280x720.png")
+
     # English versions of the phone and the board.
     phone.goto(demo["join_url"] + "?lang=en")
-    expect(phone.locator("#mine li .s.received")).to_have_count(2, timeout=10_000)
+    expect(phone.locator("#mine li .s[data-state=received]")).to_have_count(2, timeout=10_000)
     phone.screenshot(path=out / "phone-en-360x740.png")
     phone_context.close()
     context.close()

@@ -14,6 +14,8 @@ from .schema import BLOCKER, LEVER
 from .similarity import unit
 
 LOW_CONFIDENCE = 0.65
+SEMANTIC_WEIGHT = 0.5  # prototype direction, in standard deviations of the prototypes
+BIAS = -0.4  # levers nearly always carry a proposal cue; plain statements lean blocker
 
 # Generic prototypes written for this engine (obstacles vs proposals), not taken from any data.
 BLOCKER_PROTOTYPES: tuple[str, ...] = (
@@ -112,11 +114,11 @@ class KindClassifier:
         v = unit(vectors - self._mean)
         semantic = (v @ (self._lever - self._blocker)) / self._scale
         cues = np.array([cue_score(t) for t in texts])
-        return 1.0 * semantic + 0.9 * cues
+        return SEMANTIC_WEIGHT * semantic + cues + BIAS
 
     def classify(self, texts: Sequence[str], vectors: np.ndarray | None = None,
-                 smooth: float = 0.5) -> list[tuple[str, float]]:
-        """Kind and confidence per text; batch scores are smoothed over nearest neighbours."""
+                 smooth: float = 0.0) -> list[tuple[str, float]]:
+        """Kind and confidence per text; `smooth` > 0 mixes in nearest neighbours' scores."""
         s = self.scores(texts, vectors)
         if smooth > 0 and len(texts) >= 8:
             if vectors is None:
@@ -152,7 +154,7 @@ def classify_kind(text: str, backend: Embedder | str = "use") -> tuple[str, floa
 
 def classify_kinds(texts: Sequence[str], backend: Embedder | str = "use",
                    vectors: np.ndarray | None = None) -> list[tuple[str, float]]:
-    """Classify a batch of texts, letting close neighbours share evidence."""
+    """Classify a batch of texts (vectors may be passed to skip embedding)."""
     return get_classifier(backend).classify(texts, vectors)
 
 

@@ -6,6 +6,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,7 +26,8 @@ faudrait voudrait aimerait serait avait sais sait peux peut veux veut dois doit
 """.split())
 
 
-def _terms(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=65_536)
+def _terms(text: str) -> tuple[tuple[str, str], ...]:
     """(stem key, accented surface form) for each content word of a text."""
     out = []
     for raw in _SURFACE.findall(normalise(text).replace("'", "' ")):
@@ -34,7 +36,7 @@ def _terms(text: str) -> list[tuple[str, str]]:
         if len(folded) <= 2 or folded in STOPWORDS or folded in _WEAK:
             continue
         out.append((stem(folded), surface))
-    return out
+    return tuple(out)
 
 
 def _central(texts: Sequence[str], vectors: np.ndarray | None) -> int:

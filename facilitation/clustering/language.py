@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .normalise import normalise, strip_accents
 
@@ -20,6 +21,7 @@ would could will what how why all there
 _WORD = re.compile(r"[a-z']+")
 
 
+@lru_cache(maxsize=65_536)
 def guess_language(text: str) -> str:
     """Return "en" or "fr" (default) for one text."""
     words = _WORD.findall(strip_accents(normalise(text)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Phone abbreviations (lowercase token -> expansion). Ambiguous short forms are left alone.
 ABBREVIATIONS: dict[str, str] = {
@@ -102,6 +103,7 @@ def _fix_token(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=65_536)
 def normalise(text: str) -> str:
     """Return a cleaned, lowercased version of a phone-typed card."""
     text = unicodedata.normalize("NFC", text or "")

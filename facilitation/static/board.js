@@ -1,4 +1,8 @@
-/* The projected board: a snapshot, then live events folded in seq order. */
+/* The projected board: a snapshot, then live events folded in seq order.
+
+   Cards are added at the bottom of their column, in space that was free, so nothing that
+   is on screen moves. When a column is full it turns the page: the cards already read fold
+   into "+N earlier cards" and the new card starts a fresh page at the top. */
 (function () {
   "use strict";
   var root = document.getElementById("board");
@@ -10,15 +14,27 @@
   var statusBox = document.getElementById("status");
   var columns = { blocker: document.getElementById("col-blocker"), lever: document.getElementById("col-lever") };
 
-  function setText(id, value) { document.getElementById(id).textContent = value; }
+  function setText(id, value) {
+    var node = document.getElementById(id);
+    if (node.textContent !== String(value)) node.textContent = value;
+  }
   function counts() {
-    setText("cards", Object.keys(cards).length);
+    var total = 0;
+    Object.keys(columns).forEach(function (kind) {
+      var n = columns[kind].children.length;
+      total += n;
+      setText("n-" + kind, n || "");
+      columns[kind].parentNode.classList.toggle("none", n === 0);
+    });
+    setText("cards", total);
     setText("participants", Object.keys(participants).length);
-    document.body.classList.toggle("empty", Object.keys(cards).length === 0);
+    document.body.classList.toggle("empty", total === 0);
   }
 
   function addCard(c, animate) {
     if (cards[c.id]) return;
+    var column = columns[c.kind];
+    if (!column) return;
     cards[c.id] = c;
     var li = document.createElement("li");
     li.className = "card";
@@ -31,24 +47,30 @@
       who.textContent = c.author;
       li.appendChild(who);
     }
-    var column = columns[c.kind];
-    if (column) column.appendChild(li);
+    column.appendChild(li);
   }
 
-  /* Keep the newest cards visible without scrollbars: older ones fold into a counter. */
+  /* Pages are cut greedily from the first card, so a page never changes once it is full;
+     the last page is the one on screen. */
   function fit() {
     Object.keys(columns).forEach(function (kind) {
       var list = columns[kind];
       var more = list.parentNode.querySelector(".more");
       var items = list.children;
-      for (var i = 0; i < items.length; i++) items[i].hidden = false;
-      var hidden = 0;
-      while (list.scrollHeight > list.clientHeight + 1 && hidden < items.length - 1) {
-        items[hidden].hidden = true;
-        hidden++;
+      var n = items.length;
+      if (!n) { more.className = "more none"; return; }
+      for (var i = 0; i < n; i++) items[i].hidden = false;
+      var room = list.clientHeight;
+      var gap = parseFloat(getComputedStyle(list).rowGap) || 0;
+      var start = 0, used = 0;
+      for (i = 0; i < n; i++) {
+        var h = items[i].offsetHeight;
+        if (i > start && used + gap + h > room) { start = i; used = h; }
+        else used += (i > start ? gap : 0) + h;
       }
-      more.hidden = hidden === 0;
-      more.textContent = "+" + hidden + " " + T.earlier;
+      for (i = 0; i < start; i++) items[i].hidden = true;
+      more.className = start ? "more" : "more none";
+      more.textContent = start ? "+" + start + " " + T.earlier : "\u00a0";
     });
   }
 
@@ -95,9 +117,11 @@
       setText("connected", ack.connected);
       counts();
       fit();
+      root.setAttribute("data-ready", "1");
     });
   });
   socket.on("disconnect", function () { statusBox.textContent = T.offline; statusBox.hidden = false; });
-  window.addEventListener("resize", fit);
+  var resizing;
+  window.addEventListener("resize", function () { clearTimeout(resizing); resizing = setTimeout(fit, 100); });
   counts();
 })();

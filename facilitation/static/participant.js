@@ -7,13 +7,19 @@
   var T = JSON.parse(app.getAttribute("data-i18n"));
   var code = app.getAttribute("data-code");
   var KEY = "facilitation:" + code;
-  var MAX = 280;
   var form = document.getElementById("send-form");
   var text = document.getElementById("text");
+  var MAX = parseInt(text.getAttribute("maxlength"), 10) || 280;
   var count = document.getElementById("count");
   var list = document.getElementById("mine");
   var net = document.getElementById("net");
   var err = document.getElementById("err");
+  var SVG = "http://www.w3.org/2000/svg";
+  var ICONS = { // 20×20 strokes: a tick, a clock, a cross
+    received: "M4 10.5l4 4 8-9",
+    waiting: "M10 3a7 7 0 1 0 0 14a7 7 0 1 0 0-14M10 6v4.5l3 2",
+    refused: "M5 5l10 10M15 5L5 15"
+  };
 
   function load() {
     try { return JSON.parse(localStorage.getItem(KEY)) || {}; } catch (e) { return {}; }
@@ -36,8 +42,19 @@
     err.textContent = message || "";
     err.hidden = !message;
   }
+  function icon(name) {
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 20 20");
+    svg.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.appendChild(path);
+    return svg;
+  }
 
+  var online = false;
   function render() {
+    if (!state.cards.length) return; // keep the list the server rendered
     list.textContent = "";
     state.cards.forEach(function (card) {
       var li = document.createElement("li");
@@ -46,18 +63,37 @@
       t.className = "t";
       t.textContent = card.text;
       var s = document.createElement("span");
-      s.className = "s " + card.status;
-      s.textContent = (card.status === "received" ? "\u2713 " : card.status === "refused" ? "\u2715 " : "\u231B ") + T[card.status];
+      s.className = "s";
+      s.setAttribute("data-state", card.status);
+      s.appendChild(icon(card.status));
+      s.appendChild(document.createTextNode(card.status === "waiting" && !online ? T.queued : T[card.status]));
       li.appendChild(t);
       li.appendChild(s);
-      if (card.why) {
+      if (card.status === "refused") {
         var why = document.createElement("span");
         why.className = "why";
-        why.textContent = card.why;
-        t.appendChild(why);
+        why.textContent = card.why || "";
+        li.appendChild(why);
+        var again = document.createElement("button");
+        again.type = "button";
+        again.className = "again";
+        again.textContent = T.reuse;
+        again.onclick = function () { reuse(card); };
+        li.appendChild(again);
       }
       list.insertBefore(li, list.firstChild);
     });
+  }
+  /* A refused card goes back into the text box, to fix and send again. */
+  function reuse(card) {
+    state.cards = state.cards.filter(function (c) { return c !== card; });
+    list.textContent = "";
+    text.value = card.text.slice(0, MAX);
+    var radio = document.getElementById("kind-" + card.kind);
+    if (radio) radio.checked = true;
+    counter();
+    render();
+    text.focus();
   }
   function counter() {
     var left = MAX - text.value.length;
@@ -70,13 +106,17 @@
   var socket = io({ transports: ["polling", "websocket"], reconnectionDelayMax: 8000 });
   var joined = false;
 
-  function setOnline(on) {
-    net.textContent = on ? T.online : T.offline;
-    net.className = on ? "net" : "net off";
+  function setOnline(on, label) {
+    online = on;
+    net.hidden = false;
+    net.textContent = label || (on ? T.online : T.offline);
+    net.setAttribute("data-state", label ? "connecting" : on ? "online" : "offline");
+    render();
   }
+  function reachable() { return joined && navigator.onLine !== false; }
 
   function flush() {
-    if (!joined) return;
+    if (!reachable()) return;
     state.cards.forEach(function (card) {
       if (card.status !== "waiting" || card.inflight) return;
       card.inflight = true;
@@ -120,8 +160,7 @@
         }
       });
       save();
-      render();
-      setOnline(true);
+      setOnline(navigator.onLine !== false);
       flush();
     });
   });
@@ -129,6 +168,14 @@
   socket.on("events", function (events) {
     events.forEach(function (e) { if (e.seq > (state.last_seq || 0)) state.last_seq = e.seq; });
     save();
+  });
+  /* The browser knows first when the network goes: say so at once, keep cards, and
+     start a fresh connection when it comes back (a dropped socket may look alive). */
+  window.addEventListener("offline", function () { setOnline(false); });
+  window.addEventListener("online", function () {
+    joined = false;
+    socket.disconnect().connect();
+    setOnline(false, T.connecting);
   });
   setInterval(flush, 20000);
 
@@ -150,5 +197,5 @@
   if (!text.value && state.draft) text.value = state.draft;
   state.cards.forEach(function (c) { c.inflight = false; });
   counter();
-  render();
+  setOnline(false, T.connecting);
 })();

@@ -53,6 +53,10 @@ def main() -> None:
 def serve(host: str, port: int, lan: bool, access_log: bool) -> None:
     """Run the server (Flask-SocketIO's own server; eventlet unless configured)."""
     mode = os.environ.get("FACILITATION_ASYNC_MODE", "eventlet")
+    if mode == "eventlet":
+        # psycopg's C wait function would block every green thread while PostgreSQL answers
+        # (it only detects gevent's patching): wait through the green select() instead.
+        os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
     if mode in ("eventlet", "gevent"):
         # Only the launcher touches the async library: it must patch before anything runs.
         with warnings.catch_warnings():  # eventlet warns it is in maintenance mode

@@ -28,6 +28,12 @@ class VectorCache:
         """Embed the texts not seen yet (call when cards arrive)."""
         self.vectors(texts)
 
+    def put(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Store precomputed vectors for texts (e.g. loaded from a database)."""
+        with self._lock:
+            for t, v in zip(texts, vectors, strict=True):
+                self._store[normalise(t)] = np.asarray(v, dtype=np.float32)
+
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Return an (n, dim) array for the texts, embedding only the missing ones."""
         keys = [normalise(t) for t in texts]

@@ -22,7 +22,7 @@ problème problèmes difficile dur compliqué besoin vraiment gens truc choses f
 pouvoir vouloir savoir dire aller venir voir prendre donner mieux bon bien grand petit petits
 gros chose fois jour ans mois semaine aujourd'hui hard really need help make get want like
 know good bad lot much many time people thing things way still even just pourrait devrait
-faudrait voudrait aimerait serait avait sais sait peux peut veux veut dois doit
+faudrait voudrait aimerait serait avait sais sait peux peut veux veut dois doit quelqu un
 """.split())
 
 

@@ -1,0 +1,291 @@
+"""`cluster()`: per-kind themes honouring facilitator constraints, seeds and stable ids."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .agglomerate import absorb_small, average_linkage, cut_distance, relabel
+from .cache import VectorCache, get_cache
+from .embedders import Embedder
+from .kind import classify_kinds
+from .labels import label_groups
+from .language import majority_language
+from .schema import Card, Constraints, SeedTheme, Theme
+from .similarity import blended, centre, unit
+from .stable import MISC_COLOUR, IdAllocator, match_previous
+
+BIG_POOL = 1200  # above this many free cards, cluster a sample and assign the rest
+SEED_SIM = 0.35  # least centred cosine between a cluster and a remembered theme
+ASSIGN_MIN = 0.15  # least centred cosine to join a sampled cluster's centroid (big pools)
+MISC_LABELS = {"fr": "Divers", "en": "Other"}
+
+
+@dataclass
+class _Group:
+    """A theme under construction: member positions in the pool and its provenance."""
+
+    members: list[int]
+    anchor: str | None = None  # facilitator theme id (pinned / moved-into)
+    closed: bool = False
+    seed: str | None = None
+    misc: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def _anchor_groups(ids: list[str], constraints: Constraints) -> dict[str, list[int]]:
+    """Facilitator themes present in the pool: theme id -> member positions."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for pos, cid in enumerate(ids):
+        tid = constraints.forced_theme(cid)
+        if tid is not None:
+            out[tid].append(pos)
+    return dict(out)
+
+
+def _mean_sim(sim: np.ndarray, rows: Sequence[int], cols: Sequence[int]) -> float:
+    """Average similarity between two sets of positions."""
+    if not rows or not cols:
+        return -1.0
+    return float(sim[np.ix_(list(rows), list(cols))].mean())
+
+
+def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float) -> np.ndarray:
+    """Labels for free cards (-1 = misc); samples big pools for speed."""
+    n = len(x)
+    if n <= BIG_POOL:
+        return relabel(absorb_small(average_linkage(sim, cut), sim))
+    rng = np.random.default_rng(0)
+    sample = np.sort(rng.choice(n, BIG_POOL, replace=False))
+    sub = blended(x[sample])
+    lab_s = relabel(absorb_small(average_linkage(sub, cut), sub))
+    labels = np.full(n, -1, dtype=int)
+    labels[sample] = lab_s
+    k = lab_s.max(initial=-1) + 1
+    if k == 0:
+        return labels
+    cents = unit(np.vstack([x[sample[lab_s == c]].mean(axis=0) for c in range(k)]))
+    rest = np.setdiff1d(np.arange(n), sample)
+    cos = x[rest] @ cents.T
+    best = cos.argmax(axis=1)
+    ok = cos[np.arange(len(rest)), best] >= ASSIGN_MIN
+    labels[rest[ok]] = best[ok]
+    return labels
+
+
+def _seed_vectors(seeds: Sequence[SeedTheme], cache: VectorCache) -> list[np.ndarray | None]:
+    """Raw (uncentred) unit centroid per seed theme, or None when it has nothing usable."""
+    out: list[np.ndarray | None] = []
+    for s in seeds:
+        if s.centroid is not None:
+            v = np.asarray(s.centroid, dtype=np.float32)
+            out.append(v / (np.linalg.norm(v) or 1.0))
+        elif s.examples:
+            v = cache.vectors(list(s.examples)).mean(axis=0)
+            out.append(v / (np.linalg.norm(v) or 1.0))
+        else:
+            out.append(None)
+    return out
+
+
+def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraints: Constraints,
+                 seeds: Sequence[SeedTheme], seed_vecs: list[np.ndarray | None],
+                 kind: str | None) -> tuple[list[_Group], np.ndarray]:
+    """Cluster one kind's pool into groups; returns groups and the centred vectors."""
+    n = len(ids)
+    mean = raw.mean(axis=0)
+    x = centre(raw, mean)
+    cut = cut_distance(granularity)
+    anchors = _anchor_groups(ids, constraints)
+    forced = {p for members in anchors.values() for p in members}
+    free = [p for p in range(n) if p not in forced]
+    groups: list[_Group] = [
+        _Group(members, anchor=tid, closed=bool(tid in constraints.pinned
+                                                and constraints.pinned[tid].closed))
+        for tid, members in anchors.items()
+    ]
+    groups.extend(_Group([], anchor=tid, closed=p.closed)
+                  for tid, p in constraints.pinned.items() if tid not in anchors)
+    if not free:
+        return groups, x
+    sim_all = blended(x) if n <= BIG_POOL else None
+    fx = x[free]
+    sim_free = sim_all[np.ix_(free, free)] if sim_all is not None else blended(fx)
+    if len(free) > BIG_POOL:
+        labels = _cluster_free(fx, np.zeros((0, 0), dtype=np.float32), cut)
+    else:
+        labels = _cluster_free(fx, sim_free, cut)
+    clusters: dict[int, list[int]] = defaultdict(list)
+    misc: list[int] = []
+    for j, lab in enumerate(labels):
+        (clusters[int(lab)] if lab >= 0 else misc).append(free[j])
+    open_anchors = [g for g in groups if not g.closed and g.members]
+    join_sim = 1.0 - cut
+
+    def anchor_sim(members: list[int], g: _Group) -> float:
+        if sim_all is not None:
+            return _mean_sim(sim_all, members, g.members)
+        c = unit(x[g.members].mean(axis=0, keepdims=True))[0]
+        return float((x[members] @ c).mean())
+
+    new_groups: list[_Group] = []
+    for members in clusters.values():
+        scores = [anchor_sim(members, g) for g in open_anchors]
+        if scores and max(scores) >= join_sim:
+            open_anchors[int(np.argmax(scores))].members.extend(members)
+        else:
+            new_groups.append(_Group(members))
+    still_misc: list[int] = []
+    for p in misc:
+        scores = [anchor_sim([p], g) for g in open_anchors]
+        if scores and max(scores) >= join_sim:
+            open_anchors[int(np.argmax(scores))].members.append(p)
+        else:
+            still_misc.append(p)
+    _apply_seeds(new_groups, still_misc, x, mean, seeds, seed_vecs, kind)
+    groups.extend(g for g in new_groups if g.members)
+    return groups, x
+
+
+def _apply_seeds(new_groups: list[_Group], misc: list[int], x: np.ndarray, mean: np.ndarray,
+                 seeds: Sequence[SeedTheme], seed_vecs: list[np.ndarray | None],
+                 kind: str | None) -> None:
+    """Label clusters close to remembered themes; misc cards close to one form/join it."""
+    usable = [(s, v) for s, v in zip(seeds, seed_vecs, strict=True)
+              if v is not None and (s.kind is None or kind is None or s.kind == kind)]
+    if usable:
+        sv = unit(np.vstack([v for _, v in usable]) - mean)
+        for g in new_groups:
+            score = x[g.members].mean(axis=0) @ sv.T
+            best = int(np.argmax(score))
+            if score[best] >= SEED_SIM:
+                g.seed = usable[best][0].label
+        by_label: dict[str, _Group] = {}
+        for g in list(new_groups):
+            if g.seed is None:
+                continue
+            if g.seed in by_label:
+                by_label[g.seed].members.extend(g.members)
+                g.members = []
+            else:
+                by_label[g.seed] = g
+        rest: list[int] = []
+        for p in misc:
+            score = x[p] @ sv.T
+            best = int(np.argmax(score))
+            if score[best] >= SEED_SIM:
+                lab = usable[best][0].label
+                if lab not in by_label:
+                    by_label[lab] = _Group([], seed=lab)
+                    new_groups.append(by_label[lab])
+                by_label[lab].members.append(p)
+            else:
+                rest.append(p)
+        misc[:] = rest
+    if misc:
+        new_groups.append(_Group(list(misc), misc=True))
+
+
+def _anchor_kinds(cards: Sequence[Card], kinds: list[str | None],
+                  constraints: Constraints) -> dict[str, str | None]:
+    """Kind of each facilitator theme: the pinned kind, else its cards' majority kind."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for card, kind in zip(cards, kinds, strict=True):
+        tid = constraints.forced_theme(card.id)
+        if tid is not None:
+            votes[tid][kind] += 1
+    out: dict[str, str | None] = {}
+    for tid, c in votes.items():
+        pin = constraints.pinned.get(tid)
+        out[tid] = pin.kind if pin is not None and pin.kind else c.most_common(1)[0][0]
+    return out
+
+
+def cluster(cards: Sequence[Card], granularity: float = 0.5,
+            previous: Sequence[Theme] | None = None, constraints: Constraints | None = None,
+            seed_themes: Sequence[SeedTheme] = (), *, backend: str | Embedder = "use",
+            cache: VectorCache | None = None) -> list[Theme]:
+    """Group cards into themes, per kind, keeping facilitator decisions and previous ids.
+
+    `granularity`: 0 = few big themes, 1 = many small ones. Cards whose kind is None get a
+    predicted kind. Small leftovers go to one "Divers / Other" theme per kind.
+    """
+    constraints = constraints or Constraints()
+    previous = list(previous or [])
+    cache = cache or get_cache(backend)
+    cards = list({c.id: c for c in cards}.values())
+    if not cards:
+        return []
+    vectors = cache.vectors([c.text for c in cards])
+    kinds: list[str | None] = [c.kind for c in cards]
+    unknown = [i for i, k in enumerate(kinds) if k is None]
+    if unknown:
+        guesses = classify_kinds([cards[i].text for i in unknown], cache.embedder,
+                                 vectors[unknown])
+        for i, (kind, _) in zip(unknown, guesses, strict=True):
+            kinds[i] = kind
+    anchor_kind = _anchor_kinds(cards, kinds, constraints)
+    pools: dict[str | None, list[int]] = defaultdict(list)
+    for i, card in enumerate(cards):
+        tid = constraints.forced_theme(card.id)
+        pools[anchor_kind[tid] if tid is not None else kinds[i]].append(i)
+    seed_vecs = _seed_vectors(seed_themes, cache) if seed_themes else []
+    allocator = IdAllocator(
+        [t.id for t in previous] + list(constraints.pinned)
+        + list(constraints.assignments.values()), [t.colour for t in previous])
+    prev_colour = {t.id: t.colour for t in previous}
+    themes: list[Theme] = []
+    for kind in sorted(pools, key=lambda k: (k is None, k or "")):
+        idx = pools[kind]
+        ids = [cards[i].id for i in idx]
+        pinned_here = Constraints(
+            pinned={t: p for t, p in constraints.pinned.items()
+                    if (p.kind or anchor_kind.get(t)) == kind},
+            assignments=constraints.assignments, labels=constraints.labels)
+        groups, x = _pool_groups(ids, vectors[idx], granularity, pinned_here, seed_themes,
+                                 seed_vecs, kind)
+        themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
+                                 allocator, prev_colour))
+    return themes
+
+
+def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Sequence[Card],
+               kind: str | None, previous: Sequence[Theme], constraints: Constraints,
+               allocator: IdAllocator, prev_colour: dict[str, str]) -> list[Theme]:
+    """Name, identify and colour one pool's groups."""
+    regular = [g for g in groups if not g.misc and (g.members or g.anchor)]
+    misc = [g for g in groups if g.misc and g.members]
+    texts = [[cards[idx[p]].text for p in g.members] for g in regular]
+    labelled = label_groups(texts, [x[g.members] if g.members else None for g in regular])
+    taken = set(constraints.pinned) | set(constraints.assignments.values())
+    prev_kind = [t for t in previous if t.kind == kind and not t.misc and t.id not in taken]
+    free_groups = [g for g in regular if g.anchor is None]
+    matches = match_previous([[cards[idx[p]].id for p in g.members] for g in free_groups],
+                             prev_kind)
+    match_of = {id(g): m for g, m in zip(free_groups, matches, strict=True)}
+    prefix = kind or "theme"
+    out: list[Theme] = []
+    for g, (auto_label, example) in zip(regular, labelled, strict=True):
+        if g.anchor is not None:
+            tid = g.anchor
+        else:
+            m = match_of[id(g)]
+            tid = m.id if m is not None else allocator.new_id(prefix)
+        colour = prev_colour.get(tid) or allocator.new_colour()
+        prev_colour[tid] = colour
+        pin = constraints.pinned.get(tid)
+        label = (pin.label if pin is not None else None) or constraints.labels.get(tid) \
+            or g.seed or auto_label
+        out.append(Theme(id=tid, kind=kind, label=label,
+                         card_ids=tuple(cards[idx[p]].id for p in g.members), colour=colour,
+                         example=example, pinned=pin is not None, seed_label=g.seed))
+    for g in misc:
+        members = [cards[idx[p]].text for p in g.members]
+        lang = majority_language(members)
+        out.append(Theme(id=f"other-{prefix}", kind=kind, label=MISC_LABELS[lang],
+                         card_ids=tuple(cards[idx[p]].id for p in g.members),
+                         colour=MISC_COLOUR, example=members[0] if members else "", misc=True))
+    return out

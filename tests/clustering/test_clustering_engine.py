@@ -1,0 +1,88 @@
+"""cluster(): quality on an obvious fixture, per-kind themes, stability, granularity."""
+
+from __future__ import annotations
+
+from clustering_fixtures import CHILDCARE, TRANSPORT, fixture_cards
+
+from facilitation.clustering import Card, SeedTheme, ari, cluster
+
+BACKEND = "lexical"
+
+
+def _gold(cards: list[Card]) -> dict[str, str]:
+    return {c.id: c.id[0] for c in cards}
+
+
+def test_two_obvious_themes_are_found() -> None:
+    cards = [c for c in fixture_cards() if c.kind == "blocker"]
+    themes = cluster(cards, backend=BACKEND)
+    pred = {cid: t.id for t in themes for cid in t.card_ids}
+    gold = _gold(cards)
+    score = ari([gold[c.id] for c in cards], [pred[c.id] for c in cards])
+    assert score >= 0.6, (score, [(t.label, len(t.card_ids)) for t in themes])
+
+
+def test_every_card_in_exactly_one_theme_and_ids_unique_across_kinds() -> None:
+    cards = fixture_cards()
+    themes = cluster(cards, backend=BACKEND)
+    seen = [cid for t in themes for cid in t.card_ids]
+    assert sorted(seen) == sorted(c.id for c in cards)
+    assert len({t.id for t in themes}) == len(themes)
+    kind_of = {c.id: c.kind for c in cards}
+    for t in themes:
+        assert {kind_of[cid] for cid in t.card_ids} <= {t.kind}
+        assert t.label and t.colour.startswith("#")
+
+
+def test_adding_one_card_keeps_ids_and_colours() -> None:
+    cards = [c for c in fixture_cards() if c.kind == "blocker"]
+    before = cluster(cards[:-1], backend=BACKEND)
+    after = cluster(cards, previous=before, backend=BACKEND)
+    old = {t.id: (set(t.card_ids), t.colour) for t in before}
+    for t in after:
+        if t.id in old:
+            assert t.colour == old[t.id][1]
+    # every sizeable old theme survives under the same id
+    for tid, (members, _) in old.items():
+        if len(members) >= 3:
+            new = next(t for t in after if t.id == tid)
+            assert members <= set(new.card_ids) | {cards[-1].id}
+
+
+def test_reclustering_same_cards_is_identical() -> None:
+    cards = fixture_cards()
+    first = cluster(cards, backend=BACKEND)
+    second = cluster(cards, previous=first, backend=BACKEND)
+    assert {(t.id, t.card_ids) for t in first} == {(t.id, t.card_ids) for t in second}
+
+
+def test_granularity_controls_number_of_themes() -> None:
+    cards = fixture_cards()
+    few = cluster(cards, granularity=0.0, backend=BACKEND)
+    many = cluster(cards, granularity=1.0, backend=BACKEND)
+    assert len(few) <= len(many)
+
+
+def test_small_leftovers_go_to_misc_theme() -> None:
+    cards = [Card(f"t{i}", t, "blocker") for i, t in enumerate(TRANSPORT[:10])]
+    cards.append(Card("odd", "zxqv wplk", "blocker"))
+    themes = cluster(cards, backend=BACKEND)
+    misc = [t for t in themes if t.misc]
+    assert misc and "odd" in misc[0].card_ids and misc[0].label in {"Divers", "Other"}
+
+
+def test_unknown_kind_is_predicted() -> None:
+    cards = [Card("a", "il faudrait créer une garderie"), Card("b", "pas de bus le soir")]
+    themes = cluster(cards, backend=BACKEND)
+    kind = {cid: t.kind for t in themes for cid in t.card_ids}
+    assert kind == {"a": "lever", "b": "blocker"}
+
+
+def test_seed_theme_labels_a_close_cluster() -> None:
+    cards = [c for c in fixture_cards() if c.kind == "blocker"]
+    seed = SeedTheme("Mobilité", "blocker", examples=tuple(TRANSPORT[:5]))
+    themes = cluster(cards, seed_themes=[seed], backend=BACKEND)
+    labelled = [t for t in themes if t.label == "Mobilité"]
+    assert len(labelled) == 1
+    assert len(set(labelled[0].card_ids) & {f"t{i}" for i in range(len(TRANSPORT))}) >= 10
+    assert not set(labelled[0].card_ids) & {f"c{i}" for i in range(len(CHILDCARE))}

@@ -36,6 +36,11 @@ def _app(overrides: dict[str, Any] | None = None) -> Any:
     return create_app(overrides)
 
 
+def _management_app() -> Any:
+    """The app for one-off commands: no server runs, so no async library is needed."""
+    return _app({"FACILITATION_ASYNC_MODE": "threading"})
+
+
 @click.group()
 def main() -> None:
     """facilitation: live workshops where phones send blockers and levers."""
@@ -71,7 +76,8 @@ def serve(host: str, port: int, lan: bool, access_log: bool) -> None:
     from . import accounts
     from .extensions import socketio
 
-    public = app.config["PUBLIC_URL"] or f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
+    shown_host = "127.0.0.1" if host == "0.0.0.0" else host
+    public = app.config["PUBLIC_URL"] or f"http://{shown_host}:{port}"
     click.echo(f"facilitation: serving on {public} ({app.config['FACILITATION_ASYNC_MODE']})")
     db = app.extensions["facilitation"].db
     if accounts.count(db) == 0:
@@ -98,7 +104,7 @@ def facilitator_add(email: str, password: str) -> None:
     from . import accounts
     from .errors import Rejected
 
-    app = _app()
+    app = _management_app()
     try:
         with app.app_context():
             created = accounts.create(app.extensions["facilitation"].db, email, password)
@@ -114,7 +120,7 @@ def facilitator_token(email: str) -> None:
     from . import accounts
     from .errors import Rejected
 
-    app = _app()
+    app = _management_app()
     try:
         token = accounts.issue_token(app.extensions["facilitation"].db, email)
     except Rejected as error:
@@ -127,3 +133,80 @@ def _describe(app: Any, error: Any) -> str:
 
     with app.test_request_context():
         return str(describe(error)["message"])
+
+
+@main.group()
+def bench() -> None:
+    """Measure this machine (figures for docs/benchmarks.md)."""
+
+
+@bench.command("log")
+@click.option("--cards", default=2000, show_default=True)
+@click.option("--writers", "writer_counts", default="1,4,16", show_default=True,
+              help="Comma-separated numbers of concurrent writers.")
+@click.option("--database", default=None, help="Database URL (default: a fresh SQLite file).")
+def bench_log(cards: int, writer_counts: str, database: str | None) -> None:
+    """Contributions committed per second (each durable before its ack)."""
+    from .bench import log_commits, machine
+
+    click.echo(f"machine: {machine()}")
+    click.echo("backend     writers  cards  per_s   p50_ms  p95_ms  max_ms")
+    for writers in (int(n) for n in writer_counts.split(",")):
+        r = log_commits(database, cards, writers)
+        click.echo(f"{r['backend']:<11} {r['writers']:>7} {r['cards']:>6} {r['per_second']:>6.0f}"
+                   f" {r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['max_ms']:>7.1f}")
+
+
+@bench.command("socket")
+@click.option("--phones", "phone_counts", default="1,20,60", show_default=True,
+              help="Comma-separated numbers of phones connected at once.")
+@click.option("--cards", default=10, show_default=True, help="Cards each phone sends.")
+def bench_socket(phone_counts: str, cards: int) -> None:
+    """A real server (eventlet, SQLite) and real Socket.IO phones: ack latency and rate."""
+    import json
+    import subprocess
+    import tempfile
+    import urllib.request
+
+    from .bench import machine, socket_round_trips
+
+    click.echo(f"machine: {machine()}")
+    click.echo("phones  cards  per_s   p50_ms  p95_ms  max_ms")
+    with tempfile.TemporaryDirectory() as instance:
+        env = {**os.environ, "FACILITATION_INSTANCE": instance}
+        env.pop("DATABASE_URL", None)
+        run = [sys.executable, "-m", "facilitation"]
+        subprocess.run([*run, "facilitator", "add", "bench@example.org", "--password",
+                        "benchmark"], env=env, check=True, capture_output=True)
+        token = subprocess.run([*run, "facilitator", "token", "bench@example.org"], env=env,
+                               check=True, capture_output=True, text=True).stdout.strip()
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        server = subprocess.Popen([*run, "serve", "--port", str(port)], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    urllib.request.urlopen(url + "/healthz", timeout=1).close()
+                    break
+                except OSError:
+                    import time
+
+                    time.sleep(0.1)
+            for phones in (int(n) for n in phone_counts.split(",")):
+                request = urllib.request.Request(
+                    url + "/api/sessions", method="POST",
+                    data=json.dumps({"title": "bench", "kind": "palabre"}).encode(),
+                    headers={"Authorization": f"Bearer {token}",
+                             "Content-Type": "application/json"})
+                with urllib.request.urlopen(request) as response:
+                    code = json.loads(response.read())["code"]
+                r = socket_round_trips(url, code, phones, cards)
+                click.echo(f"{r['phones']:>6} {r['cards']:>6} {r['per_second']:>6.0f}"
+                           f" {r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['max_ms']:>7.1f}")
+        finally:
+            server.terminate()
+            server.wait(10)

@@ -1,16 +1,14 @@
 """Use cases: each checks its input against the board, appends events, commits, and
-returns what happened. Transports emit the returned events after this returns."""
+returns what happened. Transports broadcast the returned events after this returns."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import log, rules
@@ -19,6 +17,7 @@ from .db import Database
 from .errors import Rejected
 from .events import (
     ContributionAdded,
+    Event,
     ParticipantJoined,
     ParticipantRenamed,
     PhaseChanged,
@@ -28,9 +27,6 @@ from .events import (
 from .kinds import SESSION_KINDS
 from .models import MeetingSession, ParticipantToken
 from .projections import BoardCache
-
-T = TypeVar("T")
-RETRIES = 8
 
 
 def token_hash(token: str) -> str:
@@ -57,43 +53,44 @@ class Joined:
     events: list[Recorded]
 
 
+def _append(db: Session, board: Board, events: list[Event], actor: str | None,
+            client_id: str | None = None) -> list[Recorded]:
+    return log.append(db, board.session_id, events, actor=actor, client_id=client_id,
+                      after=board.seq)
+
+
+def _ack_of(first: Recorded) -> dict[str, Any]:
+    """The acknowledgement a recorded contribution was given (for a re-send)."""
+    event = first.event
+    if not isinstance(event, ContributionAdded):
+        raise Rejected("invalid_client_id")
+    return {"ok": True, "seq": first.seq, "contribution_id": event.contribution_id}
+
+
 class Service:
-    """The use cases of a live session over one database."""
+    """The use cases of live sessions over one database."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.boards = BoardCache(db)
 
-    # -- plumbing ---------------------------------------------------------------------
-    def _write(self, session_id: str, work: Callable[[Session], T]) -> T:
-        """Run `work` in a write transaction, retrying when another writer took our seq."""
-        for attempt in range(RETRIES):
-            try:
-                with self.db.write() as db:
-                    result = work(db)
-                return result
-            except IntegrityError:
-                if attempt == RETRIES - 1:
-                    raise
-        raise AssertionError("unreachable")
-
-    def _committed(self, session_id: str, recorded: list[Recorded]) -> list[Recorded]:
-        self.boards.advance(session_id, recorded)
-        return recorded
-
+    # -- reading ----------------------------------------------------------------------
     def board(self, session_id: str) -> Board:
         board = self.boards.get(session_id)
         if board is None:
             raise Rejected("unknown_session")
         return board
 
-    def board_by_code(self, raw_code: object) -> Board:
+    def session_id_for(self, raw_code: object) -> str:
         code = rules.normalise_code(raw_code)
         with self.db.read() as db:
             session_id = db.scalar(select(MeetingSession.id).where(MeetingSession.code == code))
         if session_id is None:
             raise Rejected("unknown_session")
-        return self.board(session_id)
+        return session_id
+
+    def board_by_code(self, raw_code: object) -> Board:
+        return self.board(self.session_id_for(raw_code))
 
     def events_after(self, session_id: str, after: int, limit: int | None = None) -> list[Recorded]:
         with self.db.read() as db:
@@ -107,6 +104,18 @@ class Service:
                 .order_by(MeetingSession.created_at.desc())
             ).all()
         return [board for sid in ids if (board := self.boards.get(sid)) is not None]
+
+    def participant_for(self, session_id: str, token: object) -> str | None:
+        """The participant a token belongs to in this session, if any."""
+        if not isinstance(token, str) or not token:
+            return None
+        with self.db.read() as db:
+            return db.scalar(
+                select(ParticipantToken.id).where(
+                    ParticipantToken.token_hash == token_hash(token),
+                    ParticipantToken.session_id == session_id,
+                )
+            )
 
     # -- facilitator ------------------------------------------------------------------
     def create_session(
@@ -122,16 +131,16 @@ class Service:
             for index, text in enumerate(SESSION_KINDS[clean_kind].prompts[clean_language])
         )
 
-        def work(db: Session) -> list[Recorded]:
+        def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
             code = self._free_code(db)
             db.add(MeetingSession(id=session_id, code=code, facilitator_id=facilitator_id))
             db.flush()
             event = SessionCreated(
                 clean_title, clean_kind, clean_language, code, facilitator_id, prompts
             )
-            return log.append(db, session_id, [event], actor=f"facilitator:{facilitator_id}")
+            return _append(db, board, [event], f"facilitator:{facilitator_id}"), None
 
-        self._committed(session_id, self._write(session_id, work))
+        self.boards.transact(session_id, decide)
         return self.board(session_id)
 
     @staticmethod
@@ -144,72 +153,49 @@ class Service:
 
     def require_owner(self, session_id: str, facilitator_id: int | None) -> Board:
         board = self.board(session_id)
-        if facilitator_id is None or board.facilitator_id != facilitator_id:
-            raise Rejected("forbidden")
+        _check_owner(board, facilitator_id)
         return board
 
     def change_phase(self, session_id: str, facilitator_id: int | None, phase: object) -> Outcome:
-        board = self.require_owner(session_id, facilitator_id)
         new_phase = rules.phase(phase)
-        if new_phase == board.phase:
-            return Outcome({"ok": True, "seq": board.seq})
 
-        def work(db: Session) -> list[Recorded]:
+        def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
+            _check_owner(board, facilitator_id)
+            if new_phase == board.phase:
+                return [], None
             event = PhaseChanged(new_phase, board.phase)
-            return log.append(db, session_id, [event], actor=f"facilitator:{facilitator_id}")
+            return _append(db, board, [event], f"facilitator:{facilitator_id}"), None
 
-        recorded = self._committed(session_id, self._write(session_id, work))
-        return Outcome({"ok": True, "seq": recorded[-1].seq}, recorded)
+        recorded, _ = self.boards.transact(session_id, decide)
+        return Outcome({"ok": True, "seq": self.board(session_id).seq}, recorded)
 
     # -- participants -----------------------------------------------------------------
     def join(self, raw_code: object, token: object = None, name: object = None) -> Joined:
         """A phone enters a session: a known token keeps its identity, else a new one."""
-        board = self.board_by_code(raw_code)
-        if board.is_closed:
-            raise Rejected("session_closed")
+        session_id = self.session_id_for(raw_code)
         clean_name = rules.clean_name(name)
-        session_id = board.session_id
-        if isinstance(token, str) and token:
-            participant_id = self._participant_for(session_id, token)
-            if participant_id is not None:
-                known = board.participants.get(participant_id)
+        known_id = self.participant_for(session_id, token)
+
+        def decide(db: Session, board: Board) -> tuple[list[Recorded], tuple[str, str]]:
+            if not board.seq:
+                raise Rejected("unknown_session")
+            if board.is_closed:
+                raise Rejected("session_closed")
+            if known_id is not None:
+                known = board.participants.get(known_id)
                 if name is None or (known is not None and known.name == clean_name):
-                    return Joined(participant_id, token, board, [])
-
-                def rename(db: Session) -> list[Recorded]:
-                    event = ParticipantRenamed(participant_id, clean_name)
-                    return log.append(db, session_id, [event], actor=participant_id)
-
-                recorded = self._committed(session_id, self._write(session_id, rename))
-                return Joined(participant_id, token, board, recorded)
-
-        new_token = secrets.token_urlsafe(24)
-        participant_id = new_id()
-
-        def work(db: Session) -> list[Recorded]:
+                    return [], (known_id, str(token))
+                renamed = ParticipantRenamed(known_id, clean_name)
+                return _append(db, board, [renamed], known_id), (known_id, str(token))
+            new_token, participant_id = secrets.token_urlsafe(24), new_id()
             db.add(ParticipantToken(
                 id=participant_id, session_id=session_id, token_hash=token_hash(new_token)
             ))
-            event = ParticipantJoined(participant_id, clean_name)
-            return log.append(db, session_id, [event], actor=participant_id)
+            joined = ParticipantJoined(participant_id, clean_name)
+            return _append(db, board, [joined], participant_id), (participant_id, new_token)
 
-        recorded = self._committed(session_id, self._write(session_id, work))
-        return Joined(participant_id, new_token, board, recorded)
-
-    def _participant_for(self, session_id: str, token: str) -> str | None:
-        with self.db.read() as db:
-            return db.scalar(
-                select(ParticipantToken.id).where(
-                    ParticipantToken.token_hash == token_hash(token),
-                    ParticipantToken.session_id == session_id,
-                )
-            )
-
-    def participant_for(self, session_id: str, token: object) -> str | None:
-        """The participant a token belongs to in this session, if any."""
-        if not isinstance(token, str) or not token:
-            return None
-        return self._participant_for(session_id, token)
+        recorded, (participant_id, new_token) = self.boards.transact(session_id, decide)
+        return Joined(participant_id, new_token, self.board(session_id), recorded)
 
     def add_contribution(
         self,
@@ -224,49 +210,37 @@ class Service:
         """Record a card. Committed before it returns; a re-sent `client_id` returns the
         first acknowledgement and records nothing new."""
         clean_client_id = rules.client_id(client_id)
-        previous = self._previous(session_id, clean_client_id)
-        if previous is not None:
-            return previous
-        board = self.board(session_id)
-        if board.is_closed:
-            raise Rejected("session_closed")
-        clean_text = rules.clean_text(text)
-        clean_kind = rules.contribution_kind(kind)
-        prompt = None
-        if prompt_id is not None:
-            known = {p["id"] for p in board.prompts}
-            if not isinstance(prompt_id, str) or prompt_id not in known:
-                raise Rejected("unknown_prompt")
-            prompt = prompt_id
-        contribution_id = new_id()
 
-        def work(db: Session) -> Outcome:
-            # Checked again inside the transaction: two re-sends may race.
+        def decide(db: Session, board: Board) -> tuple[list[Recorded], dict[str, Any]]:
             first = log.find_by_client_id(db, session_id, clean_client_id)
             if first is not None:
-                return _ack_of(first)
-            event = ContributionAdded(contribution_id, participant_id, clean_text, clean_kind,
-                                      prompt)
-            recorded = log.append(db, session_id, [event], actor=actor or participant_id,
-                                  client_id=clean_client_id)
-            return Outcome(
-                {"ok": True, "seq": recorded[0].seq, "contribution_id": contribution_id},
-                recorded,
+                return [], _ack_of(first)
+            if not board.seq:
+                raise Rejected("unknown_session")
+            if board.is_closed:
+                raise Rejected("session_closed")
+            event = ContributionAdded(
+                new_id(), participant_id, rules.clean_text(text),
+                rules.contribution_kind(kind), _prompt(board, prompt_id),
             )
+            recorded = _append(db, board, [event], actor or participant_id, clean_client_id)
+            return recorded, {"ok": True, "seq": recorded[0].seq,
+                              "contribution_id": event.contribution_id}
 
-        outcome = self._write(session_id, work)
-        self._committed(session_id, outcome.events)
-        return outcome
-
-    def _previous(self, session_id: str, client_id: str) -> Outcome | None:
-        with self.db.read() as db:
-            first = log.find_by_client_id(db, session_id, client_id)
-        return None if first is None else _ack_of(first)
+        recorded, ack = self.boards.transact(session_id, decide)
+        return Outcome(ack, recorded)
 
 
-def _ack_of(first: Recorded) -> Outcome:
-    """The acknowledgement a recorded contribution was (or would have been) given."""
-    event = first.event
-    if not isinstance(event, ContributionAdded):
-        raise Rejected("invalid_client_id")
-    return Outcome({"ok": True, "seq": first.seq, "contribution_id": event.contribution_id})
+def _check_owner(board: Board, facilitator_id: int | None) -> None:
+    if not board.seq:
+        raise Rejected("unknown_session")
+    if facilitator_id is None or board.facilitator_id != facilitator_id:
+        raise Rejected("forbidden")
+
+
+def _prompt(board: Board, prompt_id: object) -> str | None:
+    if prompt_id is None:
+        return None
+    if not isinstance(prompt_id, str) or prompt_id not in {p["id"] for p in board.prompts}:
+        raise Rejected("unknown_prompt")
+    return prompt_id

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from .events import Event, Recorded, event_from_payload
@@ -42,32 +42,36 @@ def append(
     *,
     actor: str | None = None,
     client_id: str | None = None,
+    after: int | None = None,
 ) -> list[Recorded]:
-    """Add events after the session's last one, inside the caller's transaction.
+    """Add events after the session's last one (`after`, when the caller knows it),
+    inside the caller's transaction.
 
     `client_id` is stored on the first event only (it is unique per session): a second
     append with the same `client_id` fails on commit, and `find_by_client_id` tells
-    the caller what the first one produced. A concurrent writer that took the same `seq`
-    makes the commit fail too; the caller retries the whole transaction.
+    what the first one produced. A concurrent writer that took the same `seq` makes the
+    commit fail too; the caller replays the whole transaction.
     """
-    seq = last_seq(db, session_id)
+    seq = last_seq(db, session_id) if after is None else after
     now = utcnow()
+    rows: list[dict[str, object]] = []
     recorded: list[Recorded] = []
     for index, event in enumerate(events):
         seq += 1
-        row = EventRow(
-            session_id=session_id,
-            seq=seq,
-            type=event.type,
-            version=event.version,
-            payload=json.dumps(event.to_payload(), ensure_ascii=False, separators=(",", ":")),
-            actor=actor,
-            client_id=client_id if index == 0 else None,
-            created_at=now,
-        )
-        db.add(row)
-        recorded.append(Recorded(session_id, seq, event, now, actor, row.client_id))
-    db.flush()
+        first_client_id = client_id if index == 0 else None
+        rows.append({
+            "session_id": session_id,
+            "seq": seq,
+            "type": event.type,
+            "version": event.version,
+            "payload": json.dumps(event.to_payload(), ensure_ascii=False, separators=(",", ":")),
+            "actor": actor,
+            "client_id": first_client_id,
+            "created_at": now,
+        })
+        recorded.append(Recorded(session_id, seq, event, now, actor, first_client_id))
+    if rows:
+        db.execute(insert(EventRow), rows)
     return recorded
 
 

@@ -1,10 +1,14 @@
-"""In-memory boards per session, caught up from the log by `seq`."""
+"""In-memory boards per session, caught up from the log by `seq`, and the one way to
+change a session: `BoardCache.transact`."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from . import log
 from .board import Board, apply
@@ -12,11 +16,15 @@ from .db import Database
 from .events import Recorded
 
 T = TypeVar("T")
+RETRIES = 8
 
 
 class BoardCache:
-    """Keeps each session's board in memory; another process may have appended, so
-    `get` always reads the events after the cached `seq` before answering."""
+    """Keeps each session's board in memory. Another process may have appended, so every
+    read first folds the events after the cached `seq`.
+
+    Lock order, to stay free of deadlocks: a session's lock, then the database.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -28,14 +36,12 @@ class BoardCache:
         with self._guard:
             return self._locks.setdefault(session_id, threading.Lock())
 
-    def _caught_up(self, session_id: str) -> Board | None:
+    def _catch_up(self, db: Session, session_id: str) -> Board:
         board = self._boards.get(session_id) or Board(session_id)
-        with self._db.read() as db:
-            for recorded in log.read(db, session_id, after=board.seq):
-                apply(board, recorded)
-        if board.seq == 0:
-            return None
-        self._boards[session_id] = board
+        for recorded in log.read(db, session_id, after=board.seq):
+            apply(board, recorded)
+        if board.seq:
+            self._boards[session_id] = board
         return board
 
     def get(self, session_id: str) -> Board | None:
@@ -43,25 +49,39 @@ class BoardCache:
 
         Read scalar fields from it freely; to walk its collections use `view`.
         """
-        with self._lock(session_id):
-            return self._caught_up(session_id)
+        with self._lock(session_id), self._db.read() as db:
+            board = self._catch_up(db, session_id)
+        return board if board.seq else None
 
     def view(self, session_id: str, render: Callable[[Board], T]) -> T | None:
         """`render(board)` under the session's lock, so no event lands mid-way."""
         with self._lock(session_id):
-            board = self._caught_up(session_id)
-            return None if board is None else render(board)
+            with self._db.read() as db:
+                board = self._catch_up(db, session_id)
+            return render(board) if board.seq else None
 
-    def advance(self, session_id: str, recorded: Iterable[Recorded]) -> None:
-        """Fold events this process just committed, when they follow the cached board."""
+    def transact(
+        self, session_id: str, decide: Callable[[Session, Board], tuple[list[Recorded], T]]
+    ) -> tuple[list[Recorded], T]:
+        """Run `decide(db, board)` in one write transaction on the caught-up board.
+
+        `decide` validates against the board and appends events (after `board.seq`);
+        once committed they are folded into the board. When another process took the
+        same `seq`, the transaction is replayed on the newer board.
+        """
         with self._lock(session_id):
-            board = self._boards.get(session_id)
-            if board is None:
-                return
-            for item in recorded:
-                if item.seq == board.seq + 1:
-                    apply(board, item)
-
-    def forget(self, session_id: str) -> None:
-        with self._guard:
-            self._boards.pop(session_id, None)
+            for attempt in range(RETRIES):
+                try:
+                    with self._db.write() as db:
+                        board = self._catch_up(db, session_id)
+                        recorded, result = decide(db, board)
+                    for item in recorded:
+                        apply(board, item)
+                    if recorded:
+                        self._boards[session_id] = board
+                    return recorded, result
+                except IntegrityError:
+                    self._boards.pop(session_id, None)  # reload: it may be ahead of us
+                    if attempt == RETRIES - 1:
+                        raise
+        raise AssertionError("unreachable")

@@ -20,4 +20,5 @@ def svg(data: str) -> str:
     text = image.to_string(encoding="unicode")
     text = re.sub(r"<\?xml[^>]*\?>\s*", "", text)
     text = re.sub(r'\s(width|height)="[^"]*"', "", text, count=2)
-    return text.replace("<svg ", '<svg role="img" preserveAspectRatio="xMidYMid meet" shape-rendering="crispEdges" ', 1)
+    attributes = 'role="img" preserveAspectRatio="xMidYMid meet" shape-rendering="crispEdges"'
+    return text.replace("<svg ", f"<svg {attributes} ", 1)

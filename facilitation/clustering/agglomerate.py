@@ -9,7 +9,7 @@ from scipy.spatial.distance import squareform
 # Distance cut (1 - blended similarity) for granularity 0, 0.5 and 1; piecewise linear between.
 CUT_FEW, CUT_MID, CUT_MANY = 0.97, 0.87, 0.72
 MIN_SIZE = 3  # clusters smaller than this are absorbed or sent to "Divers / Other"
-ABSORB_FLOOR = 0.15  # least mean similarity for a small cluster's card to join a big theme
+ABSORB_QUANTILE = 0.05  # a leftover joins a theme if as close as its loosest 5% of members
 
 
 def cut_distance(granularity: float) -> float:
@@ -27,17 +27,20 @@ def average_linkage(sim: np.ndarray, cut: float) -> np.ndarray:
         return np.zeros(0, dtype=int)
     if n == 1:
         return np.zeros(1, dtype=int)
-    d = 1.0 - sim.astype(np.float64)
-    d = np.clip((d + d.T) / 2.0, 0.0, None)
-    np.fill_diagonal(d, 0.0)
-    z = linkage(squareform(d, checks=False), method="average")
+    d = 1.0 - sim  # sim is symmetric by construction
+    np.clip(d, 0.0, None, out=d)
+    z = linkage(squareform(d, checks=False).astype(np.float64), method="average")
     labels = fcluster(z, t=cut, criterion="distance") - 1
     return labels.astype(int)
 
 
 def absorb_small(labels: np.ndarray, sim: np.ndarray, min_size: int = MIN_SIZE,
-                 floor: float = ABSORB_FLOOR) -> np.ndarray:
-    """Move cards of clusters below `min_size` to the closest big cluster, else to -1 (misc)."""
+                 quantile: float = ABSORB_QUANTILE) -> np.ndarray:
+    """Move cards of clusters below `min_size` to the closest big cluster, else to -1 (misc).
+
+    The bar is scale-free: the `quantile` of big-cluster members' mean similarity to their
+    own cluster, so it works for any embedding space.
+    """
     labels = labels.copy()
     if len(labels) == 0:
         return labels
@@ -51,6 +54,10 @@ def absorb_small(labels: np.ndarray, sim: np.ndarray, min_size: int = MIN_SIZE,
         return labels
     member = (labels[:, None] == big[None, :]).astype(np.float32)
     mean_sim = (sim @ member) / member.sum(axis=0)
+    in_big = np.flatnonzero(~small_mask & (labels >= 0))
+    col = {int(b): j for j, b in enumerate(big)}
+    own = mean_sim[in_big, [col[int(labels[i])] for i in in_big]]
+    floor = float(np.quantile(own, quantile)) if own.size else -np.inf
     for i in np.flatnonzero(small_mask):
         j = int(mean_sim[i].argmax())
         labels[i] = big[j] if mean_sim[i, j] >= floor else -1

@@ -18,7 +18,7 @@ from .schema import Card, Constraints, SeedTheme, Theme
 from .similarity import blended, centre, unit
 from .stable import MISC_COLOUR, IdAllocator, match_previous
 
-BIG_POOL = 1200  # above this many free cards, cluster a sample and assign the rest
+BIG_POOL = 1000  # above this many free cards, cluster a sample and assign the rest
 SEED_SIM = 0.35  # least centred cosine between a cluster and a remembered theme
 ASSIGN_MIN = 0.15  # least centred cosine to join a sampled cluster's centroid (big pools)
 MISC_LABELS = {"fr": "Divers", "en": "Other"}
@@ -53,15 +53,16 @@ def _mean_sim(sim: np.ndarray, rows: Sequence[int], cols: Sequence[int]) -> floa
     return float(sim[np.ix_(list(rows), list(cols))].mean())
 
 
-def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float) -> np.ndarray:
+def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray) -> np.ndarray:
     """Labels for free cards (-1 = misc); samples big pools for speed."""
     n = len(x)
     if n <= BIG_POOL:
-        return relabel(absorb_small(average_linkage(sim, cut), sim))
+        return relabel(absorb_small(average_linkage(sim, cut), raw @ raw.T))
     rng = np.random.default_rng(0)
     sample = np.sort(rng.choice(n, BIG_POOL, replace=False))
     sub = blended(x[sample])
-    lab_s = relabel(absorb_small(average_linkage(sub, cut), sub))
+    rs = raw[sample]
+    lab_s = relabel(absorb_small(average_linkage(sub, cut), rs @ rs.T))
     labels = np.full(n, -1, dtype=int)
     labels[sample] = lab_s
     k = lab_s.max(initial=-1) + 1
@@ -115,9 +116,9 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
     fx = x[free]
     sim_free = sim_all[np.ix_(free, free)] if sim_all is not None else blended(fx)
     if len(free) > BIG_POOL:
-        labels = _cluster_free(fx, np.zeros((0, 0), dtype=np.float32), cut)
+        labels = _cluster_free(fx, np.zeros((0, 0), dtype=np.float32), cut, raw[free])
     else:
-        labels = _cluster_free(fx, sim_free, cut)
+        labels = _cluster_free(fx, sim_free, cut, raw[free])
     clusters: dict[int, list[int]] = defaultdict(list)
     misc: list[int] = []
     for j, lab in enumerate(labels):
@@ -159,7 +160,7 @@ def _apply_seeds(new_groups: list[_Group], misc: list[int], x: np.ndarray, mean:
     if usable:
         sv = unit(np.vstack([v for _, v in usable]) - mean)
         for g in new_groups:
-            score = x[g.members].mean(axis=0) @ sv.T
+            score = unit(x[g.members].mean(axis=0, keepdims=True))[0] @ sv.T
             best = int(np.argmax(score))
             if score[best] >= SEED_SIM:
                 g.seed = usable[best][0].label
@@ -285,7 +286,11 @@ def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Seque
     for g in misc:
         members = [cards[idx[p]].text for p in g.members]
         lang = majority_language(members)
-        out.append(Theme(id=f"other-{prefix}", kind=kind, label=MISC_LABELS[lang],
+        tid = f"other-{prefix}"
+        if tid in taken or tid in {t.id for t in out}:  # the facilitator took over that id
+            tid = allocator.new_id(tid)
+        out.append(Theme(id=tid, kind=kind,
+                         label=constraints.labels.get(tid, MISC_LABELS[lang]),
                          card_ids=tuple(cards[idx[p]].id for p in g.members),
                          colour=MISC_COLOUR, example=members[0] if members else "", misc=True))
     return out

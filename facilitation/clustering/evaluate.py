@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -136,7 +138,20 @@ def _rss_mb() -> float:
 
 
 def model_memory_mb(backend: str = "use") -> dict[str, float]:
-    """RSS growth from loading a backend's models (run in a fresh process for a clean number)."""
+    """RSS growth from loading a backend's models, measured in a fresh Python process."""
+    code = ("import json, sys; from facilitation.clustering.evaluate import _memory_here; "
+            f"print(json.dumps(_memory_here({backend!r})))")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, timeout=300, check=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (subprocess.SubprocessError, ValueError, IndexError):
+        return _memory_here(backend)
+
+
+def _memory_here(backend: str) -> dict[str, float]:
+    """RSS growth from loading a backend's models in this process."""
     before = _rss_mb()
     VectorCache(backend).embedder.embed(["mesure de la mémoire"])
     return {"backend": backend, "rss_before_mb": before, "rss_after_mb": _rss_mb(),

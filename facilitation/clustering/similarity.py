@@ -35,16 +35,25 @@ def snn(sim: np.ndarray, k: int) -> np.ndarray:
         return np.ones_like(sim, dtype=np.float32)
     k = max(1, min(k, n - 1))
     idx = np.argpartition(-sim, k, axis=1)[:, :k]
+    rows = np.arange(n)[:, None]
+    # Only positively similar neighbours count, so outliers share (almost) no neighbours.
+    weight = (sim[rows, idx] > 0).astype(np.float32)
+    weight[idx == rows] = 1.0  # a card is always its own neighbour
+    if n <= 2000:  # dense float32 BLAS beats sparse products at these sizes
+        a = np.zeros((n, n), dtype=np.float32)
+        a[rows, idx] = weight
+        return (a @ a.T) / np.float32(k)
     a = sparse.csr_matrix(
-        (np.ones(n * k, dtype=np.float32), idx.ravel(), np.arange(0, n * k + 1, k)),
-        shape=(n, n))
+        (weight.ravel(), idx.ravel(), np.arange(0, n * k + 1, k)), shape=(n, n))
     return np.asarray((a @ a.T).toarray(), dtype=np.float32) / k
 
 
 def blended(x: np.ndarray, snn_weight: float = SNN_WEIGHT) -> np.ndarray:
     """Similarity used for clustering: SNN overlap blended with cosine of centred vectors."""
-    cos = x @ x.T
+    cos = (x @ x.T).astype(np.float32)
     if snn_weight <= 0 or len(x) < 3:
-        return cos.astype(np.float32)
-    s = snn_weight * snn(cos, neighbour_count(len(x))) + (1.0 - snn_weight) * cos
-    return s.astype(np.float32)
+        return cos
+    s = snn(cos, neighbour_count(len(x)))
+    s *= np.float32(snn_weight)
+    s += np.float32(1.0 - snn_weight) * cos
+    return s

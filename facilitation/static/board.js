@@ -50,24 +50,38 @@
     column.appendChild(li);
   }
 
-  /* Pages are cut greedily from the first card, so a page never changes once it is full;
-     the last page is the one on screen. */
-  function fit() {
+  /* On arrival, a card goes below the others if there is room; if not, the column turns
+     the page: what was read folds into "+N earlier cards" and the new card starts at the top.
+     On load and resize (nobody is reading yet) the column shows the newest cards that fit. */
+  var starts = { blocker: 0, lever: 0 };
+  function fit(refill) {
     Object.keys(columns).forEach(function (kind) {
       var list = columns[kind];
       var more = list.parentNode.querySelector(".more");
       var items = list.children;
       var n = items.length;
+      var i, start;
       if (!n) { more.className = "more none"; return; }
-      for (var i = 0; i < n; i++) items[i].hidden = false;
+      for (i = 0; i < n; i++) items[i].hidden = false;
       var room = list.clientHeight;
       var gap = parseFloat(getComputedStyle(list).rowGap) || 0;
-      var start = 0, used = 0;
-      for (i = 0; i < n; i++) {
-        var h = items[i].offsetHeight;
-        if (i > start && used + gap + h > room) { start = i; used = h; }
-        else used += (i > start ? gap : 0) + h;
+      var heights = [];
+      for (i = 0; i < n; i++) heights.push(items[i].offsetHeight);
+      if (refill) {
+        start = n - 1;
+        for (var used = heights[start]; start > 0 && used + gap + heights[start - 1] <= room; ) {
+          start--;
+          used += gap + heights[start];
+        }
+      } else { // pages cut greedily from the current page, the last one shown
+        start = Math.min(starts[kind], n - 1);
+        for (var page = start, filled = 0, j = start; j < n; j++) {
+          if (j > page && filled + gap + heights[j] > room) { page = j; filled = heights[j]; }
+          else filled += (j > page ? gap : 0) + heights[j];
+        }
+        start = page;
       }
+      starts[kind] = start;
       for (i = 0; i < start; i++) items[i].hidden = true;
       more.className = start ? "more" : "more none";
       more.textContent = start ? "+" + start + " " + T.earlier : "\u00a0";
@@ -116,12 +130,12 @@
       }
       setText("connected", ack.connected);
       counts();
-      fit();
+      fit(true);
       root.setAttribute("data-ready", "1");
     });
   });
   socket.on("disconnect", function () { statusBox.textContent = T.offline; statusBox.hidden = false; });
   var resizing;
-  window.addEventListener("resize", function () { clearTimeout(resizing); resizing = setTimeout(fit, 100); });
+  window.addEventListener("resize", function () { clearTimeout(resizing); resizing = setTimeout(function () { fit(true); }, 100); });
   counts();
 })();

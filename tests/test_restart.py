@@ -45,7 +45,7 @@ def test_every_acknowledged_card_survives_a_killed_server(tmp_path: Path) -> Non
         phones = []
         acked: dict[str, str] = {}
         client_ids: dict[str, str] = {}
-        for n in range(3):
+        for _ in range(3):
             phone = socketio_client.SimpleClient()
             phone.connect(server.url, transports=["websocket"])
             phone.client.call("join", {"code": session["code"]}, timeout=10)

@@ -34,19 +34,19 @@ EMAIL, PASSWORD = "awa@grdr.example", "palabre-2026"
 # (first name or None, kind, text): blockers and levers heard in thé-palabres of migrant
 # entrepreneurs between Hauts-de-France and the Kayes region.
 CARDS = [
-    ("Mariam", "blocker", "Les banques refusent le crédit sans CDI ni apport personnel."),
+    (None, "blocker", "Les banques refusent le crédit sans CDI ni apport personnel."),
     (None, "lever", "La tontine du quartier m'a permis d'acheter le premier stock."),
     (None, "blocker", "Trop de démarches administratives : URSSAF, CFE, Kbis… on s'y perd."),
-    ("Ousmane", "lever", "Un parrain chef d'entreprise qui relit mon prévisionnel."),
-    (None, "blocker", "Le français écrit des formulaires, c'est difficile pour moi."),
     (None, "lever", "Le microcrédit de l'Adie, obtenu en trois semaines."),
-    (None, "blocker", "Envoyer du matériel à Kayes coûte cher et prend des mois."),
-    ("Fatoumata", "lever", "Les femmes de l'association se relaient pour garder les enfants."),
-    (None, "blocker", "Titre de séjour renouvelé tous les ans : la banque n'a pas confiance."),
+    (None, "blocker", "Le français écrit des formulaires, c'est difficile pour moi."),
     (None, "lever", "Permanence gratuite d'un comptable à la Maison de l'emploi."),
-    (None, "blocker", "No one explained to me how VAT works for a small shop."),
+    (None, "blocker", "Envoyer du matériel à Kayes coûte cher et prend des mois."),
     (None, "lever", "Mobile money (Orange Money) to pay suppliers in Mali quickly."),
+    (None, "blocker", "No one explained to me how VAT works for a small shop."),
+    ("Mariam", "blocker", "Titre de séjour renouvelé tous les ans : la banque n'a pas confiance."),
+    ("Ousmane", "lever", "Un parrain chef d'entreprise qui relit mon prévisionnel."),
     (None, "blocker", "Pas de local commercial abordable à Lille-Moulins."),
+    ("Fatoumata", "lever", "Les femmes de l'association se relaient pour garder les enfants."),
     (None, "lever", "Cours de français pro le soir, gratuits, avec le centre social."),
 ]
 
@@ -94,7 +94,7 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="facilitation-shots-") as tmp:
         instance = Path(tmp) / "instance"
@@ -148,14 +148,22 @@ def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path) -> Non
     expect(phone.locator("#net")).to_have_attribute("data-state", "online", timeout=10_000)
     phone.screenshot(path=out / "phone-empty-360x740.png")
 
+    # A board already open while the cards arrive (pages turn live), the others load later.
+    live_context = desk(1280, 720)
+    live_context.add_cookies(cookies)
+    live = live_context.new_page()
+    live.goto(demo["board_url"])
+    expect(live.locator("#board")).to_have_attribute("data-ready", "1")
+
     # Seed the demo from a throwaway page (one socket per participant).
     seeder = phone_context.new_page()
     seeder.goto(demo["join_url"])
     seeder.evaluate(SEED_JS, {"code": demo["code"], "cards": CARDS})
     seeder.close()
 
-    for kind, text in [("blocker", "Je ne sais pas à qui demander pour le statut d'auto-entrepreneur."),
-                       ("lever", "Le groupe WhatsApp des commerçants maliens de Lille.")]:
+    mine = [("blocker", "Je ne sais pas à qui demander pour le statut d'auto-entrepreneur."),
+            ("lever", "Le groupe WhatsApp des commerçants maliens de Lille.")]
+    for kind, text in mine:
         phone.locator(f"label[for=kind-{kind}]").tap()
         phone.fill("#text", text)
         phone.locator("#send").tap()
@@ -164,8 +172,25 @@ def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path) -> Non
     phone.screenshot(path=out / "phone-sent-360x740.png")
     phone.screenshot(path=out / "phone-sent-full-360.png", full_page=True)
 
+    # The network drops: the card waits on the phone (clock), the indicator says so calmly.
+    phone_context.set_offline(True)
+    expect(phone.locator("#net")).to_have_attribute("data-state", "offline")
+    phone.locator("label[for=kind-lever]").tap()
+    phone.fill("#text", "Un local partagé avec d'autres commerçants")
+    phone.locator("#send").tap()
+    expect(phone.locator("#mine li .s[data-state=waiting]")).to_have_count(1)
+    phone.fill("#text", "Un atelier sur la TVA")
+    phone.evaluate("window.scrollTo(0, document.getElementById('mine').offsetTop - 420)")
+    phone.screenshot(path=out / "phone-offline-360x740.png")
+    phone_context.set_offline(False)
+    expect(phone.locator("#mine li .s[data-state=received]")).to_have_count(3, timeout=10_000)
+
     # The filled board, live, at projector sizes.
-    total = len(CARDS) + 2
+    total = len(CARDS) + 3
+    expect(live.locator("#cards")).to_have_text(str(total), timeout=10_000)
+    live.wait_for_timeout(800)  # arrival fade-in
+    live.screenshot(path=out / "board-live-1280x720.png")
+    live_context.close()
     for width, height in [(1280, 720), (1920, 1080), (1024, 768)]:
         board_context = desk(width, height)
         board_context.add_cookies(cookies)
@@ -181,7 +206,7 @@ def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path) -> Non
 
     # English versions of the phone and the board.
     phone.goto(demo["join_url"] + "?lang=en")
-    expect(phone.locator("#mine li .s[data-state=received]")).to_have_count(2, timeout=10_000)
+    expect(phone.locator("#mine li .s[data-state=received]")).to_have_count(3, timeout=10_000)
     phone.screenshot(path=out / "phone-en-360x740.png")
     phone_context.close()
     context.close()

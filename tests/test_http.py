@@ -257,3 +257,13 @@ def test_public_url_goes_into_join_links(make_app) -> None:
     created = app.test_client().post("/api/sessions", headers=bearer(token),
                                      json={"title": "Kayes", "kind": "palabre"}).json
     assert created["join_url"] == f"http://192.168.43.10:5000/join/{created['code']}"
+
+
+def test_the_board_speaks_the_sessions_language_not_the_laptops(client, facilitator, palabre):
+    client.post("/login", data={"email": facilitator.email, "password": facilitator.password})
+    url = f"/sessions/{palabre.session_id}/board"
+    english_laptop = client.get(url, headers={"Accept-Language": "en-GB,en"})
+    html = english_laptop.get_data(as_text=True)
+    assert 'lang="fr"' in html and "Freins" in html and "Scannez" in html
+    asked = client.get(url + "?lang=en").get_data(as_text=True)
+    assert 'lang="en"' in asked and "Blockers" in asked

@@ -13,12 +13,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_login import current_user, login_required
 
 from .. import qr
 from ..commands import Service
 from ..errors import Rejected
-from ..kinds import SESSION_KINDS
+from ..kinds import LANGUAGES, SESSION_KINDS
 from ..messages import describe
 from .links import join_entry_url, join_url
 
@@ -62,16 +63,21 @@ def create():  # type: ignore[no-untyped-def]
 @bp.route("/sessions/<session_id>/board")
 @login_required
 def board(session_id: str):  # type: ignore[no-untyped-def]
+    """The projected board speaks the session's language (the room's), not the laptop's;
+    `?lang=` overrides it."""
     found = _owned(session_id)
     link = join_url(found.code)
-    return render_template(
-        "board.html",
-        board=found,
-        join_link=link,
-        entry_link=join_entry_url(),
-        qr_svg=qr.svg(link),
-        kind_name=SESSION_KINDS[found.kind].names[found.language],
-    )
+    asked = request.args.get("lang")
+    language = asked if asked in LANGUAGES else found.language
+    with force_locale(language):
+        return render_template(
+            "board.html",
+            board=found,
+            join_link=link,
+            entry_link=join_entry_url(),
+            qr_svg=qr.svg(link),
+            kind_name=SESSION_KINDS[found.kind].names[language],
+        )
 
 
 @bp.route("/sessions/<session_id>/qr.svg")

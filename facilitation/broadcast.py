@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+from flask import Flask, current_app
 
 from .board import participant_view
 from .events import Recorded
 from .extensions import socketio
+
+Listener = Callable[[str, Sequence[Recorded]], None]
+
+
+def add_listener(app: Flask, listener: Listener) -> None:
+    """React in this process to every committed event (e.g. the live grouping)."""
+    app.extensions.setdefault("commit_listeners", []).append(listener)
 
 
 def board_room(session_id: str) -> str:
@@ -25,3 +34,5 @@ def publish(session_id: str, recorded: Sequence[Recorded]) -> None:
     public = [view for item in recorded if (view := participant_view(item)) is not None]
     if public:
         socketio.emit("events", public, to=participants_room(session_id))
+    for listener in current_app.extensions.get("commit_listeners", ()):
+        listener(session_id, recorded)

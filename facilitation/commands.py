@@ -11,18 +11,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import log, rules
+from . import grouping, log, rules
 from .board import Board
 from .db import Database
 from .errors import Rejected
 from .events import (
+    CardMoved,
     ContributionAdded,
     Event,
+    GroupingSet,
     ParticipantJoined,
     ParticipantRenamed,
     PhaseChanged,
     Recorded,
     SessionCreated,
+    ThemePinned,
+    ThemeRenamed,
+    ThemesMerged,
+    ThemesUpdated,
 )
 from .kinds import SESSION_KINDS
 from .models import MeetingSession, ParticipantToken
@@ -119,9 +125,11 @@ class Service:
 
     # -- facilitator ------------------------------------------------------------------
     def create_session(
-        self, facilitator_id: int, title: object, kind: object, language: object = "fr"
+        self, facilitator_id: int, title: object, kind: object, language: object = "fr",
+        programme: object = None,
     ) -> Board:
         """Open a session with a fresh join code and the kind's default prompts."""
+        clean_programme = rules.clean_programme(programme)
         clean_title = rules.clean_title(title)
         clean_kind = rules.session_kind(kind)
         clean_language = rules.language(language)
@@ -133,10 +141,12 @@ class Service:
 
         def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
             code = self._free_code(db)
-            db.add(MeetingSession(id=session_id, code=code, facilitator_id=facilitator_id))
+            db.add(MeetingSession(id=session_id, code=code, facilitator_id=facilitator_id,
+                                  programme=clean_programme))
             db.flush()
             event = SessionCreated(
-                clean_title, clean_kind, clean_language, code, facilitator_id, prompts
+                clean_title, clean_kind, clean_language, code, facilitator_id, prompts,
+                clean_programme,
             )
             return _append(db, board, [event], f"facilitator:{facilitator_id}"), None
 
@@ -244,3 +254,132 @@ def _prompt(board: Board, prompt_id: object) -> str | None:
     if not isinstance(prompt_id, str) or prompt_id not in {p["id"] for p in board.prompts}:
         raise Rejected("unknown_prompt")
     return prompt_id
+
+
+# -- grouping -------------------------------------------------------------------------
+FACILITATOR_COMMANDS = ("move_card", "merge_themes", "rename_theme", "pin_theme",
+                        "set_grouping", "change_phase", "regroup")
+
+
+class GroupingCommands:
+    """The facilitator's corrections of the grouping, and the engine's results."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+
+    def apply_result(self, session_id: str, result: ThemesUpdated) -> list[Recorded]:
+        """Record the engine's themes unless the facilitator changed things meanwhile."""
+
+        def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
+            if not grouping.still_valid(board, result) or result.based_on <= board.grouped_seq:
+                return [], None
+            return _append(db, board, [result], "machine"), None
+
+        recorded, _ = self.service.boards.transact(session_id, decide)
+        return recorded
+
+    def seeds(self, session_id: str) -> tuple[Any, ...]:
+        """Themes of the programme's other sessions (same facilitator), as seeds."""
+        board = self.service.board(session_id)
+        if not board.programme or board.facilitator_id is None:
+            return ()
+        with self.service.db.read() as db:
+            ids = db.scalars(
+                select(MeetingSession.id).where(
+                    MeetingSession.facilitator_id == board.facilitator_id,
+                    MeetingSession.programme == board.programme,
+                    MeetingSession.id != session_id,
+                ).order_by(MeetingSession.created_at)
+            ).all()
+        others = [b for sid in ids if (b := self.service.boards.get(sid)) is not None]
+        return grouping.seeds_from(others)
+
+    def run(self, session_id: str, facilitator_id: int | None, data: dict[str, Any]) -> Outcome:
+        """A facilitator command `{type, client_id?, ...}` (socket `command` or HTTP)."""
+        kind = data.get("type")
+        if kind not in FACILITATOR_COMMANDS:
+            raise Rejected("unknown_command")
+        if kind == "change_phase":
+            return self.service.change_phase(session_id, facilitator_id, data.get("phase"))
+        client_id = data.get("client_id")
+        clean_client_id = None if client_id is None else rules.client_id(client_id)
+        build = {
+            "move_card": self._move, "merge_themes": self._merge, "rename_theme": self._rename,
+            "pin_theme": self._pin, "set_grouping": self._settings, "regroup": self._regroup,
+        }[kind]
+
+        def decide(db: Session, board: Board) -> tuple[list[Recorded], dict[str, Any]]:
+            _check_owner(board, facilitator_id)
+            if clean_client_id is not None:
+                first = log.find_by_client_id(db, session_id, clean_client_id)
+                if first is not None:
+                    return [], {"ok": True, "seq": first.seq}
+            events = build(board, data)
+            if not events:
+                return [], {"ok": True, "seq": board.seq}
+            recorded = _append(db, board, events, f"facilitator:{facilitator_id}",
+                               clean_client_id)
+            return recorded, {"ok": True, "seq": recorded[-1].seq}
+
+        recorded, ack = self.service.boards.transact(session_id, decide)
+        return Outcome(ack, recorded)
+
+    @staticmethod
+    def _theme(board: Board, raw: object) -> str:
+        if not isinstance(raw, str) or raw not in board.themes:
+            raise Rejected("unknown_theme")
+        return raw
+
+    def _move(self, board: Board, data: dict[str, Any]) -> list[Event]:
+        card_id = data.get("contribution_id")
+        if not isinstance(card_id, str) or card_id not in board.contributions:
+            raise Rejected("unknown_contribution")
+        target = data.get("theme_id")
+        label = None
+        if target is None:  # split: the card starts a new theme of its own
+            target = "h" + new_id()
+            label = rules.clean_label(data["label"]) if data.get("label") else None
+        else:
+            target = self._theme(board, target)
+            if board.themes[target].kind not in (None, board.contributions[card_id].kind):
+                raise Rejected("kind_mismatch")
+        return [CardMoved(card_id, target, label)]
+
+    def _merge(self, board: Board, data: dict[str, Any]) -> list[Event]:
+        into = self._theme(board, data.get("into"))
+        raw = data.get("theme_ids")
+        if not isinstance(raw, list) or not raw:
+            raise Rejected("invalid_payload", field="theme_ids")
+        ids = tuple(self._theme(board, tid) for tid in raw if tid != into)
+        if any(board.themes[tid].kind != board.themes[into].kind for tid in ids):
+            raise Rejected("kind_mismatch")
+        return [ThemesMerged(ids, into)] if ids else []
+
+    def _rename(self, board: Board, data: dict[str, Any]) -> list[Event]:
+        theme_id = self._theme(board, data.get("theme_id"))
+        return [ThemeRenamed(theme_id, rules.clean_label(data.get("label")))]
+
+    def _pin(self, board: Board, data: dict[str, Any]) -> list[Event]:
+        theme_id = self._theme(board, data.get("theme_id"))
+        pinned = data.get("pinned", True)
+        if not isinstance(pinned, bool):
+            raise Rejected("invalid_payload", field="pinned")
+        return [ThemePinned(theme_id, pinned)]
+
+    def _settings(self, board: Board, data: dict[str, Any]) -> list[Event]:
+        current = board.grouping
+        auto = data.get("auto", current.auto)
+        locked = data.get("locked", current.locked)
+        granularity = data.get("granularity", current.granularity)
+        if not isinstance(auto, bool) or not isinstance(locked, bool):
+            raise Rejected("invalid_payload", field="auto")
+        if isinstance(granularity, bool) or not isinstance(granularity, int | float) or not (
+            0 <= granularity <= 1
+        ):
+            raise Rejected("invalid_granularity")
+        return [GroupingSet(auto, locked, round(float(granularity), 2))]
+
+    def _regroup(self, board: Board, data: dict[str, Any]) -> list[Event]:
+        if board.grouping.locked:
+            raise Rejected("board_locked")
+        return []  # nothing to record: the transport schedules a regrouping now

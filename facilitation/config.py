@@ -43,6 +43,8 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
         "PUBLIC_URL": public_url.rstrip("/") if public_url else None,
         "REDIS_URL": setting("REDIS_URL"),
         "FACILITATION_ASYNC_MODE": async_mode,
+        "FACILITATION_CLUSTERING_BACKEND": setting("FACILITATION_CLUSTERING_BACKEND", "use"),
+        "FACILITATION_GROUPING_DELAY": float(setting("FACILITATION_GROUPING_DELAY", 1.5)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": bool(public_url and public_url.startswith("https://")),

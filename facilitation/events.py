@@ -38,6 +38,7 @@ class SessionCreated(Event):
     code: str
     facilitator_id: int
     prompts: tuple[dict[str, str], ...] = ()
+    programme: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,68 @@ class PhaseChanged(Event):
     previous: str
 
 
+@dataclass(frozen=True)
+class ThemesUpdated(Event):
+    """The grouping the engine computed, as shown: replaying gives the same board even
+    after the algorithm changes. `based_on` is the seq of the board it was computed from.
+
+    themes: [{id, kind, label, card_ids, colour, example, misc, pinned}]
+    flags: [{contribution_id, suggested_kind, confidence}] (cards that look misfiled)
+    """
+
+    type: ClassVar[str] = "themes_updated"
+    themes: tuple[dict[str, Any], ...]
+    based_on: int
+    engine: str = ""
+    flags: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class CardMoved(Event):
+    """The facilitator put a card into a theme (a new one when `theme_id` is unknown)."""
+
+    type: ClassVar[str] = "card_moved"
+    contribution_id: str
+    theme_id: str
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class ThemesMerged(Event):
+    type: ClassVar[str] = "themes_merged"
+    theme_ids: tuple[str, ...]
+    into: str
+
+
+@dataclass(frozen=True)
+class ThemeRenamed(Event):
+    type: ClassVar[str] = "theme_renamed"
+    theme_id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ThemePinned(Event):
+    type: ClassVar[str] = "theme_pinned"
+    theme_id: str
+    pinned: bool
+
+
+@dataclass(frozen=True)
+class GroupingSet(Event):
+    """Grouping settings: automatic or on request, board locked, granularity 0..1."""
+
+    type: ClassVar[str] = "grouping_set"
+    auto: bool
+    locked: bool
+    granularity: float
+
+
 EVENT_CLASSES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (SessionCreated, ParticipantJoined, ParticipantRenamed, ContributionAdded,
-                PhaseChanged)
+                PhaseChanged, ThemesUpdated, CardMoved, ThemesMerged, ThemeRenamed,
+                ThemePinned, GroupingSet)
 }
 
 # Upcasters turn an old payload into the current version's: {(type, from_version): fn}.
@@ -89,8 +148,9 @@ def event_from_payload(type_: str, version: int, payload: dict[str, Any]) -> Eve
         version += 1
     fields = {f.name for f in dataclasses.fields(cls)}
     data = {key: value for key, value in payload.items() if key in fields}
-    if "prompts" in data:
-        data["prompts"] = tuple(data["prompts"])
+    for name in ("prompts", "themes", "flags", "theme_ids"):
+        if name in data:
+            data[name] = tuple(data[name])
     return cls(**data)
 
 

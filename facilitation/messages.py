@@ -39,6 +39,15 @@ MESSAGES = {
     "email_taken": N_("An account already uses this email address."),
     "unknown_facilitator": N_("No facilitator has this email address."),
     "too_large": N_("The request is too large."),
+    "unknown_command": N_("Unknown command."),
+    "unknown_theme": N_("This theme no longer exists: the board has changed, look again."),
+    "unknown_contribution": N_("This card does not exist in the session."),
+    "kind_mismatch": N_("A blocker and a lever cannot share a theme."),
+    "empty_label": N_("Give the theme a name."),
+    "label_too_long": N_("Theme name too long: %(limit)s characters at most."),
+    "invalid_granularity": N_("The grouping level goes from 0 (few themes) to 1 (many)."),
+    "board_locked": N_("The board is locked: unlock it to regroup."),
+    "programme_too_long": N_("Programme name too long: %(limit)s characters at most."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
 }
 

@@ -34,6 +34,7 @@ class MeetingSession(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     code: Mapped[str] = mapped_column(String(6), unique=True)
     facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitators.id"), index=True)
+    programme: Mapped[str | None] = mapped_column(String(80), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -23,6 +23,7 @@ from .broadcast import board_room, participants_room, publish
 from .commands import Service
 from .errors import Rejected
 from .extensions import socketio
+from .facilitator_commands import run_command
 from .kinds import LANGUAGES
 from .messages import refusal
 from .rules import optional_seq
@@ -188,14 +189,12 @@ class LiveNamespace(Namespace):
         }
 
     @answer
-    def on_change_phase(self, data: dict[str, Any]) -> dict[str, Any]:
+    def on_command(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A facilitator command: `{session_id, type, client_id?, ...}` (docs/protocol.md)."""
         session_id = data.get("session_id")
         if not isinstance(session_id, str):
             raise Rejected("invalid_payload", field="session_id")
-        outcome = service().change_phase(session_id, session.get("facilitator_id"),
-                                         data.get("phase"))
-        publish(session_id, outcome.events)
-        return outcome.ack
+        return run_command(session_id, session.get("facilitator_id"), data)
 
     @answer
     def on_sync(self, data: dict[str, Any]) -> dict[str, Any]:

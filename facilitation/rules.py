@@ -70,6 +70,34 @@ def clean_title(raw: object) -> str:
     return title
 
 
+LABEL_MAX = 60
+PROGRAMME_MAX = 80
+
+
+def clean_label(raw: object) -> str:
+    """A theme's label as the facilitator typed it."""
+    if not isinstance(raw, str):
+        raise Rejected("invalid_payload", field="label")
+    label = re.sub(r"\s+", " ", _CONTROL.sub("", raw)).strip()
+    if not label:
+        raise Rejected("empty_label")
+    if len(label) > LABEL_MAX:
+        raise Rejected("label_too_long", limit=LABEL_MAX)
+    return label
+
+
+def clean_programme(raw: object) -> str | None:
+    """An optional programme name grouping sessions (e.g. "MIES Kayes 2026")."""
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise Rejected("invalid_payload", field="programme")
+    name = re.sub(r"\s+", " ", _CONTROL.sub("", raw)).strip()
+    if len(name) > PROGRAMME_MAX:
+        raise Rejected("programme_too_long", limit=PROGRAMME_MAX)
+    return name or None
+
+
 def check_choice(raw: object, choices: tuple[str, ...] | dict[str, object], code: str) -> str:
     if not isinstance(raw, str) or raw not in choices:
         raise Rejected(code, value=str(raw)[:40])

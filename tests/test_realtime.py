@@ -115,8 +115,8 @@ def test_facilitator_actions_are_refused_to_participants(palabre, phone, app) ->
     awa = phone(palabre.code)
     as_board = awa.emit("join_board", {"session_id": palabre.session_id}, callback=True)
     assert as_board["ok"] is False and as_board["error"]["code"] == "unauthenticated"
-    close = awa.emit("change_phase", {"session_id": palabre.session_id, "phase": "closed"},
-                     callback=True)
+    close = awa.emit("command", {"session_id": palabre.session_id, "type": "change_phase",
+                                 "phase": "closed"}, callback=True)
     assert close["error"]["code"] == "forbidden"
     assert close["error"]["message"] == "Seul·e l'animateur·rice de la session peut faire cela."
     assert contribute(awa, "toujours ouverte")["ok"]

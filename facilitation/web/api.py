@@ -8,10 +8,10 @@ from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from ..broadcast import publish
 from ..commands import Service
 from ..errors import Rejected
 from ..extensions import csrf
+from ..facilitator_commands import run_command
 from ..messages import refusal
 from .auth import current_facilitator_id
 from .links import board_url, join_url
@@ -67,7 +67,8 @@ def create_session() -> ResponseReturnValue:
     facilitator_id = _facilitator()
     data = _body()
     board = service().create_session(
-        facilitator_id, data.get("title"), data.get("kind"), data.get("language", "fr")
+        facilitator_id, data.get("title"), data.get("kind"), data.get("language", "fr"),
+        data.get("programme"),
     )
     return jsonify({
         "id": board.session_id,
@@ -94,11 +95,10 @@ def events(session_id: str) -> ResponseReturnValue:
     return jsonify({"events": [item.to_wire() for item in recorded]})
 
 
-@bp.post("/sessions/<session_id>/phase")
-def change_phase(session_id: str) -> ResponseReturnValue:
-    outcome = service().change_phase(session_id, _facilitator(), _body().get("phase"))
-    publish(session_id, outcome.events)
-    return jsonify(outcome.ack)
+@bp.post("/sessions/<session_id>/commands")
+def command(session_id: str) -> ResponseReturnValue:
+    """A facilitator command `{type, ...}`: same contract as the socket `command`."""
+    return jsonify(run_command(session_id, _facilitator(), _body()))
 
 
 def healthz() -> ResponseReturnValue:

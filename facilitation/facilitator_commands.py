@@ -1,0 +1,21 @@
+"""Facilitator commands shared by the socket and HTTP transports: run, then announce."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from .broadcast import publish
+from .commands import GroupingCommands, Service
+
+
+def run_command(session_id: str, facilitator_id: int | None,
+                data: dict[str, Any]) -> dict[str, Any]:
+    """Run one named command as this facilitator; broadcast what it recorded."""
+    service: Service = current_app.extensions["facilitation"]
+    outcome = GroupingCommands(service).run(session_id, facilitator_id, data)
+    publish(session_id, outcome.events)
+    if data.get("type") == "regroup":
+        current_app.extensions["grouping"].schedule(session_id, delay=0)
+    return outcome.ack

@@ -75,7 +75,8 @@ def make_app(tmp_path: Path) -> Callable[..., Any]:
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "DATABASE_URL": database,
             "FACILITATION_ASYNC_MODE": "threading",
-            "FACILITATION_CLUSTERING_BACKEND": "lexical",  # instant; the models have their own tests
+            # instant; the models are tested in tests/clustering
+            "FACILITATION_CLUSTERING_BACKEND": "lexical",
             "FACILITATION_GROUPING_DELAY": 0.05,
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,

@@ -21,15 +21,23 @@ from .schema import Card
 
 def _cluster_command(args: argparse.Namespace) -> int:
     """Read cards as JSON lines, write one {"id","kind","theme","label"} line per card."""
-    rows = load_jsonl(args.input)
+    if args.input == "-":
+        rows = [json.loads(line) for line in sys.stdin if line.strip()]
+    else:
+        rows = load_jsonl(args.input)
     cards = [Card(str(r["id"]), str(r["text"]), r.get("kind") or None) for r in rows]
     themes = cluster(cards, args.granularity, backend=args.backend)
     by_card = {cid: t for t in themes for cid in t.card_ids}
-    with open(args.output, "w", encoding="utf-8") as fh:
-        for card in cards:
-            t = by_card[card.id]
-            fh.write(json.dumps({"id": card.id, "kind": t.kind, "theme": t.id,
-                                 "label": t.label}, ensure_ascii=False) + "\n")
+    lines = [
+        json.dumps({"id": card.id, "kind": by_card[card.id].kind, "theme": by_card[card.id].id,
+                    "label": by_card[card.id].label}, ensure_ascii=False)
+        for card in cards
+    ]
+    if args.output == "-":
+        sys.stdout.write("".join(line + "\n" for line in lines))
+    else:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write("".join(line + "\n" for line in lines))
     return 0
 
 
@@ -59,11 +67,12 @@ def _bench_command(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point for `python -m facilitation.clustering` (wire into the project CLI later)."""
-    parser = argparse.ArgumentParser(prog="facilitation.clustering")
+    parser = argparse.ArgumentParser(prog="facilitation")
     sub = parser.add_subparsers(dest="command", required=True)
     c = sub.add_parser("cluster", help="cluster cards from a JSON-lines file")
-    c.add_argument("--input", required=True)
-    c.add_argument("--output", required=True)
+    c.add_argument("--input", default="-", help="JSON lines {id, text, kind?} (default: stdin)")
+    c.add_argument("--output", default="-", help="JSON lines {id, kind, theme, label} "
+                   "(default: stdout)")
     c.add_argument("--backend", default="use", choices=["use", "use+e5", "lexical"])
     c.add_argument("--granularity", type=float, default=0.5)
     c.set_defaults(func=_cluster_command)

@@ -212,3 +212,33 @@ def test_hostile_text_is_shown_as_text(chromium: Any, live: Live, contexts: list
     for page in (board, phone):
         expect(page.locator("img")).to_have_count(0)
     assert dialogs == []
+
+
+def test_cards_gather_into_themes_and_the_facilitator_renames_one(chromium, live, contexts):
+    """Real server, real model: cards sent by phones show up grouped under theme labels."""
+    import socketio as socketio_client
+
+    session = live.open_session("Club entreprendre de Roubaix")
+    board = open_board(chromium, live, session, contexts)
+    phone = socketio_client.SimpleClient()
+    phone.connect(live.server.url, transports=["websocket"])
+    phone.client.call("join", {"code": session["code"]}, timeout=10)
+    texts = [
+        "la banque refuse de me prêter", "pas de crédit bancaire pour les migrants",
+        "impossible d'avoir un prêt à la banque", "le banquier ne me fait pas confiance",
+        "trop de papiers pour la préfecture", "les démarches administratives sont longues",
+        "dossier administratif incompréhensible", "la paperasse prend des mois",
+    ]
+    for text in texts:
+        ack = phone.client.call("contribute", {"client_id": os.urandom(8).hex(), "text": text,
+                                               "kind": "blocker"}, timeout=10)
+        assert ack["ok"], ack
+    phone.disconnect()
+    themed = board.locator("#col-blocker .theme:not(.fresh)[data-theme]")
+    expect(themed.first).to_be_visible(timeout=30_000)
+    expect(board.locator("#col-blocker .theme.fresh")).to_have_count(0, timeout=30_000)
+    first = themed.first
+    board.once("dialog", lambda dialog: dialog.accept("Accès au crédit"))
+    first.locator(".label").dblclick()
+    expect(first.locator(".label")).to_have_text("Accès au crédit", timeout=WAIT)
+    assert board.evaluate("window.__sameDocument") is True

@@ -77,11 +77,14 @@ def log_commits(url: str | None, cards: int, writers: int) -> dict[str, Any]:
 def socket_round_trips(url: str, code: str, phones: int, cards: int,
                        on_board: Callable[[], int] | None = None) -> dict[str, Any]:
     """`phones` real Socket.IO clients each send `cards` cards; ack latency and rate."""
+    import socket
+
     import socketio
 
     clients = []
+    nodelay = {"sockopt": ((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),)}
     for _ in range(phones):
-        client = socketio.Client()
+        client = socketio.Client(websocket_extra_options=nodelay)
         client.connect(url, transports=["websocket"])
         answer = client.call("join", {"code": code}, timeout=30)
         if not answer.get("ok"):

@@ -325,23 +325,17 @@ def rebuild(session_id: str, log: Iterable[Recorded]) -> Board:
     return board
 
 
-def participant_view(recorded: Recorded) -> dict[str, Any] | None:
-    """The wire form of an event for participants, or None when phones must not see it.
+# What phones are sent: the session's own changes. Other people's cards, names and the
+# grouping never reach them (privacy, and every byte counts on 2G with 60 phones).
+PARTICIPANT_EVENTS = frozenset({"session_created", "phase_changed"})
 
-    Phones display the session, never other people's cards or names: card and
-    participant events reach them without text or identity, so they can count.
-    """
+
+def participant_view(recorded: Recorded) -> dict[str, Any] | None:
+    """The wire form of an event for participants, or None when phones are not sent it."""
+    if recorded.type not in PARTICIPANT_EVENTS:
+        return None
     wire = recorded.to_wire()
-    if recorded.type == "contribution_added":
-        event = recorded.event
-        assert isinstance(event, ContributionAdded)
-        wire["payload"] = {"contribution_id": event.contribution_id, "kind": event.kind}
-    elif recorded.type in ("participant_joined", "participant_renamed") or recorded.type in (
-        "themes_updated", "card_moved", "themes_merged", "theme_renamed", "theme_pinned",
-        "grouping_set",
-    ):
-        wire["payload"] = {}
-    elif recorded.type == "session_created":
+    if recorded.type == "session_created":
         payload = dict(wire["payload"])
         payload.pop("facilitator_id", None)
         wire["payload"] = payload

@@ -84,10 +84,25 @@ def serve(host: str, port: int, lan: bool, access_log: bool) -> None:
         token = accounts.SetupLink(Path(app.instance_path)).ensure()
         click.echo(f"First run: create the first facilitator account at {public}/setup/{token}")
     sys.stdout.flush()
+    if app.config["FACILITATION_ASYNC_MODE"] == "eventlet":
+        _run_eventlet(app, host, port, access_log)
+        return
     run_options: dict[str, Any] = {"host": host, "port": port, "log_output": access_log}
     if app.config["FACILITATION_ASYNC_MODE"] == "threading":
         run_options["allow_unsafe_werkzeug"] = True
     socketio.run(app, **run_options)
+
+
+def _run_eventlet(app: Any, host: str, port: int, access_log: bool) -> None:
+    """What `socketio.run` does under eventlet, plus TCP_NODELAY on the listening socket
+    (inherited by every connection): without it each small Socket.IO answer waits ~40 ms
+    for the client's delayed ACK (Nagle's algorithm)."""
+    eventlet = importlib.import_module("eventlet")
+    wsgi = importlib.import_module("eventlet.wsgi")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = eventlet.listen((host, port), family)
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    wsgi.server(listener, app, log_output=access_log)
 
 
 @main.group()

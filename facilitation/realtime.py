@@ -113,7 +113,8 @@ class LiveNamespace(Namespace):
         if len(missed) > REPLAY_LIMIT:
             emit("snapshot_needed", {"seq": missed[-1].seq})
             return
-        wire = [participant_view(item) if participant else item.to_wire() for item in missed]
+        views = (participant_view(item) if participant else item.to_wire() for item in missed)
+        wire = [view for view in views if view is not None]
         if wire:
             emit("events", wire)
 

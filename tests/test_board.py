@@ -99,11 +99,12 @@ def test_phones_see_no_other_persons_text_or_name() -> None:
         opening(),
         ParticipantJoined("a", "Moussa"),
         ContributionAdded("c1", "a", "pas de papiers", "blocker"),
+        PhaseChanged("vote", "collect"),
     ])
     views = [participant_view(item) for item in log]
     assert "facilitator_id" not in views[0]["payload"]
-    assert views[1]["payload"] == {}
-    assert views[2]["payload"] == {"contribution_id": "c1", "kind": "blocker"}
+    assert views[1] is None and views[2] is None
+    assert views[3]["payload"] == {"phase": "vote", "previous": "collect"}
     assert "Moussa" not in str(views) and "papiers" not in str(views)
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
+import urllib.request
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,22 +78,137 @@ def log_commits(url: str | None, cards: int, writers: int) -> dict[str, Any]:
             "per_second": stored / elapsed, **_percentiles(latencies)}
 
 
-def socket_round_trips(url: str, code: str, phones: int, cards: int,
-                       on_board: Callable[[], int] | None = None) -> dict[str, Any]:
-    """`phones` real Socket.IO clients each send `cards` cards; ack latency and rate."""
-    import socket
+class BenchServer:
+    """`facilitation serve` (production settings, fresh SQLite) in a subprocess."""
 
+    def __init__(self) -> None:
+        self._dir = tempfile.TemporaryDirectory()
+        self.env = {**os.environ, "FACILITATION_INSTANCE": self._dir.name}
+        self.env.pop("DATABASE_URL", None)
+        self.url = ""
+        self.token = ""
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> BenchServer:
+        run = [sys.executable, "-m", "facilitation"]
+        subprocess.run([*run, "facilitator", "add", "bench@example.org", "--password",
+                        "benchmark"], env=self.env, check=True, capture_output=True)
+        self.token = subprocess.run(
+            [*run, "facilitator", "token", "bench@example.org"], env=self.env, check=True,
+            capture_output=True, text=True).stdout.strip()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.process = subprocess.Popen([*run, "serve", "--port", str(port)], env=self.env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start")
+
+    def __exit__(self, *_: object) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+        self._dir.cleanup()
+
+    def api(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        request = urllib.request.Request(
+            self.url + path, method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Authorization": f"Bearer {self.token}",
+                     "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    def open_session(self) -> str:
+        """A new session's join code."""
+        return str(self.api("POST", "/api/sessions", {"title": "bench", "kind": "palabre"})
+                   ["code"])
+
+
+def _phone(url: str, code: str) -> Any:
+    """A Socket.IO client joined to a session (TCP_NODELAY, like a browser)."""
     import socketio
 
-    clients = []
     nodelay = {"sockopt": ((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),)}
-    for _ in range(phones):
-        client = socketio.Client(websocket_extra_options=nodelay)
-        client.connect(url, transports=["websocket"])
-        answer = client.call("join", {"code": code}, timeout=30)
-        if not answer.get("ok"):
-            raise RuntimeError(answer)
-        clients.append(client)
+    client = socketio.Client(websocket_extra_options=nodelay)
+    client.connect(url, transports=["websocket"])
+    answer = client.call("join", {"code": code}, timeout=30)
+    if not answer.get("ok"):
+        raise RuntimeError(answer)
+    return client
+
+
+SAMPLE_TEXTS = (
+    "la banque refuse mon crédit", "trop de papiers à la préfecture",
+    "créer une tontine entre nous", "un parrain pour les démarches",
+    "je ne parle pas bien français", "des cours de français le soir",
+    "pas de local abordable", "un atelier numérique à la mairie",
+)
+
+
+def grouping_stall(server: BenchServer, cards: int) -> dict[str, Any]:
+    """Round trips of a phone in a quiet session while a busy one gets `cards` cards and
+    is regrouped; also how long until the busy board shows them all in themes."""
+    busy_code, quiet_code = server.open_session(), server.open_session()
+    senders = [_phone(server.url, busy_code) for _ in range(10)]
+    quiet = _phone(server.url, quiet_code)
+    stop = threading.Event()
+    latencies: list[float] = []
+
+    def watch() -> None:
+        while not stop.is_set():
+            started = time.perf_counter()
+            quiet.call("sync", {"last_seq": 1}, timeout=30)
+            latencies.append(time.perf_counter() - started)
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    started = time.perf_counter()
+
+    def send(client: Any, index: int) -> None:
+        for n in range(cards // len(senders)):
+            text = f"{SAMPLE_TEXTS[(index + n) % len(SAMPLE_TEXTS)]} {index}-{n}"
+            client.call("contribute", {"client_id": uuid.uuid4().hex, "text": text,
+                                       "kind": "blocker" if n % 2 else "lever"}, timeout=60)
+
+    threads = [threading.Thread(target=send, args=(c, i)) for i, c in enumerate(senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    session_id = _session_of(server, busy_code)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        board = server.api("GET", f"/api/sessions/{session_id}/board")
+        if len(board["contributions"]) >= cards // 10 * 10 and not board["ungrouped"]:
+            break
+        time.sleep(0.2)
+    regroup = time.perf_counter() - started
+    stop.set()
+    watcher.join()
+    for client in [*senders, quiet]:
+        client.disconnect()
+    return {"regroup_s": regroup, **_percentiles(latencies)}
+
+
+def _session_of(server: BenchServer, code: str) -> str:
+    """The id of the session with this join code (the bench facilitator owns them all)."""
+    with urllib.request.urlopen(server.url + f"/join/{code}", timeout=10) as response:
+        html = response.read().decode()
+    marker = 'data-session="'
+    return html[html.index(marker) + len(marker):].split('"', 1)[0]
+
+
+def socket_round_trips(url: str, code: str, phones: int, cards: int) -> dict[str, Any]:
+    """`phones` real Socket.IO clients each send `cards` cards; ack latency and rate."""
+    clients = [_phone(url, code) for _ in range(phones)]
     latencies: list[float] = []
     lock = threading.Lock()
 

@@ -79,6 +79,11 @@ def serve(host: str, port: int, lan: bool, access_log: bool) -> None:
     shown_host = "127.0.0.1" if host == "0.0.0.0" else host
     public = app.config["PUBLIC_URL"] or f"http://{shown_host}:{port}"
     click.echo(f"facilitation: serving on {public} ({app.config['FACILITATION_ASYNC_MODE']})")
+    backend = app.config["FACILITATION_CLUSTERING_BACKEND"]
+    click.echo(f"facilitation: loading the grouping model ({backend})…")
+    from .grouping import warm_up
+
+    warm_up(backend)
     db = app.extensions["facilitation"].db
     if accounts.count(db) == 0:
         token = accounts.SetupLink(Path(app.instance_path)).ensure()
@@ -178,53 +183,32 @@ def bench_log(cards: int, writer_counts: str, database: str | None) -> None:
 @click.option("--cards", default=10, show_default=True, help="Cards each phone sends.")
 def bench_socket(phone_counts: str, cards: int) -> None:
     """A real server (eventlet, SQLite) and real Socket.IO phones: ack latency and rate."""
-    import json
-    import subprocess
-    import tempfile
-    import urllib.request
-
-    from .bench import machine, socket_round_trips
+    from .bench import BenchServer, machine, socket_round_trips
 
     click.echo(f"machine: {machine()}")
     click.echo("phones  cards  per_s   p50_ms  p95_ms  max_ms")
-    with tempfile.TemporaryDirectory() as instance:
-        env = {**os.environ, "FACILITATION_INSTANCE": instance}
-        env.pop("DATABASE_URL", None)
-        run = [sys.executable, "-m", "facilitation"]
-        subprocess.run([*run, "facilitator", "add", "bench@example.org", "--password",
-                        "benchmark"], env=env, check=True, capture_output=True)
-        token = subprocess.run([*run, "facilitator", "token", "bench@example.org"], env=env,
-                               check=True, capture_output=True, text=True).stdout.strip()
-        probe = socket.socket()
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-        probe.close()
-        server = subprocess.Popen([*run, "serve", "--port", str(port)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(200):
-                try:
-                    urllib.request.urlopen(url + "/healthz", timeout=1).close()
-                    break
-                except OSError:
-                    import time
+    with BenchServer() as server:
+        for phones in (int(n) for n in phone_counts.split(",")):
+            r = socket_round_trips(server.url, server.open_session(), phones, cards)
+            click.echo(f"{r['phones']:>6} {r['cards']:>6} {r['per_second']:>6.0f}"
+                       f" {r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['max_ms']:>7.1f}")
 
-                    time.sleep(0.1)
-            for phones in (int(n) for n in phone_counts.split(",")):
-                request = urllib.request.Request(
-                    url + "/api/sessions", method="POST",
-                    data=json.dumps({"title": "bench", "kind": "palabre"}).encode(),
-                    headers={"Authorization": f"Bearer {token}",
-                             "Content-Type": "application/json"})
-                with urllib.request.urlopen(request) as response:
-                    code = json.loads(response.read())["code"]
-                r = socket_round_trips(url, code, phones, cards)
-                click.echo(f"{r['phones']:>6} {r['cards']:>6} {r['per_second']:>6.0f}"
-                           f" {r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['max_ms']:>7.1f}")
-        finally:
-            server.terminate()
-            server.wait(10)
+
+@bench.command("grouping")
+@click.option("--cards", "card_counts", default="100,500,1000", show_default=True,
+              help="Comma-separated sizes of the busy session.")
+def bench_grouping(card_counts: str) -> None:
+    """Does regrouping a big session freeze the others? A phone in a quiet session
+    measures its round trips while a busy session receives a burst and is regrouped."""
+    from .bench import BenchServer, grouping_stall, machine
+
+    click.echo(f"machine: {machine()}")
+    click.echo("busy_cards  regroup_s  quiet_p50_ms  quiet_p95_ms  quiet_max_ms")
+    with BenchServer() as server:
+        for cards in (int(n) for n in card_counts.split(",")):
+            r = grouping_stall(server, cards)
+            click.echo(f"{cards:>10} {r['regroup_s']:>10.2f} {r['p50_ms']:>13.1f}"
+                       f" {r['p95_ms']:>13.1f} {r['max_ms']:>13.1f}")
 
 
 _PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True,

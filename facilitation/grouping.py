@@ -3,6 +3,7 @@ pure clustering engine. No Flask; CPU work happens in `compute`, outside any loc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import clustering
@@ -72,12 +73,28 @@ def _flags(cards: tuple[clustering.Card, ...], backend: str) -> tuple[dict[str, 
     """Cards that look filed in the wrong column, for the facilitator to decide."""
     if not cards:
         return ()
-    guesses = clustering.classify_kinds([c.text for c in cards], backend=backend)
+    texts = [c.text for c in cards]
+    vectors = clustering.get_cache(backend).vectors(texts)
+    guesses = clustering.classify_kinds(texts, backend=backend, vectors=vectors)
     return tuple(
         {"contribution_id": card.id, "suggested_kind": kind, "confidence": round(conf, 2)}
         for card, (kind, conf) in zip(cards, guesses, strict=True)
         if card.kind is not None and kind != card.kind and conf >= MISFILED_CONFIDENCE
     )
+
+
+def embed_new(shot: Snapshot, backend: str, pause: Callable[[], None]) -> None:
+    """Embed the cards not seen yet one by one, calling `pause()` between them, so a
+    cooperative server (eventlet) serves other clients while a burst is embedded."""
+    cache = clustering.get_cache(backend)
+    for card in shot.cards:
+        cache.add([card.text])
+        pause()
+
+
+def warm_up(backend: str) -> None:
+    """Load the model now (seconds) rather than in the middle of a session."""
+    clustering.get_cache(backend).add(["échauffement du modèle"])
 
 
 def still_valid(board: Board, result: ThemesUpdated) -> bool:

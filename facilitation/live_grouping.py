@@ -80,7 +80,7 @@ class GroupingScheduler:
             if shot is None or not shot.cards:
                 return []
             seeds = self.commands.seeds(session_id)
-            socketio.sleep(0)  # let waiting clients through before the CPU work
+            grouping.embed_new(shot, self.backend, lambda: socketio.sleep(0))
             result = grouping.compute(shot, self.backend, seeds)
             socketio.sleep(0)
             recorded = self.commands.apply_result(session_id, result)

@@ -118,6 +118,8 @@ class Board:
 
     def place(self, card_id: str, theme_id: str | None) -> None:
         """Move a card out of its theme (dropping the theme if it empties) and into another."""
+        if theme_id is not None and self.theme_of.get(card_id) == theme_id:
+            return
         previous = self.theme_of.pop(card_id, None)
         if previous is not None and previous in self.themes:
             old = self.themes[previous]
@@ -235,7 +237,8 @@ def _(event: ThemesUpdated, board: Board, recorded: Recorded) -> None:
     board.themes = {}
     board.theme_of = {}
     for item in event.themes:
-        members = [cid for cid in item["card_ids"] if cid in board.contributions]
+        members = [cid for cid in dict.fromkeys(item["card_ids"])
+                   if cid in board.contributions and cid not in board.theme_of]
         if not members:
             continue
         theme = Theme(item["id"], item.get("kind"), item["label"], members,

@@ -10,13 +10,19 @@ from hypothesis import strategies as st
 
 from facilitation.board import Board, apply, participant_view, rebuild
 from facilitation.events import (
+    CardMoved,
     ContributionAdded,
+    GroupingSet,
     Event,
     ParticipantJoined,
     ParticipantRenamed,
     PhaseChanged,
     Recorded,
     SessionCreated,
+    ThemePinned,
+    ThemeRenamed,
+    ThemesMerged,
+    ThemesUpdated,
     event_from_payload,
 )
 
@@ -53,6 +59,48 @@ later_events = st.lists(
     ),
     max_size=40,
 )
+card_ids = st.sampled_from(["c1", "c2", "c3", "c4"])
+theme_ids = st.sampled_from(["t1", "t2", "t3"])
+theme_events = st.one_of(
+    st.builds(
+        ThemesUpdated,
+        st.lists(
+            st.fixed_dictionaries({
+                "id": theme_ids, "kind": st.just("blocker"), "label": st.text(max_size=8),
+                "card_ids": st.lists(card_ids, unique=True, max_size=4),
+                "colour": st.just("#123456"),
+            }),
+            max_size=3, unique_by=lambda t: t["id"],
+        ).map(tuple),
+        st.integers(0, 50),
+    ),
+    st.builds(CardMoved, card_ids, theme_ids, st.one_of(st.none(), st.text(max_size=8))),
+    st.builds(ThemesMerged, st.lists(theme_ids, max_size=3).map(tuple), theme_ids),
+    st.builds(ThemeRenamed, theme_ids, st.text(min_size=1, max_size=8)),
+    st.builds(ThemePinned, theme_ids, st.booleans()),
+    st.builds(GroupingSet, st.booleans(), st.booleans(), st.floats(0, 1)),
+)
+cards_then_grouping = st.lists(theme_events, max_size=25).map(
+    lambda events: [ContributionAdded(f"c{n}", None, f"carte {n}", "blocker")
+                    for n in range(1, 5)] + events
+)
+
+
+@given(cards_then_grouping)
+def test_the_grouping_folds_like_a_rebuild_and_every_card_is_in_at_most_one_theme(
+    events: list[Event],
+) -> None:
+    log = recorded([opening(), *events])
+    live = Board("s1")
+    for item in log:
+        apply(live, item)
+        again = rebuild("s1", log[: item.seq])
+        assert live.to_dict() == again.to_dict()
+        members = [cid for theme in live.themes.values() for cid in theme.card_ids]
+        assert len(members) == len(set(members))
+        assert all(live.theme_of[cid] == tid for tid, t in live.themes.items()
+                   for cid in t.card_ids)
+        assert all(theme.card_ids for theme in live.themes.values()), "no empty theme"
 
 
 @given(later_events)

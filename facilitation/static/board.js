@@ -48,6 +48,7 @@
 
   /* -- the fold (the same rules as facilitation/board.py) ------------------------------ */
   function place(cardId, themeId) {
+    if (themeId && themeOf[cardId] === themeId) return;
     var old = themeOf[cardId];
     if (old && themes[old]) {
       themes[old].card_ids = themes[old].card_ids.filter(function (c) { return c !== cardId; });
@@ -63,7 +64,7 @@
     themes = {};
     themeOf = {};
     list.forEach(function (t) {
-      var ids = t.card_ids.filter(function (c) { return cards[c]; });
+      var ids = t.card_ids.filter(function (c) { return cards[c] && !themeOf[c]; });
       if (!ids.length) return;
       themes[t.id] = { id: t.id, kind: t.kind, label: t.label, card_ids: ids, colour: t.colour, misc: t.misc, pinned: t.pinned };
       ids.forEach(function (c) { themeOf[c] = t.id; });

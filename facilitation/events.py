@@ -57,12 +57,17 @@ class ParticipantRenamed(Event):
 
 @dataclass(frozen=True)
 class ContributionAdded(Event):
+    """A card: from a phone (`participant_id`) or typed by a scribe (`speaker`, optional).
+    `pending` cards wait for the facilitator's approval (pre-moderation)."""
+
     type: ClassVar[str] = "contribution_added"
     contribution_id: str
     participant_id: str | None
     text: str
     kind: str
     prompt_id: str | None = None
+    speaker: str | None = None
+    pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,11 +134,177 @@ class GroupingSet(Event):
     granularity: float
 
 
+# -- the facilitation toolkit: prompts, timer, votes, moderation, speaking circle ------
+
+
+@dataclass(frozen=True)
+class PromptsSet(Event):
+    type: ClassVar[str] = "prompts_set"
+    prompts: tuple[dict[str, str], ...]
+
+
+@dataclass(frozen=True)
+class PromptActivated(Event):
+    type: ClassVar[str] = "prompt_activated"
+    prompt_id: str
+
+
+@dataclass(frozen=True)
+class TimerStarted(Event):
+    """A countdown of `seconds` from this event's time (clients use server timestamps)."""
+
+    type: ClassVar[str] = "timer_started"
+    seconds: int
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class TimerPaused(Event):
+    type: ClassVar[str] = "timer_paused"
+
+
+@dataclass(frozen=True)
+class TimerResumed(Event):
+    type: ClassVar[str] = "timer_resumed"
+
+
+@dataclass(frozen=True)
+class TimerExtended(Event):
+    type: ClassVar[str] = "timer_extended"
+    seconds: int
+
+
+@dataclass(frozen=True)
+class TimerStopped(Event):
+    type: ClassVar[str] = "timer_stopped"
+
+
+@dataclass(frozen=True)
+class VoteBudgetSet(Event):
+    type: ClassVar[str] = "vote_budget_set"
+    votes: int
+
+
+@dataclass(frozen=True)
+class VoteCast(Event):
+    type: ClassVar[str] = "vote_cast"
+    participant_id: str
+    target_id: str
+
+
+@dataclass(frozen=True)
+class VoteWithdrawn(Event):
+    type: ClassVar[str] = "vote_withdrawn"
+    participant_id: str
+    target_id: str
+
+
+@dataclass(frozen=True)
+class ContributionHidden(Event):
+    type: ClassVar[str] = "contribution_hidden"
+    contribution_id: str
+    hidden: bool = True
+
+
+@dataclass(frozen=True)
+class ContributionEdited(Event):
+    """The facilitator's wording; the original stays in the log."""
+
+    type: ClassVar[str] = "contribution_edited"
+    contribution_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ContributionKindChanged(Event):
+    type: ClassVar[str] = "contribution_kind_changed"
+    contribution_id: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class ContributionApproved(Event):
+    type: ClassVar[str] = "contribution_approved"
+    contribution_id: str
+
+
+@dataclass(frozen=True)
+class PremoderationSet(Event):
+    type: ClassVar[str] = "premoderation_set"
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class ParticipantBlocked(Event):
+    type: ClassVar[str] = "participant_blocked"
+    participant_id: str
+    blocked: bool = True
+
+
+@dataclass(frozen=True)
+class FloorRequested(Event):
+    type: ClassVar[str] = "floor_requested"
+    participant_id: str
+
+
+@dataclass(frozen=True)
+class FloorWithdrawn(Event):
+    type: ClassVar[str] = "floor_withdrawn"
+    participant_id: str
+
+
+@dataclass(frozen=True)
+class FloorGiven(Event):
+    """`participant_id` speaks now (leaving the queue); the previous speaker is done."""
+
+    type: ClassVar[str] = "floor_given"
+    participant_id: str
+    seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class FloorEnded(Event):
+    type: ClassVar[str] = "floor_ended"
+
+
+@dataclass(frozen=True)
+class InvitationCreated(Event):
+    """A co-facilitator invitation; only the hash of its secret is kept."""
+
+    type: ClassVar[str] = "invitation_created"
+    token_hash: str
+
+
+@dataclass(frozen=True)
+class CofacilitatorAdded(Event):
+    type: ClassVar[str] = "cofacilitator_added"
+    facilitator_id: int
+    token_hash: str
+
+
+@dataclass(frozen=True)
+class ProfileQuestionsSet(Event):
+    type: ClassVar[str] = "profile_questions_set"
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProfileAnswered(Event):
+    type: ClassVar[str] = "profile_answered"
+    participant_id: str
+    answers: dict[str, str]
+
+
 EVENT_CLASSES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (SessionCreated, ParticipantJoined, ParticipantRenamed, ContributionAdded,
                 PhaseChanged, ThemesUpdated, CardMoved, ThemesMerged, ThemeRenamed,
-                ThemePinned, GroupingSet)
+                ThemePinned, GroupingSet, PromptsSet, PromptActivated, TimerStarted,
+                TimerPaused, TimerResumed, TimerExtended, TimerStopped, VoteBudgetSet,
+                VoteCast, VoteWithdrawn, ContributionHidden, ContributionEdited,
+                ContributionKindChanged, ContributionApproved, PremoderationSet,
+                ParticipantBlocked, FloorRequested, FloorWithdrawn, FloorGiven, FloorEnded,
+                InvitationCreated, CofacilitatorAdded, ProfileQuestionsSet, ProfileAnswered)
 }
 
 # Upcasters turn an old payload into the current version's: {(type, from_version): fn}.
@@ -148,7 +319,7 @@ def event_from_payload(type_: str, version: int, payload: dict[str, Any]) -> Eve
         version += 1
     fields = {f.name for f in dataclasses.fields(cls)}
     data = {key: value for key, value in payload.items() if key in fields}
-    for name in ("prompts", "themes", "flags", "theme_ids"):
+    for name in ("prompts", "themes", "flags", "theme_ids", "questions"):
         if name in data:
             data[name] = tuple(data[name])
     return cls(**data)

@@ -100,7 +100,7 @@ def test_a_phone_that_reconnects_gets_the_missed_events_in_its_own_view(
     back = phone(palabre.code, participant_token=awa.ack["participant_token"], last_seq=seen)
     replayed = pushed_events(back)
     assert [e["type"] for e in replayed] == ["phase_changed"]
-    assert replayed[0]["payload"] == {"phase": "vote", "previous": "collect"}
+    assert replayed[0]["payload"] == {"phase": "vote", "previous": "welcome"}
 
 
 def test_a_phone_that_notices_a_gap_can_ask_for_it(palabre, phone, service, facilitator) -> None:

@@ -1,4 +1,4 @@
-"""Vector cache keyed by normalised text, so each card is embedded once."""
+"""Vector cache keyed by the cleaned text given to the encoder, so each card is embedded once."""
 
 from __future__ import annotations
 
@@ -9,11 +9,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from .embedders import Embedder, get_backend
-from .normalise import normalise
+from .normalise import embedding_text
 
 
 class VectorCache:
-    """Thread-safe LRU of unit vectors for one embedder, keyed by `normalise(text)`."""
+    """Thread-safe LRU of unit vectors for one embedder, keyed by `embedding_text(text)`.
+
+    The embedder receives that cleaned, case-preserving text (abbreviations expanded, accents
+    restored), not the raw card.
+    """
 
     def __init__(self, embedder: Embedder | str = "use", max_items: int = 100_000) -> None:
         self.embedder = get_backend(embedder)
@@ -32,11 +36,11 @@ class VectorCache:
         """Store precomputed vectors for texts (e.g. loaded from a database)."""
         with self._lock:
             for t, v in zip(texts, vectors, strict=True):
-                self._store[normalise(t)] = np.asarray(v, dtype=np.float32)
+                self._store[embedding_text(t)] = np.asarray(v, dtype=np.float32)
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Return an (n, dim) array for the texts, embedding only the missing ones."""
-        keys = [normalise(t) for t in texts]
+        keys = [embedding_text(t) for t in texts]
         with self._lock:
             missing = list(dict.fromkeys(k for k in keys if k not in self._store))
         if missing:

@@ -20,7 +20,11 @@ from .stable import MISC_COLOUR, IdAllocator, match_previous
 
 BIG_POOL = 1000  # above this many free cards, cluster a sample and assign the rest
 SEED_SIM = 0.35  # least centred cosine between a cluster and a remembered theme
+SEED_RAW = 0.55  # least raw cosine (card or cluster centroid vs seed), for tiny pools too
 ASSIGN_MIN = 0.15  # least centred cosine to join a sampled cluster's centroid (big pools)
+TIGHT_SIM = 0.45  # least raw average cosine for a tight group of leftovers to form a theme
+TIGHT_MIN = 3  # ... with at least this many cards
+SMALL_POOL = 8  # below this many cards, pool centring is meaningless: raw cosines only
 MISC_LABELS = {"fr": "Divers", "en": "Other"}
 
 
@@ -77,6 +81,22 @@ def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray) -
     return labels
 
 
+def _tight_groups(raw: np.ndarray, min_sim: float = TIGHT_SIM,
+                  min_size: int = TIGHT_MIN) -> list[list[int]]:
+    """Groups of >= `min_size` leftovers whose average raw cosine is >= `min_sim`.
+
+    Pool centring and shared neighbours need a pool: with a handful of cards (start of a
+    session) near-identical cards would all land in Divers. Raw cosines do not depend on
+    the pool, so a tight group becomes a theme as soon as it exists.
+    """
+    if len(raw) < min_size:
+        return []
+    labels = average_linkage(raw @ raw.T, 1.0 - min_sim)
+    ids, counts = np.unique(labels, return_counts=True)
+    return [np.flatnonzero(labels == i).tolist() for i, c in zip(ids, counts, strict=True)
+            if c >= min_size]
+
+
 def _seed_vectors(seeds: Sequence[SeedTheme], cache: VectorCache) -> list[np.ndarray | None]:
     """Raw (uncentred) unit centroid per seed theme, or None when it has nothing usable."""
     out: list[np.ndarray | None] = []
@@ -94,7 +114,8 @@ def _seed_vectors(seeds: Sequence[SeedTheme], cache: VectorCache) -> list[np.nda
 
 def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraints: Constraints,
                  seeds: Sequence[SeedTheme], seed_vecs: list[np.ndarray | None],
-                 kind: str | None) -> tuple[list[_Group], np.ndarray]:
+                 kind: str | None,
+                 tight_sim: float = TIGHT_SIM) -> tuple[list[_Group], np.ndarray]:
     """Cluster one kind's pool into groups; returns groups and the centred vectors."""
     n = len(ids)
     mean = raw.mean(axis=0)
@@ -146,23 +167,47 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
             open_anchors[int(np.argmax(scores))].members.append(p)
         else:
             still_misc.append(p)
-    _apply_seeds(new_groups, still_misc, x, mean, seeds, seed_vecs, kind)
+    unit_raw = unit(raw)
+    for grp in _tight_groups(unit_raw[still_misc], tight_sim):
+        new_groups.append(_Group([still_misc[j] for j in grp]))
+    taken = {p for g in new_groups for p in g.members}
+    still_misc = [p for p in still_misc if p not in taken]
+    _apply_seeds(new_groups, still_misc, x, unit_raw, mean, seeds, seed_vecs, kind)
     groups.extend(g for g in new_groups if g.members)
     return groups, x
 
 
-def _apply_seeds(new_groups: list[_Group], misc: list[int], x: np.ndarray, mean: np.ndarray,
-                 seeds: Sequence[SeedTheme], seed_vecs: list[np.ndarray | None],
-                 kind: str | None) -> None:
+def _seed_scores(centred: np.ndarray, raw: np.ndarray, sv: np.ndarray, rv: np.ndarray,
+                 pool_size: int, single: bool) -> np.ndarray:
+    """Match score per seed, >= 0 when it passes: centred cosine (pools of >= 8 cards) or raw.
+
+    Centring needs a pool: a lone card minus the pool mean is a zero vector, so small pools
+    (and single cards, when very close) use the raw cosine with its own bar. Centroids of
+    whole clusters in real pools share the domain's common direction, so they use only the
+    centred score.
+    """
+    if pool_size < SMALL_POOL:
+        return raw @ rv.T - SEED_RAW
+    score = centred @ sv.T - SEED_SIM
+    return np.maximum(score, raw @ rv.T - SEED_RAW) if single else score
+
+
+def _apply_seeds(new_groups: list[_Group], misc: list[int], x: np.ndarray, raw: np.ndarray,
+                 mean: np.ndarray, seeds: Sequence[SeedTheme],
+                 seed_vecs: list[np.ndarray | None], kind: str | None) -> None:
     """Label clusters close to remembered themes; misc cards close to one form/join it."""
     usable = [(s, v) for s, v in zip(seeds, seed_vecs, strict=True)
               if v is not None and (s.kind is None or kind is None or s.kind == kind)]
     if usable:
-        sv = unit(np.vstack([v for _, v in usable]) - mean)
+        rv = np.vstack([v for _, v in usable])
+        sv = unit(rv - mean)
+        n = len(x)
         for g in new_groups:
-            score = unit(x[g.members].mean(axis=0, keepdims=True))[0] @ sv.T
+            score = _seed_scores(unit(x[g.members].mean(axis=0, keepdims=True))[0],
+                                 unit(raw[g.members].mean(axis=0, keepdims=True))[0], sv, rv, n,
+                                 len(g.members) == 1)
             best = int(np.argmax(score))
-            if score[best] >= SEED_SIM:
+            if score[best] >= 0:
                 g.seed = usable[best][0].label
         by_label: dict[str, _Group] = {}
         for g in list(new_groups):
@@ -175,9 +220,9 @@ def _apply_seeds(new_groups: list[_Group], misc: list[int], x: np.ndarray, mean:
                 by_label[g.seed] = g
         rest: list[int] = []
         for p in misc:
-            score = x[p] @ sv.T
+            score = _seed_scores(x[p], raw[p], sv, rv, n, True)
             best = int(np.argmax(score))
-            if score[best] >= SEED_SIM:
+            if score[best] >= 0:
                 lab = usable[best][0].label
                 if lab not in by_label:
                     by_label[lab] = _Group([], seed=lab)
@@ -247,7 +292,8 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
                     if (p.kind or anchor_kind.get(t)) == kind},
             assignments=constraints.assignments, labels=constraints.labels)
         groups, x = _pool_groups(ids, vectors[idx], granularity, pinned_here, seed_themes,
-                                 seed_vecs, kind)
+                                 seed_vecs, kind,
+                                 float(getattr(cache.embedder, "tight_similarity", TIGHT_SIM)))
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
                                  allocator, prev_colour))
     return themes

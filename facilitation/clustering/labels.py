@@ -23,6 +23,11 @@ pouvoir vouloir savoir dire aller venir voir prendre donner mieux bon bien grand
 gros chose fois jour ans mois semaine aujourd'hui hard really need help make get want like
 know good bad lot much many time people thing things way still even just pourrait devrait
 faudrait voudrait aimerait serait avait sais sait peux peut veux veut dois doit quelqu un
+pourraient devraient pourrions devrions peuvent doivent existe existent plein vrai
+""".split())
+# Function words allowed inside a phrase label ("accès au crédit", "cours de français").
+_CONNECTORS = frozenset(strip_accents(w) for w in """
+de du des d' la le les l' au aux à en pour et entre sur par avec of the for and in with to on
 """.split())
 
 
@@ -37,6 +42,84 @@ def _terms(text: str) -> tuple[tuple[str, str], ...]:
             continue
         out.append((stem(folded), surface))
     return tuple(out)
+
+
+_SEGMENTS = re.compile(r"[,.;:!?()\[\]\"«»/|+&=*]+|\s-\s")
+_WORD_TOKEN = re.compile(r"^[^\W\d_]+(?:['-][^\W\d_]+)*'?$", re.UNICODE)
+MAX_PHRASE = 4  # words in a noun-phrase label
+
+
+def _phrases(text: str) -> list[tuple[tuple[str, ...], tuple[str | None, ...]]]:
+    """Candidate label phrases of a text: (surface words, stem key or None for stopwords).
+
+    2-4 consecutive words inside one clause, starting and ending with a content word (an
+    elided article such as "l'" is dropped at the start), never spanning digits or symbols.
+    """
+    out = []
+    for segment in _SEGMENTS.split(normalise(text)):
+        words: list[tuple[str, str | None]] = []
+        for tok in segment.split():
+            if not _WORD_TOKEN.match(tok):
+                words.append(("", None))  # a break: digits, symbols
+                continue
+            surface = _ELIDED.sub("", tok)
+            folded = strip_accents(surface)
+            content = (surface == tok or surface) and len(folded) > 2 \
+                and folded not in STOPWORDS and folded not in _WEAK and "'" not in surface
+            if not content and strip_accents(tok) not in _CONNECTORS:
+                words.append(("", None))  # pronouns, negations, verbs: not in a label
+                continue
+            words.append((tok, stem(folded) if content else None))
+        for i in range(len(words)):
+            if words[i][1] is None:
+                continue
+            for j in range(i + 1, min(len(words), i + MAX_PHRASE)):
+                span = words[i:j + 1]
+                if any(not w for w, _ in span):
+                    break
+                if span[-1][1] is None:
+                    continue
+                first = _ELIDED.sub("", span[0][0])
+                out.append(((first, *(w for w, _ in span[1:])), tuple(k for _, k in span)))
+    return out
+
+
+def _phrase_label(texts: Sequence[str], term_score: dict[str, float]) -> str | None:
+    """Best short phrase of the theme's cards by class-based TF-IDF of its words.
+
+    Score = sum of its distinct content words' scores, minus a penalty per filler word
+    (content words that do not characterise the theme, stopwords). Needs to contain the
+    theme's top term, or two of its top terms, so it says what the keywords would say.
+    """
+    if not term_score:
+        return None
+    top = max(term_score.values())
+    ranked = sorted(term_score, key=lambda k: -term_score[k])[:3]
+    best: tuple[float, int, str] | None = None
+    counts: Counter[tuple[str, ...]] = Counter()
+    cands: dict[tuple[str, ...], tuple[str | None, ...]] = {}
+    for t in texts:
+        for words, keys in set(_phrases(t)):
+            lowered = tuple(w.lower() for w in words)
+            counts[lowered] += 1
+            cands[lowered] = keys
+    for words, keys in cands.items():
+        content = [k for k in keys if k is not None]
+        if len(set(content)) < len(content):  # "crédit ... crédit"
+            continue
+        strong = [k for k in content if term_score.get(k, 0.0) >= 0.3 * top]
+        if ranked[0] not in content and len(set(strong) & set(ranked)) < 2:
+            continue
+        score = sum(term_score.get(k, 0.0) for k in content)
+        score -= 0.35 * top * (len(content) - len(strong))
+        score -= 0.12 * top * sum(k is None for k in keys)
+        score += 0.25 * top * (counts[words] - 1)
+        key = (score, counts[words], " ".join(words))
+        if best is None or key[:2] > best[:2] or (key[:2] == best[:2] and key[2] < best[2]):
+            best = key
+    if best is None or best[0] < 1.05 * top:  # no better than the top keyword alone
+        return None
+    return best[2][:1].upper() + best[2][1:]
 
 
 def _central(texts: Sequence[str], vectors: np.ndarray | None) -> int:
@@ -93,6 +176,9 @@ def label_groups(groups: Sequence[Sequence[str]],
                 score *= 2.0
             scored.append((score, key))
         scored.sort(key=lambda x: (-x[0], x[1]))
+        chosen = [t for t in texts if guess_language(t) == langs[gi]] or list(texts)
+        phrase = _phrase_label(chosen, {k: sc for sc, k in scored}) if len(texts) >= 2 \
+            else None
         words: list[str] = []
         for score, key in scored:
             if len(words) >= max_terms or (words and score < 0.35 * scored[0][0]):
@@ -106,7 +192,7 @@ def label_groups(groups: Sequence[Sequence[str]],
         if len(words) < 2:
             extra = [w for w in _fallback_words(example) if w not in words]
             words.extend(extra[: 2 - len(words)])
-        out.append((_format(words[:5]), example))
+        out.append((phrase or _format(words[:5]), example))
     return out
 
 

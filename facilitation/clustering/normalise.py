@@ -17,7 +17,7 @@ ABBREVIATIONS: dict[str, str] = {
     "tt": "tout", "tte": "toute", "ttes": "toutes", "svp": "s'il vous plaît",
     "stp": "s'il te plaît", "pcq": "parce que", "pck": "parce que", "psk": "parce que",
     "pq": "pourquoi", "pk": "pourquoi", "pkoi": "pourquoi", "mtn": "maintenant",
-    "mnt": "maintenant", "jms": "jamais", "vs": "vous", "ns": "nous", "dc": "donc",
+    "mnt": "maintenant", "jms": "jamais", "ns": "nous", "dc": "donc",
     "bjr": "bonjour", "cad": "c'est-à-dire", "càd": "c'est-à-dire", "qd": "quand",
     "kan": "quand", "koi": "quoi", "ki": "qui", "ke": "que", "avc": "avec", "ac": "avec",
     "slt": "salut", "mm": "même", "msg": "message", "infos": "informations",
@@ -79,7 +79,9 @@ _APOSTROPHES = re.compile("[\u2018\u2019\u02bc\u00b4`]")
 _REPEAT_CHARS = re.compile(r"(\w)\1{2,}")
 _REPEAT_PUNCT = re.compile(r"([!?.,;:])\1+")
 _SPACED_ELISION = re.compile(r"\b([ldjcnsmt]|qu) (?=[aeiouyéèêàâîôûh]\w)")
-_TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
+# Programming-language names (c#, c++, f#) first, so "c" is not read as "c'est".
+_TOKEN = re.compile(r"\b[a-zA-Z](?:\+\+|#)(?!\w)|[\w'’-]+|[^\w\s]", re.UNICODE)
+_SPACED_ELISION_CASED = re.compile(r"\b([ldjcnsmtLDJCNSMT]|[qQ]u) (?=[aeiouyéèêàâîôûh]\w)")
 _SPACES = re.compile(r"\s+")
 
 
@@ -88,6 +90,9 @@ def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     return unicodedata.normalize(
         "NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
+
+
+_LOWER_ONLY = frozenset({"c", "u", "ur", "im", "ent", "sem", "tel", "ns", "ac", "ki", "ke"})
 
 
 def _fix_token(token: str) -> str:
@@ -113,6 +118,37 @@ def normalise(text: str) -> str:
     text = _REPEAT_PUNCT.sub(r"\1", text)
     text = _SPACED_ELISION.sub(r"\1'", text)
     tokens = [_fix_token(t) for t in _TOKEN.findall(text)]
+    out = " ".join(tokens)
+    out = re.sub(r" ([,.;:!?)])", r"\1", out)
+    out = out.replace("( ", "(")
+    return _SPACES.sub(" ", out).strip()
+
+
+@lru_cache(maxsize=65_536)
+def embedding_text(text: str) -> str:
+    """Like `normalise` but keeps the writer's capitals: the text given to the sentence encoder.
+
+    Abbreviations are expanded and accents restored as in `normalise`, but "LINQ", "SQL" or
+    "Paris" keep their case (lowercasing everything cost 0.06 ARI on StackOverflow titles with
+    USE). Short ambiguous abbreviations ("c", "u", "tel"...) are only expanded when lowercase.
+    """
+    text = unicodedata.normalize("NFC", text or "")
+    text = _EMOJI.sub(" ", text)
+    text = _APOSTROPHES.sub("'", text)
+    text = _REPEAT_CHARS.sub(r"\1", text)
+    text = _REPEAT_PUNCT.sub(r"\1", text)
+    text = _SPACED_ELISION_CASED.sub(r"\1'", text)
+    tokens = []
+    for tok in _TOKEN.findall(text):
+        low = tok.lower()
+        if low != tok and low in _LOWER_ONLY:
+            tokens.append(tok)
+            continue
+        fixed = _fix_token(low)
+        if fixed == low:
+            tokens.append(tok)
+        else:
+            tokens.append(fixed[:1].upper() + fixed[1:] if tok[:1].isupper() else fixed)
     out = " ".join(tokens)
     out = re.sub(r" ([,.;:!?)])", r"\1", out)
     out = out.replace("( ", "(")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-SNN_WEIGHT = 0.7  # share of the shared-nearest-neighbour term in the blended similarity
+SNN_WEIGHT = 0.6  # share of the shared-nearest-neighbour term in the blended similarity
 
 
 def unit(x: np.ndarray) -> np.ndarray:

@@ -1,0 +1,64 @@
+"""Folding the session itself: creation, participants, cards and phases."""
+
+from __future__ import annotations
+
+from ..events import (
+    ContributionAdded,
+    ParticipantJoined,
+    ParticipantRenamed,
+    PhaseChanged,
+    Recorded,
+    SessionCreated,
+)
+from .state import Board, Contribution, Participant
+
+
+def session_created(event: SessionCreated, board: Board, recorded: Recorded) -> None:
+    board.title = event.title
+    board.kind = event.kind
+    board.language = event.language
+    board.code = event.code
+    board.facilitator_id = event.facilitator_id
+    board.prompts = [dict(prompt) for prompt in event.prompts]
+    board.active_prompt = board.prompts[0]["id"] if board.prompts else None
+    board.programme = event.programme
+    board.created_at = recorded.created_at
+
+
+def participant_joined(event: ParticipantJoined, board: Board, recorded: Recorded) -> None:
+    board.participants[event.participant_id] = Participant(
+        event.participant_id, event.name, recorded.seq, len(board.participants) + 1
+    )
+
+
+def participant_renamed(event: ParticipantRenamed, board: Board, recorded: Recorded) -> None:
+    participant = board.participants.get(event.participant_id)
+    if participant is not None:
+        participant.name = event.name
+
+
+def contribution_added(event: ContributionAdded, board: Board, recorded: Recorded) -> None:
+    board.contributions[event.contribution_id] = Contribution(
+        id=event.contribution_id,
+        text=event.text,
+        kind=event.kind,
+        participant_id=event.participant_id,
+        prompt_id=event.prompt_id,
+        seq=recorded.seq,
+        created_at=recorded.created_at,
+        speaker=event.speaker,
+        pending=event.pending,
+    )
+
+
+def phase_changed(event: PhaseChanged, board: Board, recorded: Recorded) -> None:
+    board.phase = event.phase
+
+
+HANDLERS = {
+    SessionCreated: session_created,
+    ParticipantJoined: participant_joined,
+    ParticipantRenamed: participant_renamed,
+    ContributionAdded: contribution_added,
+    PhaseChanged: phase_changed,
+}

@@ -1,0 +1,322 @@
+"""What a session's board holds: plain data, folded from events by the `fold_*` modules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+
+@dataclass
+class Participant:
+    id: str
+    name: str | None
+    joined_seq: int
+    number: int  # 1, 2, 3… in order of arrival: "Participant·e 3" when no name is given
+    blocked: bool = False
+    profile: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Contribution:
+    id: str
+    text: str
+    kind: str
+    participant_id: str | None
+    prompt_id: str | None
+    seq: int
+    created_at: datetime
+    speaker: str | None = None
+    original_text: str | None = None  # set once the facilitator edits the card
+    hidden: bool = False
+    pending: bool = False  # waits for approval (pre-moderation)
+
+    @property
+    def visible(self) -> bool:
+        """Shown on the projected board, grouped, voted on and exported."""
+        return not self.hidden and not self.pending
+
+
+@dataclass
+class Theme:
+    """A group of cards of one kind, as the board shows it."""
+
+    id: str
+    kind: str | None
+    label: str
+    card_ids: list[str]
+    colour: str
+    example: str = ""
+    misc: bool = False
+    pinned: bool = False
+    renamed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "kind": self.kind, "label": self.label,
+            "card_ids": list(self.card_ids), "colour": self.colour, "example": self.example,
+            "misc": self.misc, "pinned": self.pinned, "renamed": self.renamed,
+        }
+
+
+@dataclass
+class Grouping:
+    """How the board groups cards: automatically or on request, locked, granularity."""
+
+    auto: bool = True
+    locked: bool = False
+    granularity: float = 0.5
+
+
+@dataclass
+class Timer:
+    """A countdown: running until `ends_at`, or paused with `remaining` seconds."""
+
+    label: str | None = None
+    ends_at: datetime | None = None
+    remaining: float | None = None
+    total: int = 0
+
+    @property
+    def state(self) -> str:
+        if self.ends_at is not None:
+            return "running"
+        return "paused" if self.remaining is not None else "idle"
+
+    def left(self, now: datetime) -> float:
+        if self.ends_at is not None:
+            return max(0.0, (self.ends_at - now).total_seconds())
+        return self.remaining or 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "state": self.state, "label": self.label, "total": self.total,
+            "ends_at": self.ends_at.isoformat() if self.ends_at else None,
+            "remaining": self.remaining,
+        }
+
+
+@dataclass
+class Floor:
+    """The speaking circle: who speaks, who waits (in order of request)."""
+
+    speaking: str | None = None
+    since: datetime | None = None
+    queue: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Board:
+    """Everything a session shows, as of event `seq`."""
+
+    session_id: str
+    seq: int = 0
+    title: str = ""
+    kind: str = ""
+    language: str = "fr"
+    code: str = ""
+    facilitator_id: int | None = None
+    cofacilitators: set[int] = field(default_factory=set)
+    invitations: set[str] = field(default_factory=set)  # hashes of unused invitation secrets
+    phase: str = "welcome"
+    prompts: list[dict[str, str]] = field(default_factory=list)
+    active_prompt: str | None = None
+    created_at: datetime | None = None
+    programme: str | None = None
+    participants: dict[str, Participant] = field(default_factory=dict)
+    contributions: dict[str, Contribution] = field(default_factory=dict)
+    themes: dict[str, Theme] = field(default_factory=dict)
+    theme_of: dict[str, str] = field(default_factory=dict)
+    # Cards the facilitator placed by hand: the engine keeps them where they were put.
+    assignments: dict[str, str] = field(default_factory=dict)
+    grouping: Grouping = field(default_factory=Grouping)
+    flags: dict[str, dict[str, Any]] = field(default_factory=dict)
+    grouped_seq: int = 0  # seq of the board the current themes were computed from
+    corrected_seq: int = 0  # seq of the facilitator's last correction of the grouping
+    premoderation: bool = False
+    vote_budget: int = 3
+    votes: dict[str, list[str]] = field(default_factory=dict)  # participant -> target ids
+    timer: Timer = field(default_factory=Timer)
+    floor: Floor = field(default_factory=Floor)
+    profile_questions: tuple[str, ...] = ()
+
+    @property
+    def is_closed(self) -> bool:
+        return self.phase == "closed"
+
+    def is_facilitator(self, facilitator_id: int | None) -> bool:
+        return facilitator_id is not None and (
+            facilitator_id == self.facilitator_id or facilitator_id in self.cofacilitators
+        )
+
+    def visible_cards(self) -> list[Contribution]:
+        return [c for c in self.contributions.values() if c.visible]
+
+    def ungrouped(self) -> list[str]:
+        """Visible cards no theme holds yet (sent since the last grouping)."""
+        return [c.id for c in self.contributions.values()
+                if c.visible and c.id not in self.theme_of]
+
+    def place(self, card_id: str, theme_id: str | None) -> None:
+        """Move a card out of its theme (dropping the theme if it empties) and into another."""
+        if theme_id is not None and self.theme_of.get(card_id) == theme_id:
+            return
+        previous = self.theme_of.pop(card_id, None)
+        if previous is not None and previous in self.themes:
+            old = self.themes[previous]
+            old.card_ids = [cid for cid in old.card_ids if cid != card_id]
+            if not old.card_ids:
+                del self.themes[previous]
+        if theme_id is not None:
+            self.themes[theme_id].card_ids.append(card_id)
+            self.theme_of[card_id] = theme_id
+
+    def display_name(self, participant_id: str | None) -> str | None:
+        participant = self.participants.get(participant_id or "")
+        return participant.name if participant else None
+
+    def author_name(self, contribution: Contribution) -> str | None:
+        return contribution.speaker or self.display_name(contribution.participant_id)
+
+    def votes_for(self) -> dict[str, int]:
+        """Votes per target (theme or card)."""
+        tally: dict[str, int] = {}
+        for targets in self.votes.values():
+            for target in targets:
+                tally[target] = tally.get(target, 0) + 1
+        return tally
+
+    def ballot(self) -> list[dict[str, Any]]:
+        """What participants vote on: the themes, and the cards outside any real theme."""
+        items: list[dict[str, Any]] = []
+        themed: set[str] = set()
+        for theme in self.themes.values():
+            members = [cid for cid in theme.card_ids
+                       if cid in self.contributions and self.contributions[cid].visible]
+            if theme.misc and not theme.renamed or not members:
+                continue
+            themed.update(members)
+            example = theme.example or self.contributions[members[0]].text
+            items.append({"id": theme.id, "kind": theme.kind, "label": theme.label,
+                          "example": example, "size": len(members)})
+        for card in self.visible_cards():
+            if card.id not in themed:
+                items.append({"id": card.id, "kind": card.kind, "label": card.text,
+                              "example": "", "size": 1})
+        return items
+
+    def timer_dict(self, now: datetime | None = None) -> dict[str, Any]:
+        return self.timer.to_dict()
+
+    def speaker_name(self, participant_id: str | None) -> str | None:
+        participant = self.participants.get(participant_id or "")
+        if participant is None:
+            return None
+        return participant.name or f"#{participant.number}"
+
+    def floor_dict(self) -> dict[str, Any]:
+        return {
+            "speaking": self.floor.speaking,
+            "speaking_name": self.speaker_name(self.floor.speaking),
+            "since": self.floor.since.isoformat() if self.floor.since else None,
+            "queue": [{"participant_id": pid, "name": self.speaker_name(pid)}
+                      for pid in self.floor.queue],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The facilitator's view: the board API, the console and the projected screen
+        (which leaves out hidden and pending cards itself)."""
+        tally = self.votes_for()
+        return {
+            "id": self.session_id,
+            "seq": self.seq,
+            "title": self.title,
+            "kind": self.kind,
+            "language": self.language,
+            "code": self.code,
+            "programme": self.programme,
+            "phase": self.phase,
+            "prompts": self.prompts,
+            "active_prompt": self.active_prompt,
+            "participant_count": len(self.participants),
+            "participants": [
+                {"id": p.id, "name": p.name, "number": p.number, "blocked": p.blocked,
+                 "profile": p.profile}
+                for p in self.participants.values()
+            ],
+            "contributions": [
+                {
+                    "id": c.id,
+                    "text": c.text,
+                    "kind": c.kind,
+                    "author": self.author_name(c),
+                    "participant_id": c.participant_id,
+                    "prompt_id": c.prompt_id,
+                    "seq": c.seq,
+                    "at": c.created_at.isoformat(),
+                    "hidden": c.hidden,
+                    "pending": c.pending,
+                    "edited": c.original_text is not None,
+                    "votes": tally.get(c.id, 0),
+                }
+                for c in self.contributions.values()
+            ],
+            "themes": [{**theme.to_dict(), "votes": tally.get(theme.id, 0)}
+                       for theme in self.themes.values()],
+            "ungrouped": self.ungrouped(),
+            "grouping": {
+                "auto": self.grouping.auto, "locked": self.grouping.locked,
+                "granularity": self.grouping.granularity,
+            },
+            "flags": [{"contribution_id": cid, **flag} for cid, flag in self.flags.items()],
+            "premoderation": self.premoderation,
+            "vote_budget": self.vote_budget,
+            "votes_cast": sum(len(v) for v in self.votes.values()),
+            "voters": sum(1 for v in self.votes.values() if v),
+            "results": self.results(),
+            "timer": self.timer.to_dict(),
+            "floor": self.floor_dict(),
+            "profile_questions": list(self.profile_questions),
+        }
+
+    def results(self) -> list[dict[str, Any]]:
+        """Ballot items ranked by votes, then size."""
+        tally = self.votes_for()
+        ranked = [{**item, "votes": tally.get(item["id"], 0)} for item in self.ballot()]
+        ranked.sort(key=lambda item: (-item["votes"], -item["size"]))
+        return ranked
+
+    def to_participant_dict(self, participant_id: str | None = None) -> dict[str, Any]:
+        """What a phone shows: the session, its own votes and place in the speaking queue;
+        never other participants' identities or cards."""
+        view: dict[str, Any] = {
+            "id": self.session_id,
+            "seq": self.seq,
+            "title": self.title,
+            "kind": self.kind,
+            "language": self.language,
+            "code": self.code,
+            "phase": self.phase,
+            "prompts": self.prompts,
+            "active_prompt": self.active_prompt,
+            "timer": self.timer.to_dict(),
+            "vote_budget": self.vote_budget,
+            "profile_questions": list(self.profile_questions),
+            "speaking": self.speaker_name(self.floor.speaking),
+        }
+        if self.phase == "vote":
+            view["ballot"] = self.ballot()
+        if participant_id is not None:
+            view["my_votes"] = list(self.votes.get(participant_id, []))
+            queue = self.floor.queue
+            view["floor_position"] = (queue.index(participant_id) + 1
+                                      if participant_id in queue else None)
+            view["has_floor"] = self.floor.speaking == participant_id
+            participant = self.participants.get(participant_id)
+            view["blocked"] = bool(participant and participant.blocked)
+            view["profile"] = dict(participant.profile) if participant else {}
+        return view
+
+
+def seconds(value: int | float) -> timedelta:
+    return timedelta(seconds=value)

@@ -3,8 +3,8 @@ returns what happened. Transports broadcast the returned events after this retur
 
 from __future__ import annotations
 
-import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,31 +12,32 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import grouping, log, rules
+from .actions import ACTIONS, OWNER_ONLY, Actor
 from .board import Board
 from .db import Database
 from .errors import Rejected
 from .events import (
-    CardMoved,
+    CofacilitatorAdded,
     ContributionAdded,
     Event,
-    GroupingSet,
+    FloorRequested,
+    FloorWithdrawn,
     ParticipantJoined,
     ParticipantRenamed,
-    PhaseChanged,
+    ProfileAnswered,
     Recorded,
     SessionCreated,
-    ThemePinned,
-    ThemeRenamed,
-    ThemesMerged,
     ThemesUpdated,
+    VoteCast,
+    VoteWithdrawn,
 )
-from .kinds import SESSION_KINDS
+from .kinds import COLLECTING, SESSION_KINDS
 from .models import MeetingSession, ParticipantToken
 from .projections import BoardCache
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return rules.secret_hash(token)
 
 
 def new_id() -> str:
@@ -161,23 +162,31 @@ class Service:
                 return code
         raise RuntimeError("no free join code")
 
-    def require_owner(self, session_id: str, facilitator_id: int | None) -> Board:
+    def require_facilitator(self, session_id: str, facilitator_id: int | None) -> Board:
         board = self.board(session_id)
-        _check_owner(board, facilitator_id)
+        _check_facilitator(board, facilitator_id)
         return board
 
     def change_phase(self, session_id: str, facilitator_id: int | None, phase: object) -> Outcome:
-        new_phase = rules.phase(phase)
+        return GroupingCommands(self).run(session_id, facilitator_id,
+                                          {"type": "change_phase", "phase": phase})
+
+    def accept_invitation(self, session_id: str, facilitator_id: int, token: object) -> Board:
+        """A facilitator who opens an invitation link joins the session's team."""
+        if not isinstance(token, str):
+            raise Rejected("invalid_invitation")
+        hashed = rules.secret_hash(token)
 
         def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
-            _check_owner(board, facilitator_id)
-            if new_phase == board.phase:
+            if board.is_facilitator(facilitator_id):
                 return [], None
-            event = PhaseChanged(new_phase, board.phase)
+            if hashed not in board.invitations:
+                raise Rejected("invalid_invitation")
+            event = CofacilitatorAdded(facilitator_id, hashed)
             return _append(db, board, [event], f"facilitator:{facilitator_id}"), None
 
-        recorded, _ = self.boards.transact(session_id, decide)
-        return Outcome({"ok": True, "seq": self.board(session_id).seq}, recorded)
+        self.boards.transact(session_id, decide)
+        return self.board(session_id)
 
     # -- participants -----------------------------------------------------------------
     def join(self, raw_code: object, token: object = None, name: object = None) -> Joined:
@@ -225,13 +234,13 @@ class Service:
             first = log.find_by_client_id(db, session_id, clean_client_id)
             if first is not None:
                 return [], _ack_of(first)
-            if not board.seq:
-                raise Rejected("unknown_session")
-            if board.is_closed:
-                raise Rejected("session_closed")
+            _check_can_act(board, participant_id)
+            if board.phase not in COLLECTING:
+                raise Rejected("phase_closed")
             event = ContributionAdded(
                 new_id(), participant_id, rules.clean_text(text),
-                rules.contribution_kind(kind), _prompt(board, prompt_id),
+                rules.contribution_kind(kind), rules.prompt_of(board, prompt_id),
+                pending=board.premoderation,
             )
             recorded = _append(db, board, [event], actor or participant_id, clean_client_id)
             return recorded, {"ok": True, "seq": recorded[0].seq,
@@ -241,28 +250,132 @@ class Service:
         return Outcome(ack, recorded)
 
 
-def _check_owner(board: Board, facilitator_id: int | None) -> None:
+    # -- participants' other actions: votes, the speaking queue, profile ---------------
+    def _phone_action(
+        self,
+        session_id: str,
+        participant_id: str | None,
+        client_id: object,
+        build: Callable[[Board, str], list[Event]],
+        answer: Callable[[Board, str], dict[str, Any]],
+    ) -> Outcome:
+        """Run a phone's action once per `client_id`; the answer describes the board after."""
+        clean_client_id = rules.client_id(client_id)
+        if participant_id is None:
+            raise Rejected("not_joined")
+        pid = participant_id
+
+        def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
+            if log.find_by_client_id(db, session_id, clean_client_id) is not None:
+                return [], None
+            _check_can_act(board, pid)
+            events = build(board, pid)
+            if not events:
+                return [], None
+            return _append(db, board, events, pid, clean_client_id), None
+
+        recorded, _ = self.boards.transact(session_id, decide)
+        board = self.board(session_id)
+        return Outcome({"ok": True, "seq": board.seq, **answer(board, pid)}, recorded)
+
+    @staticmethod
+    def _my_votes(board: Board, pid: str) -> dict[str, Any]:
+        mine = board.votes.get(pid, [])
+        return {"my_votes": list(mine), "remaining": max(0, board.vote_budget - len(mine))}
+
+    def vote(self, session_id: str, participant_id: str | None, client_id: object,
+             target_id: object) -> Outcome:
+        """One dot on a theme or a card, within the participant's budget."""
+
+        def build(board: Board, pid: str) -> list[Event]:
+            if board.phase != "vote":
+                raise Rejected("phase_closed")
+            if not isinstance(target_id, str) or target_id not in {
+                item["id"] for item in board.ballot()
+            }:
+                raise Rejected("unknown_target")
+            if len(board.votes.get(pid, [])) >= board.vote_budget:
+                raise Rejected("vote_budget_exceeded", limit=board.vote_budget)
+            return [VoteCast(pid, target_id)]
+
+        return self._phone_action(session_id, participant_id, client_id, build, self._my_votes)
+
+    def unvote(self, session_id: str, participant_id: str | None, client_id: object,
+               target_id: object) -> Outcome:
+        def build(board: Board, pid: str) -> list[Event]:
+            if board.phase != "vote":
+                raise Rejected("phase_closed")
+            if target_id not in board.votes.get(pid, []):
+                return []
+            return [VoteWithdrawn(pid, str(target_id))]
+
+        return self._phone_action(session_id, participant_id, client_id, build, self._my_votes)
+
+    @staticmethod
+    def _floor_position(board: Board, pid: str) -> dict[str, Any]:
+        queue = board.floor.queue
+        return {"position": queue.index(pid) + 1 if pid in queue else None,
+                "has_floor": board.floor.speaking == pid}
+
+    def request_floor(self, session_id: str, participant_id: str | None,
+                      client_id: object) -> Outcome:
+        """"I'd like to speak": a place at the end of the speaking queue."""
+
+        def build(board: Board, pid: str) -> list[Event]:
+            if pid in board.floor.queue or board.floor.speaking == pid:
+                return []
+            return [FloorRequested(pid)]
+
+        return self._phone_action(session_id, participant_id, client_id, build,
+                                  self._floor_position)
+
+    def withdraw_floor(self, session_id: str, participant_id: str | None,
+                       client_id: object) -> Outcome:
+        def build(board: Board, pid: str) -> list[Event]:
+            return [FloorWithdrawn(pid)] if pid in board.floor.queue else []
+
+        return self._phone_action(session_id, participant_id, client_id, build,
+                                  self._floor_position)
+
+    def answer_profile(self, session_id: str, participant_id: str | None, client_id: object,
+                       answers: object) -> Outcome:
+        """Answers to the profile questions the facilitator asked (categories, no names)."""
+
+        def build(board: Board, pid: str) -> list[Event]:
+            clean = rules.profile_answers(board.profile_questions, answers)
+            return [ProfileAnswered(pid, clean)] if clean else []
+
+        return self._phone_action(
+            session_id, participant_id, client_id, build,
+            lambda board, pid: {"profile": dict(board.participants[pid].profile)},
+        )
+
+def _check_can_act(board: Board, participant_id: str | None) -> None:
+    """A phone may act: the session exists and is open, and it is not blocked."""
     if not board.seq:
         raise Rejected("unknown_session")
-    if facilitator_id is None or board.facilitator_id != facilitator_id:
+    if board.is_closed:
+        raise Rejected("session_closed")
+    participant = board.participants.get(participant_id or "")
+    if participant is not None and participant.blocked:
+        raise Rejected("blocked")
+
+
+def _check_facilitator(board: Board, facilitator_id: int | None, owner: bool = False) -> None:
+    """The session's facilitator (or a co-facilitator, unless `owner` is required)."""
+    if not board.seq:
+        raise Rejected("unknown_session")
+    allowed = (facilitator_id == board.facilitator_id if owner
+               else board.is_facilitator(facilitator_id))
+    if facilitator_id is None or not allowed:
         raise Rejected("forbidden")
 
 
-def _prompt(board: Board, prompt_id: object) -> str | None:
-    if prompt_id is None:
-        return None
-    if not isinstance(prompt_id, str) or prompt_id not in {p["id"] for p in board.prompts}:
-        raise Rejected("unknown_prompt")
-    return prompt_id
 
 
-# -- grouping -------------------------------------------------------------------------
-FACILITATOR_COMMANDS = ("move_card", "merge_themes", "rename_theme", "pin_theme",
-                        "set_grouping", "change_phase", "regroup")
-
-
+# -- facilitator commands and the engine's results ------------------------------------
 class GroupingCommands:
-    """The facilitator's corrections of the grouping, and the engine's results."""
+    """Facilitator commands (`actions.ACTIONS`), and the grouping engine's results."""
 
     def __init__(self, service: Service) -> None:
         self.service = service
@@ -297,89 +410,26 @@ class GroupingCommands:
     def run(self, session_id: str, facilitator_id: int | None, data: dict[str, Any]) -> Outcome:
         """A facilitator command `{type, client_id?, ...}` (socket `command` or HTTP)."""
         kind = data.get("type")
-        if kind not in FACILITATOR_COMMANDS:
+        run_action = ACTIONS.get(kind) if isinstance(kind, str) else None
+        if run_action is None:
             raise Rejected("unknown_command")
-        if kind == "change_phase":
-            return self.service.change_phase(session_id, facilitator_id, data.get("phase"))
         client_id = data.get("client_id")
         clean_client_id = None if client_id is None else rules.client_id(client_id)
-        build = {
-            "move_card": self._move, "merge_themes": self._merge, "rename_theme": self._rename,
-            "pin_theme": self._pin, "set_grouping": self._settings, "regroup": self._regroup,
-        }[kind]
 
         def decide(db: Session, board: Board) -> tuple[list[Recorded], dict[str, Any]]:
-            _check_owner(board, facilitator_id)
+            _check_facilitator(board, facilitator_id, owner=kind in OWNER_ONLY)
+            assert facilitator_id is not None
             if clean_client_id is not None:
                 first = log.find_by_client_id(db, session_id, clean_client_id)
                 if first is not None:
                     return [], {"ok": True, "seq": first.seq}
-            events = build(board, data)
-            if not events:
-                return [], {"ok": True, "seq": board.seq}
-            recorded = _append(db, board, events, f"facilitator:{facilitator_id}",
+            actor = Actor(facilitator_id, board.facilitator_id == facilitator_id)
+            result = run_action(board, data, actor)
+            if not result.events:
+                return [], {"ok": True, "seq": board.seq, **result.extra}
+            recorded = _append(db, board, result.events, f"facilitator:{facilitator_id}",
                                clean_client_id)
-            return recorded, {"ok": True, "seq": recorded[-1].seq}
+            return recorded, {"ok": True, "seq": recorded[-1].seq, **result.extra}
 
         recorded, ack = self.service.boards.transact(session_id, decide)
         return Outcome(ack, recorded)
-
-    @staticmethod
-    def _theme(board: Board, raw: object) -> str:
-        if not isinstance(raw, str) or raw not in board.themes:
-            raise Rejected("unknown_theme")
-        return raw
-
-    def _move(self, board: Board, data: dict[str, Any]) -> list[Event]:
-        card_id = data.get("contribution_id")
-        if not isinstance(card_id, str) or card_id not in board.contributions:
-            raise Rejected("unknown_contribution")
-        target = data.get("theme_id")
-        label = None
-        if target is None:  # split: the card starts a new theme of its own
-            target = "h" + new_id()
-            label = rules.clean_label(data["label"]) if data.get("label") else None
-        else:
-            target = self._theme(board, target)
-            if board.themes[target].kind not in (None, board.contributions[card_id].kind):
-                raise Rejected("kind_mismatch")
-        return [CardMoved(card_id, target, label)]
-
-    def _merge(self, board: Board, data: dict[str, Any]) -> list[Event]:
-        into = self._theme(board, data.get("into"))
-        raw = data.get("theme_ids")
-        if not isinstance(raw, list) or not raw:
-            raise Rejected("invalid_payload", field="theme_ids")
-        ids = tuple(self._theme(board, tid) for tid in raw if tid != into)
-        if any(board.themes[tid].kind != board.themes[into].kind for tid in ids):
-            raise Rejected("kind_mismatch")
-        return [ThemesMerged(ids, into)] if ids else []
-
-    def _rename(self, board: Board, data: dict[str, Any]) -> list[Event]:
-        theme_id = self._theme(board, data.get("theme_id"))
-        return [ThemeRenamed(theme_id, rules.clean_label(data.get("label")))]
-
-    def _pin(self, board: Board, data: dict[str, Any]) -> list[Event]:
-        theme_id = self._theme(board, data.get("theme_id"))
-        pinned = data.get("pinned", True)
-        if not isinstance(pinned, bool):
-            raise Rejected("invalid_payload", field="pinned")
-        return [ThemePinned(theme_id, pinned)]
-
-    def _settings(self, board: Board, data: dict[str, Any]) -> list[Event]:
-        current = board.grouping
-        auto = data.get("auto", current.auto)
-        locked = data.get("locked", current.locked)
-        granularity = data.get("granularity", current.granularity)
-        if not isinstance(auto, bool) or not isinstance(locked, bool):
-            raise Rejected("invalid_payload", field="auto")
-        if isinstance(granularity, bool) or not isinstance(granularity, int | float) or not (
-            0 <= granularity <= 1
-        ):
-            raise Rejected("invalid_granularity")
-        return [GroupingSet(auto, locked, round(float(granularity), 2))]
-
-    def _regroup(self, board: Board, data: dict[str, Any]) -> list[Event]:
-        if board.grouping.locked:
-            raise Rejected("board_locked")
-        return []  # nothing to record: the transport schedules a regrouping now

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, url_for
 
 from .broadcast import publish
 from .commands import GroupingCommands, Service
+from .web.links import public_base
 
 
 def run_command(session_id: str, facilitator_id: int | None,
@@ -18,4 +19,8 @@ def run_command(session_id: str, facilitator_id: int | None,
     publish(session_id, outcome.events)
     if data.get("type") == "regroup":
         current_app.extensions["grouping"].schedule(session_id, delay=0)
-    return outcome.ack
+    ack = dict(outcome.ack)
+    if "invitation" in ack:  # the secret goes to the owner once, as a link
+        ack["invite_url"] = public_base() + url_for(
+            "console.join_team", session_id=session_id, token=ack.pop("invitation"))
+    return ack

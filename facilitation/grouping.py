@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from . import clustering
 from .board import Board
 from .events import ThemesUpdated
+from .kinds import COLLECTING
 
 # A card is flagged when the classifier is at least this sure it belongs to the other kind.
 MISFILED_CONFIDENCE = clustering.LOW_CONFIDENCE
@@ -28,9 +29,7 @@ class Snapshot:
 
 def snapshot(board: Board) -> Snapshot:
     """Copy the board's cards, themes and the facilitator's decisions (call under lock)."""
-    cards = tuple(
-        clustering.Card(c.id, c.text, c.kind) for c in board.contributions.values()
-    )
+    cards = tuple(clustering.Card(c.id, c.text, c.kind) for c in board.visible_cards())
     previous = tuple(
         clustering.Theme(t.id, t.kind, t.label, tuple(t.card_ids), t.colour, t.example,
                          t.misc, t.pinned)
@@ -100,7 +99,11 @@ def warm_up(backend: str) -> None:
 def still_valid(board: Board, result: ThemesUpdated) -> bool:
     """A result may be shown unless the facilitator corrected or locked the grouping
     after the snapshot it was computed from (it would undo their decision)."""
-    return not board.grouping.locked and board.corrected_seq <= result.based_on
+    return (
+        not board.grouping.locked
+        and board.phase in COLLECTING  # votes point at themes: they must hold still
+        and board.corrected_seq <= result.based_on
+    )
 
 
 def seeds_from(boards: list[Board]) -> tuple[clustering.SeedTheme, ...]:
@@ -112,7 +115,7 @@ def seeds_from(boards: list[Board]) -> tuple[clustering.SeedTheme, ...]:
                 continue
             texts = tuple(
                 board.contributions[cid].text for cid in theme.card_ids
-                if cid in board.contributions
+                if cid in board.contributions and board.contributions[cid].visible
             )[:12]
             seeds.append(clustering.SeedTheme(theme.label, theme.kind, examples=texts))
     return tuple(seeds)

@@ -8,6 +8,14 @@ LANGUAGES = ("fr", "en")
 CONTRIBUTION_KINDS = ("blocker", "lever")
 PHASES = ("welcome", "collect", "group", "vote", "synthesis", "closed")
 TEXT_MAX = 280
+# Phases in which phones may still send cards (a scribe may type in any open phase).
+COLLECTING = ("welcome", "collect", "group")
+# Profile questions a facilitator may ask (answers are categories, never names).
+PROFILE_QUESTIONS: dict[str, tuple[str, ...] | None] = {
+    "actor_type": ("porteur_de_projet", "structure_ess", "solidarite_internationale",
+                   "collectivite", "autre"),
+    "territory": None,  # free text, short
+}
 
 
 @dataclass(frozen=True)

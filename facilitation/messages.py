@@ -48,18 +48,50 @@ MESSAGES = {
     "invalid_granularity": N_("The grouping level goes from 0 (few themes) to 1 (many)."),
     "board_locked": N_("The board is locked: unlock it to regroup."),
     "programme_too_long": N_("Programme name too long: %(limit)s characters at most."),
+    "illegal_transition": N_(
+        "The session cannot go from “%(current)s” to “%(phase)s”: one step forward, one step "
+        "back, or close it."
+    ),
+    "phase_closed": N_("Not now: the current phase does not allow it."),
+    "invalid_prompts": N_("Give between 1 and %(limit)s questions."),
+    "invalid_duration": N_("A duration goes from %(low)s to %(high)s seconds."),
+    "no_timer": N_("No timer is running."),
+    "invalid_vote_budget": N_("Each participant gets between %(low)s and %(high)s votes."),
+    "vote_budget_exceeded": N_("You have used all your votes (%(limit)s). Remove one to "
+                               "vote elsewhere."),
+    "unknown_target": N_("This item is not on the vote any more."),
+    "unknown_participant": N_("This participant is not in the session."),
+    "blocked": N_("The facilitator has paused your contributions."),
+    "queue_empty": N_("Nobody is waiting to speak."),
+    "invalid_profile_questions": N_("Unknown profile question."),
+    "invalid_profile_answer": N_("This answer is not one of the choices."),
+    "invalid_invitation": N_("This invitation link is not valid or was already used."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
 }
 
 
+PHASE_NAMES = {
+    "welcome": N_("Welcome"), "collect": N_("Collecting cards"), "group": N_("Grouping"),
+    "vote": N_("Voting"), "synthesis": N_("Synthesis"), "closed": N_("Closed"),
+}
+
+
+def _message(error: Rejected) -> dict[str, Any]:
+    template = MESSAGES.get(error.code, MESSAGES["internal_error"])
+    params: dict[str, Any] = {"limit": "", "length": "", "field": "", "low": "", "high": "",
+                              **error.params}
+    for name in ("current", "phase"):
+        if params.get(name) in PHASE_NAMES:
+            params[name] = gettext(PHASE_NAMES[params[name]])
+    return {"code": error.code, "message": gettext(template, **params)}
+
+
 def describe(error: Rejected, language: str | None = None) -> dict[str, Any]:
     """`{code, message}` for a refusal, in `language` (or the request's language)."""
-    template = MESSAGES.get(error.code, MESSAGES["internal_error"])
-    params = {"limit": "", "length": "", "field": "", **error.params}
     if language:
         with force_locale(language):
-            return {"code": error.code, "message": gettext(template, **params)}
-    return {"code": error.code, "message": gettext(template, **params)}
+            return _message(error)
+    return _message(error)
 
 
 def refusal(error: Rejected, language: str | None = None) -> dict[str, Any]:

@@ -146,7 +146,8 @@ class LiveNamespace(Namespace):
             "ok": True,
             "participant_token": joined.token,
             "participant_id": joined.participant_id,
-            "session": service().boards.view(board.session_id, type(board).to_participant_dict),
+            "session": service().boards.view(
+                board.session_id, lambda b: b.to_participant_dict(joined.participant_id)),
             "mine": service().boards.view(board.session_id, mine),
             "seq": board.seq,
         }
@@ -155,12 +156,10 @@ class LiveNamespace(Namespace):
 
     @answer
     def on_contribute(self, data: dict[str, Any]) -> dict[str, Any]:
-        session_id = session.get("participant_session")
-        if not session_id:
-            raise Rejected("not_joined")
+        session_id, participant_id = self._phone()
         outcome = service().add_contribution(
             session_id,
-            session.get("participant_id"),
+            participant_id,
             data.get("client_id"),
             data.get("text"),
             data.get("kind"),
@@ -168,6 +167,56 @@ class LiveNamespace(Namespace):
         )
         publish(session_id, outcome.events)
         return outcome.ack
+
+    def _phone(self) -> tuple[str, str | None]:
+        session_id = session.get("participant_session")
+        if not session_id:
+            raise Rejected("not_joined")
+        return session_id, session.get("participant_id")
+
+    def _phone_outcome(self, session_id: str, outcome: Any) -> dict[str, Any]:
+        publish(session_id, outcome.events)
+        return outcome.ack
+
+    @answer
+    def on_state(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A phone's own view of the session now (phase, prompt, timer, ballot, queue)."""
+        session_id, participant_id = self._phone()
+        view = service().boards.view(session_id, lambda b: b.to_participant_dict(participant_id))
+        return {"ok": True, "session": view}
+
+    @answer
+    def on_vote(self, data: dict[str, Any]) -> dict[str, Any]:
+        session_id, participant_id = self._phone()
+        outcome = service().vote(session_id, participant_id, data.get("client_id"),
+                                 data.get("target_id"))
+        return self._phone_outcome(session_id, outcome)
+
+    @answer
+    def on_unvote(self, data: dict[str, Any]) -> dict[str, Any]:
+        session_id, participant_id = self._phone()
+        outcome = service().unvote(session_id, participant_id, data.get("client_id"),
+                                   data.get("target_id"))
+        return self._phone_outcome(session_id, outcome)
+
+    @answer
+    def on_request_floor(self, data: dict[str, Any]) -> dict[str, Any]:
+        session_id, participant_id = self._phone()
+        outcome = service().request_floor(session_id, participant_id, data.get("client_id"))
+        return self._phone_outcome(session_id, outcome)
+
+    @answer
+    def on_withdraw_floor(self, data: dict[str, Any]) -> dict[str, Any]:
+        session_id, participant_id = self._phone()
+        outcome = service().withdraw_floor(session_id, participant_id, data.get("client_id"))
+        return self._phone_outcome(session_id, outcome)
+
+    @answer
+    def on_answer_profile(self, data: dict[str, Any]) -> dict[str, Any]:
+        session_id, participant_id = self._phone()
+        outcome = service().answer_profile(session_id, participant_id, data.get("client_id"),
+                                           data.get("answers"))
+        return self._phone_outcome(session_id, outcome)
 
     @answer
     def on_join_board(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -177,7 +226,7 @@ class LiveNamespace(Namespace):
         last_seq = optional_seq(data.get("last_seq"))
         if session.get("facilitator_id") is None:
             raise Rejected("unauthenticated")
-        board = service().require_owner(session_id, session["facilitator_id"])
+        board = service().require_facilitator(session_id, session["facilitator_id"])
         session["lang"] = _lang(data.get("lang"), board.language)
         join_room(board_room(session_id))
         snapshot = service().boards.view(session_id, type(board).to_dict)
@@ -203,7 +252,7 @@ class LiveNamespace(Namespace):
         last_seq = optional_seq(data.get("last_seq"))
         board_session = data.get("session_id")
         if isinstance(board_session, str) and session.get("facilitator_id") is not None:
-            service().require_owner(board_session, session["facilitator_id"])
+            service().require_facilitator(board_session, session["facilitator_id"])
             self._replay(board_session, last_seq or 0, participant=False)
             return {"ok": True}
         session_id = session.get("participant_session")

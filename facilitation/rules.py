@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import unicodedata
+from typing import Any
 
 from .errors import Rejected
-from .kinds import CONTRIBUTION_KINDS, LANGUAGES, PHASES, SESSION_KINDS, TEXT_MAX
+from .kinds import (
+    CONTRIBUTION_KINDS,
+    LANGUAGES,
+    PHASES,
+    PROFILE_QUESTIONS,
+    SESSION_KINDS,
+    TEXT_MAX,
+)
 
 # Join codes avoid look-alikes (O/0, I/1/L) so they can be read aloud and typed on a phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -71,6 +80,39 @@ def clean_title(raw: object) -> str:
 
 
 LABEL_MAX = 60
+PROMPT_MAX = 200
+TERRITORY_MAX = 60
+
+
+def secret_hash(secret: str) -> str:
+    """How secrets (tokens, invitation links) are stored: never in clear."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def prompt_of(board: Any, prompt_id: object) -> str | None:
+    """The prompt a card answers: the one named (it must exist) or the active one."""
+    if prompt_id is None:
+        return board.active_prompt
+    if not isinstance(prompt_id, str) or prompt_id not in {p["id"] for p in board.prompts}:
+        raise Rejected("unknown_prompt")
+    return prompt_id
+
+
+def profile_answers(questions: tuple[str, ...], raw: object) -> dict[str, str]:
+    """A participant's answers to the session's profile questions (all optional)."""
+    if not isinstance(raw, dict):
+        raise Rejected("invalid_payload", field="answers")
+    answers: dict[str, str] = {}
+    for key, value in raw.items():
+        if key not in questions or not isinstance(value, str):
+            raise Rejected("invalid_profile_answer")
+        options = PROFILE_QUESTIONS[key]
+        clean = re.sub(r"\s+", " ", _CONTROL.sub("", value)).strip()
+        if options is not None and clean not in options or len(clean) > TERRITORY_MAX:
+            raise Rejected("invalid_profile_answer")
+        if clean:
+            answers[key] = clean
+    return answers
 PROGRAMME_MAX = 80
 
 

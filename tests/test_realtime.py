@@ -96,16 +96,16 @@ def test_a_phone_that_reconnects_gets_the_missed_events_in_its_own_view(
     awa.disconnect()
     moussa = phone(palabre.code)
     contribute(moussa, "manque de réseau")
-    service.change_phase(palabre.session_id, facilitator.id, "vote")
+    service.change_phase(palabre.session_id, facilitator.id, "collect")
     back = phone(palabre.code, participant_token=awa.ack["participant_token"], last_seq=seen)
     replayed = pushed_events(back)
     assert [e["type"] for e in replayed] == ["phase_changed"]
-    assert replayed[0]["payload"] == {"phase": "vote", "previous": "welcome"}
+    assert replayed[0]["payload"] == {"phase": "collect", "previous": "welcome"}
 
 
 def test_a_phone_that_notices_a_gap_can_ask_for_it(palabre, phone, service, facilitator) -> None:
     awa = phone(palabre.code)
-    service.change_phase(palabre.session_id, facilitator.id, "group")
+    service.change_phase(palabre.session_id, facilitator.id, "collect")
     pushed_events(awa)
     assert awa.emit("sync", {"last_seq": awa.ack["seq"]}, callback=True) == {"ok": True}
     assert [e["type"] for e in pushed_events(awa)] == ["phase_changed"]

@@ -24,6 +24,7 @@ SEED_RAW = 0.55  # least raw cosine (card or cluster centroid vs seed), for tiny
 ASSIGN_MIN = 0.15  # least centred cosine to join a sampled cluster's centroid (big pools)
 TIGHT_SIM = 0.45  # least raw average cosine for a tight group of leftovers to form a theme
 TIGHT_MIN = 3  # ... with at least this many cards
+TIGHT_MAX_POOL = 400  # leftovers beyond this (big pools) are not searched for tight groups
 SMALL_POOL = 8  # below this many cards, pool centring is meaningless: raw cosines only
 MISC_LABELS = {"fr": "Divers", "en": "Other"}
 
@@ -89,7 +90,7 @@ def _tight_groups(raw: np.ndarray, min_sim: float = TIGHT_SIM,
     session) near-identical cards would all land in Divers. Raw cosines do not depend on
     the pool, so a tight group becomes a theme as soon as it exists.
     """
-    if len(raw) < min_size:
+    if len(raw) < min_size or len(raw) > TIGHT_MAX_POOL:
         return []
     labels = average_linkage(raw @ raw.T, 1.0 - min_sim)
     ids, counts = np.unique(labels, return_counts=True)

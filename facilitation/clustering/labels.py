@@ -47,9 +47,11 @@ def _terms(text: str) -> tuple[tuple[str, str], ...]:
 _SEGMENTS = re.compile(r"[,.;:!?()\[\]\"«»/|+&=*]+|\s-\s")
 _WORD_TOKEN = re.compile(r"^[^\W\d_]+(?:['-][^\W\d_]+)*'?$", re.UNICODE)
 MAX_PHRASE = 4  # words in a noun-phrase label
+PHRASE_CARDS = 30  # cards of a theme read for phrase candidates (keeps big pools fast)
 
 
-def _phrases(text: str) -> list[tuple[tuple[str, ...], tuple[str | None, ...]]]:
+@lru_cache(maxsize=65_536)
+def _phrases(text: str) -> frozenset[tuple[tuple[str, ...], tuple[str | None, ...]]]:
     """Candidate label phrases of a text: (surface words, stem key or None for stopwords).
 
     2-4 consecutive words inside one clause, starting and ending with a content word (an
@@ -81,7 +83,7 @@ def _phrases(text: str) -> list[tuple[tuple[str, ...], tuple[str | None, ...]]]:
                     continue
                 first = _ELIDED.sub("", span[0][0])
                 out.append(((first, *(w for w, _ in span[1:])), tuple(k for _, k in span)))
-    return out
+    return frozenset(out)
 
 
 def _phrase_label(texts: Sequence[str], term_score: dict[str, float]) -> str | None:
@@ -98,8 +100,9 @@ def _phrase_label(texts: Sequence[str], term_score: dict[str, float]) -> str | N
     best: tuple[float, int, str] | None = None
     counts: Counter[tuple[str, ...]] = Counter()
     cands: dict[tuple[str, ...], tuple[str | None, ...]] = {}
+    texts = texts[:PHRASE_CARDS]
     for t in texts:
-        for words, keys in set(_phrases(t)):
+        for words, keys in _phrases(t):
             lowered = tuple(w.lower() for w in words)
             counts[lowered] += 1
             cands[lowered] = keys
@@ -119,7 +122,19 @@ def _phrase_label(texts: Sequence[str], term_score: dict[str, float]) -> str | N
             best = key
     if best is None or best[0] < 1.05 * top:  # no better than the top keyword alone
         return None
-    return best[2][:1].upper() + best[2][1:]
+    # Accents: a word typed without them by one card takes the accented form another used.
+    wanted = {strip_accents(w) for w in best[2].split()}
+    spelled: dict[str, Counter[str]] = defaultdict(Counter)
+    for t in texts:
+        for w in normalise(t).split():
+            folded = strip_accents(w)
+            if folded in wanted:
+                spelled[folded][w] += 1
+    words = [max(spelled[strip_accents(w)] or {w: 1},
+                 key=lambda f: (f != strip_accents(f), spelled[strip_accents(w)][f]))
+             for w in best[2].split()]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def _central(texts: Sequence[str], vectors: np.ndarray | None) -> int:

@@ -59,7 +59,7 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
 
 
 def _owned_session(session_id: str) -> Any:
-    return service().require_owner(session_id, _facilitator())
+    return service().require_facilitator(session_id, _facilitator())
 
 
 @bp.post("/sessions")

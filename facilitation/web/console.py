@@ -13,13 +13,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_login import current_user, login_required
 
 from .. import qr
 from ..commands import Service
 from ..errors import Rejected
-from ..kinds import LANGUAGES, SESSION_KINDS
+from ..kinds import LANGUAGES, PROFILE_QUESTIONS, SESSION_KINDS
 from ..messages import describe
 from .links import join_entry_url, join_url
 
@@ -32,7 +32,7 @@ def service() -> Service:
 
 def _owned(session_id: str):  # type: ignore[no-untyped-def]
     try:
-        return service().require_owner(session_id, int(current_user.get_id()))
+        return service().require_facilitator(session_id, int(current_user.get_id()))
     except Rejected:
         abort(404)
 
@@ -85,3 +85,33 @@ def board(session_id: str):  # type: ignore[no-untyped-def]
 def qr_code(session_id: str) -> Response:
     found = _owned(session_id)
     return Response(qr.svg(join_url(found.code)), mimetype="image/svg+xml")
+
+
+@bp.route("/sessions/<session_id>/console")
+@login_required
+def console(session_id: str):  # type: ignore[no-untyped-def]
+    """The facilitator's console: phases, prompts, timer, votes, moderation, scribe,
+    speaking circle — everything reachable by keyboard."""
+    found = _owned(session_id)
+    return render_template(
+        "console.html",
+        board=found,
+        join_link=join_url(found.code),
+        kind_name=SESSION_KINDS[found.kind].names.get(str(get_locale()), found.kind),
+        profile_questions=PROFILE_QUESTIONS,
+        is_owner=found.facilitator_id == int(current_user.get_id()),
+    )
+
+
+@bp.route("/sessions/<session_id>/team/<token>", methods=["GET", "POST"])
+@login_required
+def join_team(session_id: str, token: str):  # type: ignore[no-untyped-def]
+    """A co-facilitator's invitation link: a logged-in facilitator joins the team."""
+    if request.method == "GET":
+        return render_template("join_team.html", session_id=session_id, token=token)
+    try:
+        service().accept_invitation(session_id, int(current_user.get_id()), token)
+    except Rejected as error:
+        flash(describe(error)["message"], "error")
+        return redirect(url_for("console.home"))
+    return redirect(url_for("console.console", session_id=session_id))

@@ -51,11 +51,13 @@ PHRASE_CARDS = 30  # cards of a theme read for phrase candidates (keeps big pool
 
 
 @lru_cache(maxsize=65_536)
-def _phrases(text: str) -> frozenset[tuple[tuple[str, ...], tuple[str | None, ...]]]:
-    """Candidate label phrases of a text: (surface words, stem key or None for stopwords).
+def _phrases(text: str) -> frozenset[tuple[str, tuple[str, ...], int]]:
+    """Candidate label phrases of a text: (phrase, stems of its content words, stopwords).
 
     2-4 consecutive words inside one clause, starting and ending with a content word (an
-    elided article such as "l'" is dropped at the start), never spanning digits or symbols.
+    elided article such as "l'" is dropped at the start), never spanning digits, symbols,
+    pronouns, negations or verbs of modality; only a few connectors ("de", "au", "en",
+    "pour", "of"...) may sit inside.
     """
     out = []
     for segment in _SEGMENTS.split(normalise(text)):
@@ -66,8 +68,8 @@ def _phrases(text: str) -> frozenset[tuple[tuple[str, ...], tuple[str | None, ..
                 continue
             surface = _ELIDED.sub("", tok)
             folded = strip_accents(surface)
-            content = (surface == tok or surface) and len(folded) > 2 \
-                and folded not in STOPWORDS and folded not in _WEAK and "'" not in surface
+            content = len(folded) > 2 and "'" not in surface \
+                and folded not in STOPWORDS and folded not in _WEAK
             if not content and strip_accents(tok) not in _CONNECTORS:
                 words.append(("", None))  # pronouns, negations, verbs: not in a label
                 continue
@@ -77,12 +79,13 @@ def _phrases(text: str) -> frozenset[tuple[tuple[str, ...], tuple[str | None, ..
                 continue
             for j in range(i + 1, min(len(words), i + MAX_PHRASE)):
                 span = words[i:j + 1]
-                if any(not w for w, _ in span):
+                if not span[-1][0]:
                     break
                 if span[-1][1] is None:
                     continue
-                first = _ELIDED.sub("", span[0][0])
-                out.append(((first, *(w for w, _ in span[1:])), tuple(k for _, k in span)))
+                phrase = " ".join([_ELIDED.sub("", span[0][0]), *(w for w, _ in span[1:])])
+                keys = tuple(k for _, k in span if k is not None)
+                out.append((phrase, keys, len(span) - len(keys)))
     return frozenset(out)
 
 
@@ -90,35 +93,31 @@ def _phrase_label(texts: Sequence[str], term_score: dict[str, float]) -> str | N
     """Best short phrase of the theme's cards by class-based TF-IDF of its words.
 
     Score = sum of its distinct content words' scores, minus a penalty per filler word
-    (content words that do not characterise the theme, stopwords). Needs to contain the
-    theme's top term, or two of its top terms, so it says what the keywords would say.
+    (content words that do not characterise the theme, stopwords), plus a bonus per extra
+    card using it. It must contain the theme's top term, or two of its top 3 terms, and beat
+    the top term alone; otherwise the caller falls back to keywords.
     """
     if not term_score:
         return None
     top = max(term_score.values())
     ranked = sorted(term_score, key=lambda k: -term_score[k])[:3]
-    best: tuple[float, int, str] | None = None
-    counts: Counter[tuple[str, ...]] = Counter()
-    cands: dict[tuple[str, ...], tuple[str | None, ...]] = {}
+    first, top3 = ranked[0], set(ranked)
+    strong_bar = 0.3 * top
     texts = texts[:PHRASE_CARDS]
+    counts: Counter[tuple[str, tuple[str, ...], int]] = Counter()
     for t in texts:
-        for words, keys in _phrases(t):
-            lowered = tuple(w.lower() for w in words)
-            counts[lowered] += 1
-            cands[lowered] = keys
-    for words, keys in cands.items():
-        content = [k for k in keys if k is not None]
-        if len(set(content)) < len(content):  # "crédit ... crédit"
+        counts.update(_phrases(t))
+    best: tuple[float, int, str] | None = None
+    for (phrase, keys, n_stop), count in counts.items():
+        if first not in keys and len(top3.intersection(keys)) < 2:
             continue
-        strong = [k for k in content if term_score.get(k, 0.0) >= 0.3 * top]
-        if ranked[0] not in content and len(set(strong) & set(ranked)) < 2:
+        if len(set(keys)) < len(keys):  # "crédit ... crédit"
             continue
-        score = sum(term_score.get(k, 0.0) for k in content)
-        score -= 0.35 * top * (len(content) - len(strong))
-        score -= 0.12 * top * sum(k is None for k in keys)
-        score += 0.25 * top * (counts[words] - 1)
-        key = (score, counts[words], " ".join(words))
-        if best is None or key[:2] > best[:2] or (key[:2] == best[:2] and key[2] < best[2]):
+        scores = [term_score.get(k, 0.0) for k in keys]
+        weak = sum(sc < strong_bar for sc in scores)
+        score = sum(scores) - top * (0.35 * weak + 0.12 * n_stop - 0.25 * (count - 1))
+        key = (score, count, phrase)
+        if best is None or key[:2] > best[:2] or (key[:2] == best[:2] and phrase < best[2]):
             best = key
     if best is None or best[0] < 1.05 * top:  # no better than the top keyword alone
         return None

@@ -85,6 +85,7 @@ _SPACED_ELISION_CASED = re.compile(r"\b([ldjcnsmtLDJCNSMT]|[qQ]u) (?=[aeiouyéè
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=131_072)
 def strip_accents(text: str) -> str:
     """Remove diacritics (é→e, ç→c) but keep other characters such as ɛ."""
     decomposed = unicodedata.normalize("NFD", text)

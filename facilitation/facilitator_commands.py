@@ -8,7 +8,7 @@ from flask import current_app, url_for
 
 from .broadcast import publish
 from .commands import GroupingCommands, Service
-from .web.links import public_base
+from .links import public_base
 
 
 def run_command(session_id: str, facilitator_id: int | None,

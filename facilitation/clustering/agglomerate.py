@@ -7,7 +7,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
 # Distance cut (1 - blended similarity) for granularity 0, 0.5 and 1; piecewise linear between.
-CUT_FEW, CUT_MID, CUT_MANY = 0.97, 0.88, 0.72
+CUT_FEW, CUT_MID, CUT_MANY = 0.97, 0.90, 0.72
 MIN_SIZE = 3  # clusters smaller than this are absorbed or sent to "Divers / Other"
 ABSORB_QUANTILE = 0.05  # a leftover joins a theme if as close as its loosest 5% of members
 

@@ -18,7 +18,8 @@ from .schema import Card, Constraints, SeedTheme, Theme
 from .similarity import blended, centre, unit
 from .stable import MISC_COLOUR, IdAllocator, match_previous
 
-BIG_POOL = 1000  # above this many free cards, cluster a sample and assign the rest
+BIG_POOL = 2000  # above this many free cards, cluster a sample and assign the rest
+SAMPLE = 1000  # size of that sample (keeps 5,000-card re-clusters well under 1.5 s)
 SEED_SIM = 0.35  # least centred cosine between a cluster and a remembered theme
 SEED_RAW = 0.55  # least raw cosine (card or cluster centroid vs seed), for tiny pools too
 ASSIGN_MIN = 0.15  # least centred cosine to join a sampled cluster's centroid (big pools)
@@ -64,7 +65,7 @@ def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray) -
     if n <= BIG_POOL:
         return relabel(absorb_small(average_linkage(sim, cut), raw @ raw.T))
     rng = np.random.default_rng(0)
-    sample = np.sort(rng.choice(n, BIG_POOL, replace=False))
+    sample = np.sort(rng.choice(n, SAMPLE, replace=False))
     sub = blended(x[sample])
     rs = raw[sample]
     lab_s = relabel(absorb_small(average_linkage(sub, cut), rs @ rs.T))

@@ -14,7 +14,7 @@ from ..extensions import csrf
 from ..facilitator_commands import run_command
 from ..messages import refusal
 from .auth import current_facilitator_id
-from .links import board_url, join_url
+from ..links import board_url, join_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)  # bearer tokens or JSON bodies: no cross-site form can reach these

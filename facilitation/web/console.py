@@ -21,7 +21,7 @@ from ..commands import Service
 from ..errors import Rejected
 from ..kinds import LANGUAGES, PROFILE_QUESTIONS, SESSION_KINDS
 from ..messages import describe
-from .links import join_entry_url, join_url
+from ..links import join_entry_url, join_url
 
 bp = Blueprint("console", __name__)
 

@@ -25,7 +25,7 @@ from ..errors import Rejected
 from ..kinds import SESSION_KINDS, TEXT_MAX
 from ..messages import describe
 from ..rules import normalise_code
-from .links import join_url
+from ..links import join_url
 
 bp = Blueprint("participant", __name__)
 TOKEN_COOKIE = "participant_{}"

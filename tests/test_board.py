@@ -12,8 +12,8 @@ from facilitation.board import Board, apply, participant_view, rebuild
 from facilitation.events import (
     CardMoved,
     ContributionAdded,
-    GroupingSet,
     Event,
+    GroupingSet,
     ParticipantJoined,
     ParticipantRenamed,
     PhaseChanged,

@@ -12,9 +12,9 @@ from ..commands import Service
 from ..errors import Rejected
 from ..extensions import csrf
 from ..facilitator_commands import run_command
+from ..links import board_url, join_url
 from ..messages import refusal
 from .auth import current_facilitator_id
-from ..links import board_url, join_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)  # bearer tokens or JSON bodies: no cross-site form can reach these

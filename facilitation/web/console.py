@@ -20,8 +20,8 @@ from .. import qr
 from ..commands import Service
 from ..errors import Rejected
 from ..kinds import LANGUAGES, PROFILE_QUESTIONS, SESSION_KINDS
-from ..messages import describe
 from ..links import join_entry_url, join_url
+from ..messages import describe
 
 bp = Blueprint("console", __name__)
 

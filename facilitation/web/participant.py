@@ -23,9 +23,9 @@ from ..broadcast import publish
 from ..commands import Service
 from ..errors import Rejected
 from ..kinds import SESSION_KINDS, TEXT_MAX
+from ..links import join_url
 from ..messages import describe
 from ..rules import normalise_code
-from ..links import join_url
 
 bp = Blueprint("participant", __name__)
 TOKEN_COOKIE = "participant_{}"

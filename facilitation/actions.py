@@ -13,11 +13,13 @@ from .board import Board
 from .errors import Rejected
 from .events import (
     CardMoved,
+    ConclusionsSet,
     ContributionAdded,
     ContributionApproved,
     ContributionEdited,
     ContributionHidden,
     ContributionKindChanged,
+    DecisionsSet,
     Event,
     FloorEnded,
     FloorGiven,
@@ -29,6 +31,8 @@ from .events import (
     ProfileQuestionsSet,
     PromptActivated,
     PromptsSet,
+    QuoteMarked,
+    SessionDetailsSet,
     ThemePinned,
     ThemeRenamed,
     ThemesMerged,
@@ -360,3 +364,50 @@ def regroup(board: Board, data: dict[str, Any], actor: Actor) -> list[Event]:
     if board.grouping.locked:
         raise Rejected("board_locked")
     return []  # nothing to record: the transport schedules a regrouping now
+
+
+# -- the synthesis ----------------------------------------------------------------------------
+@action("set_details")
+def set_details(board: Board, data: dict[str, Any], actor: Actor) -> list[Event]:
+    territory = rules.clean_short(data.get("territory"), "territory")
+    place = rules.clean_short(data.get("place"), "place")
+    date = rules.iso_date(data.get("date"))
+    if (territory, place, date) == (board.territory, board.venue, board.meeting_date):
+        return []
+    return [SessionDetailsSet(territory, place, date)]
+
+
+@action("set_conclusions")
+def set_conclusions(board: Board, data: dict[str, Any], actor: Actor) -> list[Event]:
+    text = data.get("text")
+    if not isinstance(text, str) or len(text) > rules.CONCLUSIONS_MAX:
+        raise Rejected("conclusions_too_long", limit=rules.CONCLUSIONS_MAX)
+    clean = text.strip()
+    return [] if clean == board.conclusions else [ConclusionsSet(clean)]
+
+
+@action("set_decisions")
+def set_decisions(board: Board, data: dict[str, Any], actor: Actor) -> list[Event]:
+    raw = data.get("decisions")
+    if not isinstance(raw, list) or len(raw) > rules.DECISIONS_MAX:
+        raise Rejected("invalid_decisions", limit=rules.DECISIONS_MAX)
+    decisions = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise Rejected("invalid_decisions", limit=rules.DECISIONS_MAX)
+        decision = {"text": rules.clean_text(item.get("text"))}
+        owner = rules.clean_short(item.get("owner"), "owner")
+        due = rules.iso_date(item.get("due"))
+        if owner:
+            decision["owner"] = owner
+        if due:
+            decision["due"] = due
+        decisions.append(decision)
+    return [DecisionsSet(tuple(decisions))]
+
+
+@action("mark_quote")
+def mark_quote(board: Board, data: dict[str, Any], actor: Actor) -> list[Event]:
+    card = _card(board, data.get("contribution_id"))
+    quote = _flag(data, "quote", True)
+    return [] if (card in board.quotes) == quote else [QuoteMarked(card, quote)]

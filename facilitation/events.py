@@ -295,6 +295,40 @@ class ProfileAnswered(Event):
     answers: dict[str, str]
 
 
+# -- what the synthesis needs beyond the cards ------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionDetailsSet(Event):
+    """Where and when the meeting took place (the date defaults to the session's day)."""
+
+    type: ClassVar[str] = "session_details_set"
+    territory: str | None = None
+    place: str | None = None
+    date: str | None = None  # ISO date
+
+
+@dataclass(frozen=True)
+class ConclusionsSet(Event):
+    type: ClassVar[str] = "conclusions_set"
+    text: str
+
+
+@dataclass(frozen=True)
+class DecisionsSet(Event):
+    """Next steps: [{text, owner?, due? (ISO date)}]."""
+
+    type: ClassVar[str] = "decisions_set"
+    decisions: tuple[dict[str, str], ...]
+
+
+@dataclass(frozen=True)
+class QuoteMarked(Event):
+    type: ClassVar[str] = "quote_marked"
+    contribution_id: str
+    quote: bool = True
+
+
 EVENT_CLASSES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (SessionCreated, ParticipantJoined, ParticipantRenamed, ContributionAdded,
@@ -304,7 +338,8 @@ EVENT_CLASSES: dict[str, type[Event]] = {
                 VoteCast, VoteWithdrawn, ContributionHidden, ContributionEdited,
                 ContributionKindChanged, ContributionApproved, PremoderationSet,
                 ParticipantBlocked, FloorRequested, FloorWithdrawn, FloorGiven, FloorEnded,
-                InvitationCreated, CofacilitatorAdded, ProfileQuestionsSet, ProfileAnswered)
+                InvitationCreated, CofacilitatorAdded, ProfileQuestionsSet, ProfileAnswered,
+                SessionDetailsSet, ConclusionsSet, DecisionsSet, QuoteMarked)
 }
 
 # Upcasters turn an old payload into the current version's: {(type, from_version): fn}.
@@ -319,7 +354,7 @@ def event_from_payload(type_: str, version: int, payload: dict[str, Any]) -> Eve
         version += 1
     fields = {f.name for f in dataclasses.fields(cls)}
     data = {key: value for key, value in payload.items() if key in fields}
-    for name in ("prompts", "themes", "flags", "theme_ids", "questions"):
+    for name in ("prompts", "themes", "flags", "theme_ids", "questions", "decisions"):
         if name in data:
             data[name] = tuple(data[name])
     return cls(**data)

@@ -66,6 +66,9 @@ MESSAGES = {
     "invalid_profile_questions": N_("Unknown profile question."),
     "invalid_profile_answer": N_("This answer is not one of the choices."),
     "invalid_invitation": N_("This invitation link is not valid or was already used."),
+    "conclusions_too_long": N_("Conclusions too long: %(limit)s characters at most."),
+    "invalid_decisions": N_("Give at most %(limit)s decisions, each with a text."),
+    "invalid_date": N_("A date is written YYYY-MM-DD, e.g. 2026-03-12."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
 }
 

@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from datetime import date
 from typing import Any
 
 from .errors import Rejected
@@ -80,6 +81,31 @@ def clean_title(raw: object) -> str:
 
 
 LABEL_MAX = 60
+SHORT_MAX = 80
+CONCLUSIONS_MAX = 5000
+DECISIONS_MAX = 30
+
+
+def clean_short(raw: object, field: str) -> str | None:
+    """An optional short text (territory, place, owner of a decision)."""
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise Rejected("invalid_payload", field=field)
+    text = re.sub(r"\s+", " ", _CONTROL.sub("", raw)).strip()
+    if len(text) > SHORT_MAX:
+        raise Rejected("text_too_long", limit=SHORT_MAX, length=len(text))
+    return text or None
+
+
+def iso_date(raw: object) -> str | None:
+    """An optional date, as YYYY-MM-DD."""
+    if raw is None or raw == "":
+        return None
+    try:
+        return date.fromisoformat(str(raw)).isoformat()
+    except ValueError:
+        raise Rejected("invalid_date") from None
 PROMPT_MAX = 200
 TERRITORY_MAX = 60
 

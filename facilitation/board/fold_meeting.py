@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from ..events import (
     CofacilitatorAdded,
+    ConclusionsSet,
     ContributionApproved,
     ContributionEdited,
     ContributionHidden,
     ContributionKindChanged,
+    DecisionsSet,
     FloorEnded,
     FloorGiven,
     FloorRequested,
@@ -20,7 +22,9 @@ from ..events import (
     ProfileQuestionsSet,
     PromptActivated,
     PromptsSet,
+    QuoteMarked,
     Recorded,
+    SessionDetailsSet,
     TimerExtended,
     TimerPaused,
     TimerResumed,
@@ -178,7 +182,32 @@ def profile_answered(event: ProfileAnswered, board: Board, recorded: Recorded) -
         participant.profile.update(event.answers)
 
 
+def session_details_set(event: SessionDetailsSet, board: Board, recorded: Recorded) -> None:
+    board.territory = event.territory
+    board.venue = event.place
+    board.meeting_date = event.date
+
+
+def conclusions_set(event: ConclusionsSet, board: Board, recorded: Recorded) -> None:
+    board.conclusions = event.text
+
+
+def decisions_set(event: DecisionsSet, board: Board, recorded: Recorded) -> None:
+    board.decisions = [dict(d) for d in event.decisions]
+
+
+def quote_marked(event: QuoteMarked, board: Board, recorded: Recorded) -> None:
+    if event.contribution_id in board.quotes:
+        board.quotes.remove(event.contribution_id)
+    if event.quote and event.contribution_id in board.contributions:
+        board.quotes.append(event.contribution_id)
+
+
 HANDLERS = {
+    SessionDetailsSet: session_details_set,
+    ConclusionsSet: conclusions_set,
+    DecisionsSet: decisions_set,
+    QuoteMarked: quote_marked,
     PromptsSet: prompts_set,
     PromptActivated: prompt_activated,
     TimerStarted: timer_started,

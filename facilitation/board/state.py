@@ -139,6 +139,12 @@ class Board:
     timer: Timer = field(default_factory=Timer)
     floor: Floor = field(default_factory=Floor)
     profile_questions: tuple[str, ...] = ()
+    territory: str | None = None
+    venue: str | None = None  # the place of the meeting
+    meeting_date: str | None = None  # ISO date; the day of creation when not set
+    conclusions: str = ""
+    decisions: list[dict[str, str]] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)  # contribution ids, in marking order
 
     @property
     def is_closed(self) -> bool:
@@ -277,7 +283,19 @@ class Board:
             "timer": self.timer.to_dict(),
             "floor": self.floor_dict(),
             "profile_questions": list(self.profile_questions),
+            "territory": self.territory,
+            "place": self.venue,
+            "date": self.date(),
+            "conclusions": self.conclusions,
+            "decisions": [dict(d) for d in self.decisions],
+            "quotes": list(self.quotes),
         }
+
+    def date(self) -> str | None:
+        """The meeting's day (ISO): as set by the facilitator, else the day it was opened."""
+        if self.meeting_date:
+            return self.meeting_date
+        return self.created_at.date().isoformat() if self.created_at else None
 
     def results(self) -> list[dict[str, Any]]:
         """Ballot items ranked by votes, then size."""

@@ -13,7 +13,13 @@ from .lexical import hashed_vectors
 
 @runtime_checkable
 class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 row vectors."""
+    """Turns texts into L2-normalised float32 row vectors.
+
+    Optional attributes read by `cluster()` (raw cosine bars of this space, used where a pool
+    is too small for centring): `tight_similarity` (average cosine of a tight group of
+    leftovers that becomes a theme, default 0.45) and `seed_similarity` (cosine of a card to a
+    remembered theme's centroid to join it, default 0.55).
+    """
 
     name: str
 
@@ -74,6 +80,8 @@ class LexicalEmbedder:
     """Hashed stems + character n-grams: no model, instant, deterministic."""
 
     name = "lexical"
+    tight_similarity = 0.15  # hashed n-grams: unrelated cards sit near 0, paraphrases 0.1-0.6
+    seed_similarity = 0.3
 
     def __init__(self, dim: int = 1024) -> None:
         self.dim = dim
@@ -87,6 +95,8 @@ class UseEmbedder:
     """Multilingual Universal Sentence Encoder v3 (512 dims, ~1-4 ms/card on one core)."""
 
     name = "use"
+    tight_similarity = 0.45  # raw USE cosine; different themes rarely exceed 0.40
+    seed_similarity = 0.55
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """USE vectors (already unit length)."""

@@ -117,8 +117,12 @@ def _seed_vectors(seeds: Sequence[SeedTheme], cache: VectorCache) -> list[np.nda
 def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraints: Constraints,
                  seeds: Sequence[SeedTheme], seed_vecs: list[np.ndarray | None],
                  kind: str | None,
-                 tight_sim: float = TIGHT_SIM) -> tuple[list[_Group], np.ndarray]:
-    """Cluster one kind's pool into groups; returns groups and the centred vectors."""
+                 bars: tuple[float, float] = (TIGHT_SIM, SEED_RAW),
+                 ) -> tuple[list[_Group], np.ndarray]:
+    """Cluster one kind's pool into groups; returns groups and the centred vectors.
+
+    `bars`: the backend's raw-cosine bars (tight group of leftovers, lone card to a seed).
+    """
     n = len(ids)
     mean = raw.mean(axis=0)
     x = centre(raw, mean)
@@ -170,17 +174,17 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
         else:
             still_misc.append(p)
     unit_raw = unit(raw)
-    for grp in _tight_groups(unit_raw[still_misc], tight_sim):
+    for grp in _tight_groups(unit_raw[still_misc], bars[0]):
         new_groups.append(_Group([still_misc[j] for j in grp]))
     taken = {p for g in new_groups for p in g.members}
     still_misc = [p for p in still_misc if p not in taken]
-    _apply_seeds(new_groups, still_misc, x, unit_raw, mean, seeds, seed_vecs, kind)
+    _apply_seeds(new_groups, still_misc, x, unit_raw, mean, seeds, seed_vecs, kind, bars[1])
     groups.extend(g for g in new_groups if g.members)
     return groups, x
 
 
 def _seed_scores(centred: np.ndarray, raw: np.ndarray, sv: np.ndarray, rv: np.ndarray,
-                 pool_size: int, single: bool) -> np.ndarray:
+                 pool_size: int, single: bool, raw_bar: float = SEED_RAW) -> np.ndarray:
     """Match score per seed, >= 0 when it passes: centred cosine (pools of >= 8 cards) or raw.
 
     Centring needs a pool: a lone card minus the pool mean is a zero vector, so small pools
@@ -189,14 +193,15 @@ def _seed_scores(centred: np.ndarray, raw: np.ndarray, sv: np.ndarray, rv: np.nd
     centred score.
     """
     if pool_size < SMALL_POOL:
-        return raw @ rv.T - SEED_RAW
+        return raw @ rv.T - raw_bar
     score = centred @ sv.T - SEED_SIM
-    return np.maximum(score, raw @ rv.T - SEED_RAW) if single else score
+    return np.maximum(score, raw @ rv.T - raw_bar) if single else score
 
 
 def _apply_seeds(new_groups: list[_Group], misc: list[int], x: np.ndarray, raw: np.ndarray,
                  mean: np.ndarray, seeds: Sequence[SeedTheme],
-                 seed_vecs: list[np.ndarray | None], kind: str | None) -> None:
+                 seed_vecs: list[np.ndarray | None], kind: str | None,
+                 raw_bar: float = SEED_RAW) -> None:
     """Label clusters close to remembered themes; misc cards close to one form/join it."""
     usable = [(s, v) for s, v in zip(seeds, seed_vecs, strict=True)
               if v is not None and (s.kind is None or kind is None or s.kind == kind)]
@@ -207,7 +212,7 @@ def _apply_seeds(new_groups: list[_Group], misc: list[int], x: np.ndarray, raw: 
         for g in new_groups:
             score = _seed_scores(unit(x[g.members].mean(axis=0, keepdims=True))[0],
                                  unit(raw[g.members].mean(axis=0, keepdims=True))[0], sv, rv, n,
-                                 len(g.members) == 1)
+                                 len(g.members) == 1, raw_bar)
             best = int(np.argmax(score))
             if score[best] >= 0:
                 g.seed = usable[best][0].label
@@ -222,7 +227,7 @@ def _apply_seeds(new_groups: list[_Group], misc: list[int], x: np.ndarray, raw: 
                 by_label[g.seed] = g
         rest: list[int] = []
         for p in misc:
-            score = _seed_scores(x[p], raw[p], sv, rv, n, True)
+            score = _seed_scores(x[p], raw[p], sv, rv, n, True, raw_bar)
             best = int(np.argmax(score))
             if score[best] >= 0:
                 lab = usable[best][0].label
@@ -281,6 +286,8 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         tid = constraints.forced_theme(card.id)
         pools[anchor_kind[tid] if tid is not None else kinds[i]].append(i)
     seed_vecs = _seed_vectors(seed_themes, cache) if seed_themes else []
+    bars = (float(getattr(cache.embedder, "tight_similarity", TIGHT_SIM)),
+            float(getattr(cache.embedder, "seed_similarity", SEED_RAW)))
     allocator = IdAllocator(
         [t.id for t in previous] + list(constraints.pinned)
         + list(constraints.assignments.values()), [t.colour for t in previous])
@@ -294,8 +301,7 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
                     if (p.kind or anchor_kind.get(t)) == kind},
             assignments=constraints.assignments, labels=constraints.labels)
         groups, x = _pool_groups(ids, vectors[idx], granularity, pinned_here, seed_themes,
-                                 seed_vecs, kind,
-                                 float(getattr(cache.embedder, "tight_similarity", TIGHT_SIM)))
+                                 seed_vecs, kind, bars)
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
                                  allocator, prev_colour))
     return themes

@@ -12,6 +12,7 @@
   var T = JSON.parse(root.getAttribute("data-i18n"));
   var sessionId = root.getAttribute("data-session");
   var KINDS = ["blocker", "lever"];
+  var PHASES = ["welcome", "collect", "group", "vote", "synthesis", "closed"];
   var seq = 0;
   var cards = {};          // id -> {id, text, kind, author}
   var order = [];          // card ids in arrival order
@@ -22,6 +23,9 @@
   var flags = {};          // card id -> {suggested_kind, confidence}
   var grouping = { auto: true, locked: false, granularity: 0.5 };
   var shown = {};          // card ids already on screen (only new ones fade in)
+  var phase = document.body.className.match(/phase-(\w+)/)[1];
+  var extras = null;       // the projection's timer, floor, results (re-fetched after events)
+  var skew = 0;            // server clock minus local clock (ms)
   var statusBox = document.getElementById("status");
   var columns = {};
   KINDS.forEach(function (k) { columns[k] = document.getElementById("col-" + k); });
@@ -47,6 +51,7 @@
   }
 
   /* -- the fold (the same rules as facilitation/board.py) ------------------------------ */
+  function visible(id) { var c = cards[id]; return !!c && !c.hidden && !c.pending; }
   function place(cardId, themeId) {
     if (themeId && themeOf[cardId] === themeId) return;
     var old = themeOf[cardId];
@@ -64,7 +69,7 @@
     themes = {};
     themeOf = {};
     list.forEach(function (t) {
-      var ids = t.card_ids.filter(function (c) { return cards[c] && !themeOf[c]; });
+      var ids = t.card_ids.filter(function (c) { return visible(c) && !themeOf[c]; });
       if (!ids.length) return;
       themes[t.id] = { id: t.id, kind: t.kind, label: t.label, card_ids: ids, colour: t.colour, misc: t.misc, pinned: t.pinned };
       ids.forEach(function (c) { themeOf[c] = t.id; });
@@ -76,9 +81,20 @@
     if (e.seq !== seq + 1) return false;
     seq = e.seq;
     var p = e.payload;
+    var card = p.contribution_id ? cards[p.contribution_id] : null;
     if (e.type === "contribution_added") {
-      cards[p.contribution_id] = { id: p.contribution_id, text: p.text, kind: p.kind, author: participants[p.participant_id] || null };
+      cards[p.contribution_id] = { id: p.contribution_id, text: p.text, kind: p.kind, author: p.speaker || participants[p.participant_id] || null, pending: !!p.pending };
       order.push(p.contribution_id);
+    } else if (e.type === "contribution_hidden") {
+      if (card) { card.hidden = p.hidden !== false; if (card.hidden) place(card.id, null); }
+    } else if (e.type === "contribution_approved") {
+      if (card) card.pending = false;
+    } else if (e.type === "contribution_edited") {
+      if (card) card.text = p.text;
+    } else if (e.type === "contribution_kind_changed") {
+      if (card && card.kind !== p.kind) { card.kind = p.kind; place(card.id, null); delete flags[card.id]; }
+    } else if (e.type === "phase_changed") {
+      phase = p.phase;
     } else if (e.type === "participant_joined" || e.type === "participant_renamed") {
       participants[p.participant_id] = p.name || "";
     } else if (e.type === "themes_updated") {
@@ -157,19 +173,25 @@
       column.textContent = "";
       var ids = themeOrder.filter(function (tid) { return themes[tid] && themes[tid].kind === kind; });
       ids.sort(function (a, b) { return (themes[a].misc ? 1 : 0) - (themes[b].misc ? 1 : 0); });
-      ids.forEach(function (tid) { column.appendChild(themeNode(themes[tid], themes[tid].card_ids)); });
-      var fresh = order.filter(function (c) { return cards[c].kind === kind && !themeOf[c]; });
+      ids.forEach(function (tid) {
+        var members = themes[tid].card_ids.filter(visible);
+        if (members.length) column.appendChild(themeNode(themes[tid], members));
+      });
+      var fresh = order.filter(function (c) { return visible(c) && cards[c].kind === kind && !themeOf[c]; });
       if (fresh.length) column.appendChild(themeNode({ label: ids.length ? T.fresh : T.all, fresh: true, colour: "#6d6d6d" }, fresh));
       var drop = el("p", "drop-new", "+ " + T.new_theme);
       drop.setAttribute("data-new-theme", kind);
       column.appendChild(drop);
-      var total = order.filter(function (c) { return cards[c].kind === kind; }).length;
+      var total = order.filter(function (c) { return visible(c) && cards[c].kind === kind; }).length;
       setText("n-" + kind, total || "");
       column.parentNode.classList.toggle("none", total === 0);
     });
-    setText("cards", order.length);
+    var count = order.filter(visible).length;
+    setText("cards", count);
     setText("participants", Object.keys(participants).length);
-    document.body.classList.toggle("empty", order.length === 0);
+    document.body.classList.toggle("empty", count === 0);
+    PHASES.forEach(function (ph) { document.body.classList.toggle("phase-" + ph, ph === phase); });
+    renderExtras();
     document.body.classList.toggle("locked", grouping.locked);
     syncTools();
     fit();
@@ -288,11 +310,103 @@
   document.addEventListener("keydown", wake);
   document.body.classList.add("idle"); // projected: the tools show when the mouse moves
 
+  /* -- phases, timer, speaking circle, votes: from the projection, re-fetched after events -- */
+  function ts(iso) { return Date.parse(String(iso).replace(/(\.\d{3})\d+/, "$1")); }
+  var fetching = false, fetchAgain = false, fetchSoon;
+  function fetchExtras() {
+    clearTimeout(fetchSoon);
+    fetchSoon = setTimeout(function () {
+      if (fetching) { fetchAgain = true; return; }
+      fetching = true;
+      var xhr = new XMLHttpRequest();
+      xhr.open("GET", "/api/sessions/" + encodeURIComponent(sessionId) + "/board");
+      xhr.onloadend = function () {
+        fetching = false;
+        if (xhr.status === 200) {
+          try {
+            extras = JSON.parse(xhr.responseText);
+            extras.contributions.forEach(function (c) {
+              var card = cards[c.id];
+              if (card) { card.hidden = c.hidden; card.pending = c.pending; card.text = c.text; card.kind = c.kind; }
+            });
+            if (extras.seq >= seq) phase = extras.phase;
+          } catch (e) { /* keep the last one */ }
+          render();
+        }
+        if (fetchAgain) { fetchAgain = false; fetchExtras(); }
+      };
+      xhr.send();
+    }, 120);
+  }
+  function clock(s) {
+    s = Math.max(0, Math.ceil(s));
+    return Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2);
+  }
+  function tick() {
+    var box = document.getElementById("clock");
+    var t = extras && extras.timer;
+    if (!t || t.state === "idle") { box.hidden = true; return; }
+    var left = t.state === "paused" ? t.remaining || 0 : (ts(t.ends_at) - Date.now() - skew) / 1000;
+    box.hidden = false;
+    box.className = "clock " + t.state + (left <= 0 ? " rang" : "");
+    setText("clock-label", t.state === "paused" ? T.paused : t.label || "");
+    setText("clock-left", clock(left));
+  }
+  setInterval(tick, 500);
+  function renderExtras() {
+    if (!extras) return;
+    var f = extras.floor || { queue: [] };
+    var floor = document.getElementById("floor");
+    floor.hidden = !f.speaking && !f.queue.length;
+    floor.classList.toggle("waiting", !f.speaking);
+    setText("speaker", f.speaking_name || "—");
+    var next = f.queue.slice(0, 3).map(function (q) { return q.name; }).join(", ");
+    setText("next-up", next ? T.next + " : " + next + (f.queue.length > 3 ? " +" + (f.queue.length - 3) : "") : "");
+    setText("voters", extras.voters);
+    setText("sum-people", extras.participant_count);
+    setText("sum-cards", order.filter(visible).length);
+    setText("sum-voters", extras.voters);
+    tick();
+    if (phase === "vote" || phase === "synthesis" || phase === "closed") ranking();
+  }
+  /* Ballot items ranked by votes, per kind, with bars; condensed to what fits. */
+  function ranking() {
+    var results = extras.results || [];
+    var max = 1;
+    results.forEach(function (r) { if (r.votes > max) max = r.votes; });
+    var top = phase === "closed" ? 3 : phase === "synthesis" ? 5 : 8;
+    KINDS.forEach(function (kind) {
+      var list = document.getElementById("rank-" + kind);
+      list.textContent = "";
+      results.filter(function (r) { return r.kind === kind; }).slice(0, top).forEach(function (r, i) {
+        var li = el("li", r.votes ? "" : "none");
+        li.appendChild(el("span", "pos", String(i + 1)));
+        var body = el("div", "rb");
+        body.appendChild(el("span", "rl", r.label));
+        var bar = el("span", "bar");
+        var fillBar = el("span", "fill");
+        fillBar.style.width = (r.votes ? Math.max(4, 100 * r.votes / max) : 0) + "%";
+        bar.appendChild(fillBar);
+        body.appendChild(bar);
+        li.appendChild(body);
+        li.appendChild(el("b", "rv", r.votes ? String(r.votes) : ""));
+        li.setAttribute("data-votes", r.votes);
+        list.appendChild(li);
+      });
+      var guard = 20;
+      while (list.parentNode.scrollHeight > list.parentNode.clientHeight + 1 && list.children.length > 1 && guard-- > 0) {
+        list.removeChild(list.lastChild);
+      }
+    });
+  }
+
   /* -- the connection ------------------------------------------------------------------- */
   var socket = io();
   var syncing = false;
   socket.on("events", function (events) {
     events.sort(function (a, b) { return a.seq - b.seq; });
+    if (events.length && events[events.length - 1].at) skew = ts(events[events.length - 1].at) - Date.now();
+    fetchExtras();
     for (var i = 0; i < events.length; i++) {
       if (!apply(events[i]) && !syncing) {
         syncing = true; // a gap: ask for what we missed, in order
@@ -311,6 +425,8 @@
         var b = ack.board;
         b.participants.forEach(function (p) { participants[p.id] = p.name || ""; });
         b.contributions.forEach(function (c) { cards[c.id] = c; order.push(c.id); shown[c.id] = 1; });
+        phase = b.phase;
+        extras = b;
         setThemes(b.themes);
         (b.flags || []).forEach(function (f) { flags[f.contribution_id] = f; });
         grouping = b.grouping;
@@ -318,6 +434,7 @@
       }
       setText("connected", ack.connected);
       render();
+      fetchExtras();
       root.setAttribute("data-ready", "1");
     });
   });

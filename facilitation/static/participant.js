@@ -162,12 +162,17 @@
       save();
       setOnline(navigator.onLine !== false);
       flush();
+      refresh();
     });
   });
   socket.on("disconnect", function () { joined = false; setOnline(false); });
   socket.on("events", function (events) {
-    events.forEach(function (e) { if (e.seq > (state.last_seq || 0)) state.last_seq = e.seq; });
+    events.forEach(function (e) {
+      if (e.seq > (state.last_seq || 0)) state.last_seq = e.seq;
+      if (e.at) skew = ts(e.at) - Date.now();
+    });
     save();
+    refresh();
   });
   /* The browser knows first when the network goes: say so at once, keep cards, and
      start a fresh connection when it comes back (a dropped socket may look alive). */
@@ -193,6 +198,156 @@
     flush();
   });
   text.addEventListener("input", counter);
+
+  /* -- the session's phase: the view comes from `state`, asked after every pushed batch -- */
+  var skew = 0; // server clock minus this phone's clock (ms), from the events' `at`
+  var view = null;
+  var asking = false, askAgain = false;
+  function $(id) { return document.getElementById(id); }
+  function ts(iso) { return Date.parse(String(iso).replace(/(\.\d{3})\d+/, "$1")); }
+  function fmt(s, v) { return s.replace(/\{(\w+)\}/g, function (m, k) { return v[k]; }); }
+  function el(tag, cls, txt) {
+    var n = document.createElement(tag);
+    if (cls) n.className = cls;
+    if (txt != null) n.textContent = txt;
+    return n;
+  }
+  function refresh() {
+    if (!joined) return;
+    if (asking) { askAgain = true; return; }
+    asking = true;
+    socket.timeout(15000).emit("state", {}, function (e, ack) {
+      asking = false;
+      if (!e && ack && ack.ok) { view = ack.session; show(); }
+      if (askAgain) { askAgain = false; refresh(); }
+    });
+  }
+  function show() {
+    var v = view;
+    app.setAttribute("data-phase", v.phase);
+    if (v.blocked) app.setAttribute("data-blocked", "1"); else app.removeAttribute("data-blocked");
+    var ps = document.querySelectorAll("[data-prompt]");
+    for (var i = 0; i < ps.length; i++) ps[i].className = ps[i].getAttribute("data-prompt") === v.active_prompt ? "active" : "";
+    var sp = $("speaks");
+    sp.hidden = !v.speaking || v.has_floor;
+    sp.textContent = T.speaking + " ";
+    sp.appendChild(el("b", "", v.speaking || ""));
+    var fl = $("floor");
+    fl.hidden = v.phase === "closed" || v.blocked;
+    fl.className = "floor p-floor" + (v.has_floor ? " has" : "");
+    var ask = $("ask");
+    var waiting = v.floor_position != null;
+    ask.setAttribute("aria-pressed", waiting ? "true" : "false");
+    ask.textContent = waiting ? T.withdraw_floor : v.has_floor ? T.has_floor : T.ask_floor;
+    ask.disabled = !!v.has_floor;
+    $("where").textContent = v.has_floor ? "" : waiting ? (v.floor_position === 1 ? T.first_in_line : fmt(T.in_line, { n: v.floor_position })) : "";
+    ballot();
+    profile();
+    tick();
+  }
+  function tick() {
+    var t = view && view.timer, box = $("timer");
+    if (!t || t.state === "idle") { box.hidden = true; return; }
+    var left = t.state === "paused" ? t.remaining || 0 : (ts(t.ends_at) - Date.now() - skew) / 1000;
+    left = Math.max(0, Math.ceil(left));
+    box.hidden = false;
+    box.className = "timer " + t.state + (left <= 0 ? " rang" : "");
+    $("timer-label").textContent = t.state === "paused" ? T.paused : t.label || "";
+    $("timer-left").textContent = Math.floor(left / 60) + ":" + ("0" + left % 60).slice(-2);
+  }
+  setInterval(tick, 1000);
+
+  function dots(n, on) {
+    var d = el("span", "dots");
+    for (var i = 0; i < n; i++) d.appendChild(el("span", "dot" + (i < on ? " on" : "")));
+    return d;
+  }
+  function ballot() {
+    var v = view;
+    if (v.phase !== "vote") return;
+    var mine = v.my_votes || [], budget = v.vote_budget, left = Math.max(0, budget - mine.length);
+    var ld = $("left-dots");
+    ld.textContent = "";
+    ld.appendChild(dots(budget, left));
+    $("left-text").textContent = left ? fmt(T.votes_left, { n: left, total: budget }) : T.no_votes_left;
+    var list = $("ballot");
+    list.textContent = "";
+    (v.ballot || []).forEach(function (item) {
+      var n = 0;
+      mine.forEach(function (t) { if (t === item.id) n++; });
+      var li = el("li", item.kind + (n ? " voted" : ""));
+      var pick = el("button", "pick");
+      pick.type = "button";
+      pick.setAttribute("data-vote", item.id);
+      pick.appendChild(el("span", "k", T[item.kind] || ""));
+      pick.appendChild(document.createTextNode(item.label));
+      if (item.example && item.example !== item.label) pick.appendChild(el("small", "", "« " + item.example + " »"));
+      li.appendChild(pick);
+      if (n) {
+        var side = el("span", "mine-dots");
+        side.appendChild(dots(n, n));
+        var minus = el("button", "minus", "−");
+        minus.type = "button";
+        minus.setAttribute("data-unvote", item.id);
+        minus.setAttribute("aria-label", T.remove_vote);
+        side.appendChild(minus);
+        li.appendChild(side);
+      }
+      list.appendChild(li);
+    });
+  }
+  function voteError(msg) { var e = $("vote-err"); e.textContent = msg || ""; e.hidden = !msg; }
+  $("ballot").addEventListener("click", function (e) {
+    var b = e.target.closest ? e.target.closest("button") : null;
+    if (!b || !joined) return;
+    var up = b.getAttribute("data-vote"), down = b.getAttribute("data-unvote");
+    socket.timeout(15000).emit(up ? "vote" : "unvote", { client_id: uid(), target_id: up || down }, function (er, ack) {
+      if (er) { voteError(T.offline); return; }
+      if (!ack.ok) { voteError(ack.error.message); return; }
+      voteError("");
+      if (view) { view.my_votes = ack.my_votes; ballot(); }
+      refresh();
+    });
+  });
+  $("ask").addEventListener("click", function () {
+    if (!joined || !view) return;
+    var waiting = view.floor_position != null;
+    socket.timeout(15000).emit(waiting ? "withdraw_floor" : "request_floor", { client_id: uid() }, function (er, ack) {
+      if (er) { showError(T.offline); return; }
+      if (!ack.ok) { showError(ack.error.message); return; }
+      view.floor_position = waiting ? null : ack.position;
+      view.has_floor = ack.has_floor;
+      show();
+      refresh();
+    });
+  });
+
+  /* Optional questions, once after joining; skipping is remembered on this phone. */
+  var actor = null;
+  function profile() {
+    var v = view, qs = v.profile_questions || [], box = $("profile");
+    var answered = v.profile && (v.profile.actor_type || v.profile.territory);
+    box.hidden = !qs.length || answered || state.profile_done || v.phase === "closed" || v.blocked;
+    $("q-actor_type").hidden = qs.indexOf("actor_type") < 0;
+    $("q-territory").hidden = qs.indexOf("territory") < 0;
+  }
+  $("profile").addEventListener("click", function (e) {
+    var b = e.target.closest ? e.target.closest("button") : null;
+    if (!b) return;
+    if (b.getAttribute("data-actor")) {
+      actor = b.getAttribute("data-actor");
+      var all = document.querySelectorAll("[data-actor]");
+      for (var i = 0; i < all.length; i++) all[i].setAttribute("aria-pressed", all[i] === b ? "true" : "false");
+    } else if (b.id === "profile-skip") {
+      state.profile_done = 1; save(); profile();
+    } else if (b.id === "profile-send") {
+      var answers = {}, qs = view.profile_questions, where = $("territory").value.replace(/^\s+|\s+$/g, "");
+      if (actor && qs.indexOf("actor_type") >= 0) answers.actor_type = actor;
+      if (where && qs.indexOf("territory") >= 0) answers.territory = where;
+      state.profile_done = 1; save(); profile();
+      socket.emit("answer_profile", { client_id: uid(), answers: answers }, function () { refresh(); });
+    }
+  });
 
   if (!text.value && state.draft) text.value = state.draft;
   state.cards.forEach(function (c) { c.inflight = false; });

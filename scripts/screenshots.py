@@ -108,7 +108,7 @@ def main() -> None:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM,
                                                      args=CHROMIUM_ARGS)
-                shoot(browser, server, demo, empty, args.out)
+                shoot(browser, server, demo, empty, args.out, token)
                 browser.close()
         finally:
             server.stop()
@@ -116,15 +116,72 @@ def main() -> None:
         print(png.relative_to(ROOT))
 
 
-def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path) -> None:  # noqa: ANN001
+def command(server: AppServer, token: str, session: dict, **fields) -> dict:  # noqa: ANN003
+    """A facilitator command over HTTP, as scripts do."""
+    request = urllib.request.Request(
+        f"{server.url}/api/sessions/{session['id']}/commands", method="POST",
+        data=json.dumps(fields).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer = json.load(response)
+    assert answer.get("ok"), answer
+    return answer
+
+
+# Participants who vote (dots on the ballot's first items, biased to the top) and two who
+# ask for the floor, each on its own socket, as phones do.
+VOTE_JS = """async ({code, voters, floor}) => {
+  function call(socket, name, data) {
+    return new Promise((ok, ko) => socket.timeout(10000).emit(name, data, (err, ack) => {
+      if (err) ko(err); else if (!ack.ok) ko(new Error(JSON.stringify(ack))); else ok(ack);
+    }));
+  }
+  const id = () => crypto.randomUUID().replace(/-/g, "");
+  for (let v = 0; v < voters; v++) {
+    const socket = io({forceNew: true, transports: ["websocket"]});
+    await call(socket, "join", {code});
+    const state = (await call(socket, "state", {})).session;
+    const ballot = state.ballot;
+    for (let d = 0; d < 3; d++) {
+      const pick = ballot[Math.floor(Math.pow(Math.random(), 1.8) * ballot.length)];
+      await call(socket, "vote", {client_id: id(), target_id: pick.id});
+    }
+    socket.disconnect();
+  }
+  window.__floor = [];
+  for (const name of floor) {
+    const socket = io({forceNew: true, transports: ["websocket"]});
+    await call(socket, "join", {code, name});
+    await call(socket, "request_floor", {client_id: id()});
+    window.__floor.push(socket);  // stays connected: still in line
+  }
+}"""
+
+
+def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path,  # noqa: ANN001
+          token: str) -> None:
     from playwright.sync_api import expect
 
-    def desk(width: int, height: int):  # noqa: ANN202
-        return browser.new_context(viewport={"width": width, "height": height},
-                                   locale="fr-FR")
+    def desk(width: int, height: int, **extra):  # noqa: ANN003, ANN202
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      locale="fr-FR", **extra)
+        context.add_cookies(cookies)
+        return context
+
+    def board_shot(name: str, size: tuple[int, int] = (1280, 720), wait: str = "") -> None:
+        context = desk(*size)
+        board = context.new_page()
+        board.goto(demo["board_url"])
+        expect(board.locator("#board")).to_have_attribute("data-ready", "1")
+        if wait:
+            expect(board.locator(wait).first).to_be_visible(timeout=30_000)
+        board.wait_for_timeout(900)  # arrival fade-in, bars
+        board.screenshot(path=out / f"board-{name}-{size[0]}x{size[1]}.png")
+        context.close()
 
     # Login page, then log in once and reuse the cookies for every desk-size context.
-    context = desk(1280, 720)
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
     page = context.new_page()
     page.goto(server.url + "/login")
     page.screenshot(path=out / "login-1280x720.png")
@@ -134,33 +191,27 @@ def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path) -> Non
     page.wait_for_url(server.url + "/")
     cookies = context.cookies()
 
-    # The empty board: welcome state, big QR code.
-    page.goto(empty["board_url"])
-    expect(page.locator("#board")).to_have_attribute("data-ready", "1")
-    page.screenshot(path=out / "board-empty-1280x720.png")
-
-    # Phone, empty, then after sending two cards through the page itself.
+    # Welcome: the QR code takes the stage; the phone says the session starts soon.
+    board_shot("welcome")
     phone_context = browser.new_context(viewport={"width": 360, "height": 740},
                                         device_scale_factor=2, is_mobile=True, has_touch=True,
                                         locale="fr-FR")
     phone = phone_context.new_page()
     phone.goto(demo["join_url"])
     expect(phone.locator("#net")).to_have_attribute("data-state", "online", timeout=10_000)
-    phone.screenshot(path=out / "phone-empty-360x740.png")
+    phone.screenshot(path=out / "phone-welcome-360x740.png")
 
-    # A board already open while the cards arrive (pages turn live), the others load later.
-    live_context = desk(1280, 720)
-    live_context.add_cookies(cookies)
-    live = live_context.new_page()
-    live.goto(demo["board_url"])
-    expect(live.locator("#board")).to_have_attribute("data-ready", "1")
+    # The console stays open through the whole session, as on the facilitator's laptop.
+    console_context = desk(1280, 800)
+    console = console_context.new_page()
+    console.goto(demo["board_url"].replace("/board", "/console"))
+    expect(console.locator("#console")).to_have_attribute("data-ready", "1")
+    console.locator("#phase-next").click()  # → collect
+    expect(console.locator("#steps li[aria-current]")).to_have_attribute("data-phase", "collect")
 
-    # Seed the demo from a throwaway page (one socket per participant).
     seeder = phone_context.new_page()
     seeder.goto(demo["join_url"])
     seeder.evaluate(SEED_JS, {"code": demo["code"], "cards": CARDS})
-    seeder.close()
-
     mine = [("blocker", "Je ne sais pas à qui demander pour le statut d'auto-entrepreneur."),
             ("lever", "Le groupe WhatsApp des commerçants maliens de Lille.")]
     for kind, text in mine:
@@ -169,45 +220,78 @@ def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path) -> Non
         phone.locator("#send").tap()
     expect(phone.locator("#mine li .s[data-state=received]")).to_have_count(2, timeout=10_000)
     phone.fill("#text", "Un local partagé avec d'autres")
-    phone.screenshot(path=out / "phone-sent-360x740.png")
-    phone.screenshot(path=out / "phone-sent-full-360.png", full_page=True)
+    phone.screenshot(path=out / "phone-collect-360x740.png")
+    phone.fill("#text", "")
 
-    # The network drops: the card waits on the phone (clock), the indicator says so calmly.
-    phone_context.set_offline(True)
-    expect(phone.locator("#net")).to_have_attribute("data-state", "offline")
-    phone.locator("label[for=kind-lever]").tap()
-    phone.fill("#text", "Un local partagé avec d'autres commerçants")
-    phone.locator("#send").tap()
-    expect(phone.locator("#mine li .s[data-state=waiting]")).to_have_count(1)
-    phone.fill("#text", "Un atelier sur la TVA")
-    phone.evaluate("window.scrollTo(0, document.getElementById('mine').offsetTop - 420)")
-    phone.screenshot(path=out / "phone-offline-360x740.png")
-    phone_context.set_offline(False)
-    expect(phone.locator("#mine li .s[data-state=received]")).to_have_count(3, timeout=10_000)
+    # A scribe card typed from the console, for someone speaking in the circle.
+    console.keyboard.press("/")
+    console.keyboard.type("Les anciens connaissent les fournisseurs de Kayes")
+    console.keyboard.press("Control+b")
+    console.fill("#scribe-speaker", "Mamadou")
+    console.locator("#scribe-text").press("Enter")
+    expect(console.locator("#scribe-sent")).not_to_be_empty()
 
-    # The filled board, live, at projector sizes.
-    total = len(CARDS) + 3
-    expect(live.locator("#cards")).to_have_text(str(total), timeout=10_000)
-    live.wait_for_timeout(800)  # arrival fade-in
-    live.screenshot(path=out / "board-live-1280x720.png")
-    live_context.close()
-    for width, height in [(1280, 720), (1920, 1080), (1024, 768)]:
-        board_context = desk(width, height)
-        board_context.add_cookies(cookies)
-        board = board_context.new_page()
-        board.goto(demo["board_url"])
-        expect(board.locator("#cards")).to_have_text(str(total), timeout=10_000)
-        board.wait_for_timeout(800)  # arrival fade-in
-        board.screenshot(path=out / f"board-{width}x{height}.png")
-        board_context.close()
+    # Collect, with the themes the engine found.
+    board_shot("collect", wait="#col-blocker .theme:not(.fresh)[data-theme]")
+    board_shot("collect", (1920, 1080), wait="#col-blocker .theme:not(.fresh)[data-theme]")
+
+    # Vote: the console moves on; people put their dots.
+    console.locator("#phase-next").click()  # → group
+    expect(console.locator("#steps li[aria-current]")).to_have_attribute("data-phase", "group")
+    console.locator("#phase-next").click()  # → vote
+    expect(console.locator("#steps li[aria-current]")).to_have_attribute("data-phase", "vote")
+    expect(phone.locator("#ballot li").first).to_be_visible(timeout=10_000)
+    phone.locator("#ballot .pick").nth(1).tap()
+    expect(phone.locator("#ballot .minus")).to_have_count(1, timeout=10_000)
+    phone.locator("#ballot .pick").nth(0).tap()
+    expect(phone.locator("#ballot .minus")).to_have_count(2, timeout=10_000)
+    seeder.evaluate(VOTE_JS, {"code": demo["code"], "voters": 11, "floor": ["Aïssata", "Koffi"]})
+    phone.evaluate("window.scrollTo(0, document.getElementById('vote').offsetTop - 8)")
+    phone.screenshot(path=out / "phone-vote-360x740.png")
+
+    # The speaking circle: the console gives the floor, a timer runs, the phone asks too.
+    expect(console.locator("#queue li")).to_have_count(2, timeout=10_000)
+    console.locator("#give-next").click()
+    expect(console.locator("#speaking .name")).to_have_text("Aïssata", timeout=10_000)
+    console.locator("[data-minutes='3']").click()
+    phone.locator("#ask").tap()
+    expect(phone.locator("#where")).not_to_be_empty(timeout=10_000)
+    phone.evaluate("window.scrollTo(0, document.getElementById('floor').offsetTop - 330)")
+    phone.screenshot(path=out / "phone-floor-360x740.png")
+    command(server, token, demo, type="set_premoderation", enabled=True)
+    phone.locator("#ballot .pick").nth(2).tap()  # a third dot: the page still works
+    expect(console.locator("#results li").first).to_be_visible()
+    console.wait_for_timeout(600)
+    console.screenshot(path=out / "console-1280x800.png")
+    console.screenshot(path=out / "console-full-1280.png", full_page=True)
+    narrow = desk(390, 844, device_scale_factor=2, is_mobile=True, has_touch=True)
+    small = narrow.new_page()
+    small.goto(demo["board_url"].replace("/board", "/console"))
+    expect(small.locator("#console")).to_have_attribute("data-ready", "1")
+    small.wait_for_timeout(400)
+    small.screenshot(path=out / "console-390x844.png")
+    narrow.close()
+    board_shot("vote", wait="#rank-blocker li")
+    board_shot("vote", (1920, 1080), wait="#rank-blocker li")
+
+    # Synthesis, then closed.
+    command(server, token, demo, type="end_floor")
+    command(server, token, demo, type="stop_timer")
+    console.locator("#phase-next").click()  # → synthesis
+    expect(console.locator("#steps li[aria-current]")).to_have_attribute("data-phase", "synthesis")
+    board_shot("synthesis", wait="#rank-lever li")
+    console.locator("#phase-close").click()
+    console.locator("#phase-close").click()  # second click confirms
+    expect(console.locator("#steps li[aria-current]")).to_have_attribute("data-phase", "closed")
+    expect(phone.locator(".p-closed")).to_be_visible(timeout=10_000)
+    phone.evaluate("window.scrollTo(0, 0)")
+    phone.screenshot(path=out / "phone-closed-360x740.png")
+    board_shot("closed", wait="#closing")
+    seeder.close()
 
     page.goto(server.url + "/")
     page.screenshot(path=out / "home-1280x720.png")
-
-    # English versions of the phone and the board.
-    phone.goto(demo["join_url"] + "?lang=en")
-    expect(phone.locator("#mine li .s[data-state=received]")).to_have_count(3, timeout=10_000)
-    phone.screenshot(path=out / "phone-en-360x740.png")
+    console_context.close()
     phone_context.close()
     context.close()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.request
@@ -25,6 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
 EMAIL, PASSWORD = "awa@grdr.example", "palabre-2026"
 WAIT = 10_000  # ms: generous for a loaded CI machine; expect() returns as soon as it holds
 HOSTILE = "<img src=x onerror=alert(1)>"
+MINUTE = re.compile(r"^(1:00|0:[0-5]\d)$")  # a one-minute countdown, whatever the second
 
 expect: Any = None  # playwright.sync_api.expect, imported with the chromium fixture
 
@@ -242,3 +244,111 @@ def test_cards_gather_into_themes_and_the_facilitator_renames_one(chromium, live
     first.locator(".label").dblclick()
     expect(first.locator(".label")).to_have_text("Accès au crédit", timeout=WAIT)
     assert board.evaluate("window.__sameDocument") is True
+
+
+def open_console(chromium: Any, live: Live, session: dict[str, str], contexts: list[Any]) -> Any:
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR",
+                                   storage_state=live.login_state)
+    contexts.append(context)
+    page = context.new_page()
+    page.goto(session["board_url"].replace("/board", "/console"))
+    expect(page.locator("#console")).to_have_attribute("data-ready", "1", timeout=WAIT)
+    return page
+
+
+def to_phase(console: Any, phase: str) -> None:
+    if phase == "closed":
+        console.locator("#phase-close").click()
+        console.locator("#phase-close").click()  # the second click confirms
+    else:
+        console.locator("#phase-next").click()
+    expect(console.locator("#steps li[aria-current]")).to_have_attribute("data-phase", phase,
+                                                                       timeout=WAIT)
+
+
+def test_a_whole_session_through_every_phase(chromium: Any, live: Live,
+                                             contexts: list[Any]) -> None:
+    """Board, console and two phones: welcome → collect → group → vote → synthesis → closed."""
+    session = live.open_session("Thé-palabre de Lille-Moulins")
+    board = open_board(chromium, live, session, contexts)
+    console = open_console(chromium, live, session, contexts)
+    awa, moussa = (open_phone(chromium, session["join_url"], contexts) for _ in range(2))
+
+    # Welcome: the QR code takes the stage; phones may already send.
+    expect(board.locator(".qr svg")).to_be_visible()
+    expect(awa.locator(".p-welcome")).to_be_visible()
+    choose(awa, "blocker")
+    awa.fill("#text", "Les banques demandent un CDI")
+    awa.locator("#send").tap()
+    expect(awa.locator("#mine li .s").first).to_have_attribute("data-state", "received",
+                                                               timeout=WAIT)
+
+    to_phase(console, "collect")
+    expect(awa.locator(".p-welcome")).to_be_hidden(timeout=WAIT)
+    for phone, kind, text in [(moussa, "lever", "La tontine du quartier"),
+                              (moussa, "blocker", "Texte à retirer du tableau")]:
+        choose(phone, kind)
+        phone.fill("#text", text)
+        phone.locator("#send").tap()
+    expect(moussa.locator("#mine li .s[data-state=received]")).to_have_count(2, timeout=WAIT)
+    expect(board.locator(".column .card")).to_have_count(3, timeout=WAIT)
+    expect(console.locator("#cards-list .c-card")).to_have_count(3, timeout=WAIT)
+
+    # The console hides a card: it leaves the board at once.
+    console.locator("#cards-list .c-card", has_text="Texte à retirer").get_by_role(
+        "button", name="Hide").click()
+    expect(board.locator(".column .card", has_text="Texte à retirer")).to_have_count(
+        0, timeout=WAIT)
+    expect(console.locator("#hidden-list .c-card")).to_have_count(1)
+
+    to_phase(console, "group")
+    to_phase(console, "vote")
+    for phone in (awa, moussa):
+        expect(phone.locator("#ballot li")).to_have_count(2, timeout=WAIT)
+        expect(phone.locator("#send-form")).to_be_hidden()
+    # Awa puts her three dots on the blocker, then tries a fourth: refused in plain words.
+    pick = awa.locator("#ballot li", has_text="Les banques").locator(".pick")
+    for placed in (1, 2, 3):
+        pick.tap()
+        expect(awa.locator("#ballot .mine-dots .dot")).to_have_count(placed, timeout=WAIT)
+    pick.tap()
+    expect(awa.locator("#vote-err")).to_be_visible(timeout=WAIT)
+    expect(awa.locator("#ballot .mine-dots .dot")).to_have_count(3)
+    moussa.locator("#ballot li", has_text="La tontine").locator(".pick").tap()
+    expect(moussa.locator("#ballot .mine-dots .dot")).to_have_count(1, timeout=WAIT)
+    # The board ranks them live; nobody sees the hidden card.
+    expect(board.locator("#rank-blocker li").first).to_have_attribute("data-votes", "3",
+                                                                      timeout=WAIT)
+    expect(board.locator("#rank-lever li").first).to_have_attribute("data-votes", "1",
+                                                                    timeout=WAIT)
+    expect(board.locator("#voters")).to_have_text("2", timeout=WAIT)
+    expect(board.locator("#ranked")).not_to_contain_text("Texte à retirer")
+
+    # The speaking circle: Moussa asks, the console gives him the floor.
+    moussa.locator("#ask").tap()
+    expect(moussa.locator("#where")).not_to_be_empty(timeout=WAIT)
+    expect(console.locator("#queue li")).to_have_count(1, timeout=WAIT)
+    console.locator("#give-next").click()
+    expect(moussa.locator("#floor")).to_have_class("floor p-floor has", timeout=WAIT)
+    expect(board.locator("#floor")).to_be_visible(timeout=WAIT)
+    expect(board.locator("#speaker")).to_have_text("#2", timeout=WAIT)
+    expect(awa.locator("#speaks")).to_contain_text("#2", timeout=WAIT)
+
+    # A one-minute timer, on the board and on the phones.
+    console.locator("[data-minutes='1']").click()
+    expect(board.locator("#clock")).to_be_visible(timeout=WAIT)
+    expect(board.locator("#clock-left")).to_have_text(MINUTE, timeout=WAIT)
+    for phone in (awa, moussa):
+        expect(phone.locator("#timer")).to_be_visible(timeout=WAIT)
+        expect(phone.locator("#timer-left")).to_have_text(MINUTE)
+
+    to_phase(console, "synthesis")
+    expect(board.locator("#rank-blocker li").first).to_have_attribute("data-votes", "3", timeout=WAIT)
+    expect(awa.locator(".p-synthesis")).to_be_visible(timeout=WAIT)
+    to_phase(console, "closed")
+    for phone in (awa, moussa):
+        expect(phone.locator(".p-closed")).to_be_visible(timeout=WAIT)
+        expect(phone.locator("#send-form")).to_be_hidden()
+        expect(phone.locator("#ask")).to_be_hidden()
+    expect(board.locator("#closing")).to_be_visible(timeout=WAIT)
+    still_same_document(board)

@@ -129,11 +129,15 @@ def merge(
     grouped = clustering.cluster(cards, granularity=granularity, backend=backend)
     merged: dict[str, list[ProgrammeTheme]] = {"blocker": [], "lever": []}
     for group in grouped:
-        members = tuple(mentions[key][0] for key in group.card_ids)
         kind = group.kind or "blocker"
-        # the label the sessions gave most weight (votes, then size) speaks for the group
-        best = max(members, key=lambda m: (m.votes, m.size, -len(m.label)))
-        merged[kind].append(ProgrammeTheme(group.id, kind, best.label, members))
+        # "Divers" is no theme: each of its members stays a theme of its own
+        parts = ([(f"{group.id}-{n}", (key,)) for n, key in enumerate(group.card_ids)]
+                 if group.misc else [(group.id, group.card_ids)])
+        for theme_id, keys in parts:
+            members = tuple(mentions[key][0] for key in keys)
+            # the label the sessions gave most weight (votes, then size) speaks for them
+            best = max(members, key=lambda m: (m.votes, m.size, -len(m.label)))
+            merged[kind].append(ProgrammeTheme(theme_id, kind, best.label, members))
     for kind in merged:
         merged[kind].sort(key=lambda t: (-t.sessions, -t.votes, -t.size, t.label))
     territories = tuple(sorted({s.territory for s in syntheses if s.territory}))

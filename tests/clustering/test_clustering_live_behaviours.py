@@ -1,4 +1,4 @@
-"""Live-board behaviours: early tight groups, lone cards joining remembered themes, phrase labels."""
+"""Live board: early tight groups, lone cards joining remembered themes, phrase labels."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import rules
 from .db import Database
 from .errors import Rejected
 from .models import Facilitator
@@ -36,15 +37,17 @@ def count(db: Database) -> int:
         return int(session.scalar(select(func.count(Facilitator.id))) or 0)
 
 
-def create(db: Database, email: object, password: object) -> Facilitator:
+def create(db: Database, email: object, password: object, name: object = None) -> Facilitator:
     """A new facilitator; refuses a taken email or a password shorter than PASSWORD_MIN."""
     address = clean_email(email)
+    display = rules.clean_short(name, "name")
     if not isinstance(password, str) or len(password) < PASSWORD_MIN:
         raise Rejected("password_too_short", limit=PASSWORD_MIN)
     with db.write() as session:
         if session.scalar(select(Facilitator.id).where(Facilitator.email == address)):
             raise Rejected("email_taken")
-        facilitator = Facilitator(email=address, password_hash=generate_password_hash(password))
+        facilitator = Facilitator(email=address, name=display,
+                                  password_hash=generate_password_hash(password))
         session.add(facilitator)
     return facilitator
 
@@ -60,6 +63,14 @@ def authenticate(db: Database, email: object, password: object) -> Facilitator |
         check_password_hash(_DUMMY_HASH, password)
         return None
     return found if check_password_hash(found.password_hash, password) else None
+
+
+def names(db: Database, ids: list[int]) -> list[str]:
+    """How facilitators sign a synthesis: their name, else their email."""
+    with db.read() as session:
+        found = {f.id: f for f in session.scalars(select(Facilitator).where(
+            Facilitator.id.in_(ids)))}
+    return [found[i].name or found[i].email for i in ids if i in found]
 
 
 def get(db: Database, facilitator_id: int) -> Facilitator | None:

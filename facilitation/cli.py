@@ -119,7 +119,8 @@ def facilitator() -> None:
 @click.argument("email")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="At least 8 characters (asked for when not given).")
-def facilitator_add(email: str, password: str) -> None:
+@click.option("--name", default=None, help="How syntheses name this facilitator.")
+def facilitator_add(email: str, password: str, name: str | None) -> None:
     """Create a facilitator account."""
     from . import accounts
     from .errors import Rejected
@@ -127,7 +128,7 @@ def facilitator_add(email: str, password: str) -> None:
     app = _management_app()
     try:
         with app.app_context():
-            created = accounts.create(app.extensions["facilitation"].db, email, password)
+            created = accounts.create(app.extensions["facilitation"].db, email, password, name)
     except Rejected as error:
         raise click.ClickException(_describe(app, error)) from None
     click.echo(f"facilitator {created.email} created")

@@ -69,6 +69,11 @@ MESSAGES = {
     "conclusions_too_long": N_("Conclusions too long: %(limit)s characters at most."),
     "invalid_decisions": N_("Give at most %(limit)s decisions, each with a text."),
     "invalid_date": N_("A date is written YYYY-MM-DD, e.g. 2026-03-12."),
+    "unknown_programme": N_("You have no session in this programme."),
+    "unknown_territory": N_("No session of this programme took place in “%(territory)s”."),
+    "unknown_format": N_("Unknown format: choose md, html, pdf, docx, csv or json."),
+    "pdf_unavailable": N_("PDF export is not available on this server (WeasyPrint needs "
+                          "Pango); download the HTML and print it to PDF."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
 }
 

@@ -1,0 +1,26 @@
+"""facilitator name
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-26 04:38:11.353274
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("facilitators", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("name", sa.String(length=80), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("facilitators", schema=None) as batch_op:
+        batch_op.drop_column("name")

@@ -234,3 +234,41 @@ def bench_clustering(args: tuple[str, ...]) -> None:
     from .clustering.__main__ import main as clustering_main
 
     sys.exit(clustering_main(["bench-clustering", *args]))
+
+
+@main.command("export")
+@click.argument("session")
+@click.option("--format", "fmt", default="md", show_default=True,
+              type=click.Choice(["md", "html", "pdf", "docx", "csv", "json", "events"]),
+              help="A synthesis format, or `events` for the raw event log (JSON lines).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="File to write (default: standard output).")
+def export(session: str, fmt: str, output: str | None) -> None:
+    """Export a session (its id or its join code) as a synthesis or as its event log."""
+    import json as json_module
+
+    from . import exports
+    from .errors import Rejected
+    from .synthesis.formats import render
+
+    app = _management_app()
+    service = app.extensions["facilitation"]
+    try:
+        try:
+            board = service.board(session)
+        except Rejected:
+            board = service.board_by_code(session)
+        if fmt == "events":
+            lines = [json_module.dumps(e.to_wire(), ensure_ascii=False, sort_keys=True)
+                     for e in service.events_after(board.session_id, 0)]
+            body = ("\n".join(lines) + "\n").encode()
+        else:
+            synthesis = exports.session_synthesis(service, board.session_id,
+                                                  board.facilitator_id)
+            body = bytes(render(synthesis, fmt))
+    except Rejected as error:
+        raise click.ClickException(_describe(app, error)) from None
+    if output:
+        Path(output).write_bytes(body)
+    else:
+        sys.stdout.buffer.write(body)

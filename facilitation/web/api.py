@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from .. import exports
 from ..commands import Service
 from ..errors import Rejected
 from ..extensions import csrf
@@ -20,6 +21,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)  # bearer tokens or JSON bodies: no cross-site form can reach these
 
 STATUS = {
+    "pdf_unavailable": 503,
+    "unknown_programme": 404,
+    "unknown_format": 404,
     "unauthenticated": 401,
     "forbidden": 403,
     "unknown_session": 404,
@@ -108,3 +112,62 @@ def healthz() -> ResponseReturnValue:
     with service().db.read() as db:
         db.execute(text("SELECT 1"))
     return jsonify({"ok": True})
+
+
+def _download(body: bytes, fmt: str, name: str, inline: bool = False) -> ResponseReturnValue:
+    from ..synthesis.formats import FORMATS
+
+    response = current_app.response_class(body, mimetype=FORMATS[fmt].media_type)
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = (
+        f'{disposition}; filename="{slug(name)}.{FORMATS[fmt].extension}"')
+    return response
+
+
+def _render(render: Any, model: Any, fmt: str) -> bytes:
+    from ..synthesis.formats import FORMATS, PdfUnavailable
+
+    if fmt not in FORMATS:
+        raise Rejected("unknown_format")
+    try:
+        return bytes(render(model, fmt))
+    except PdfUnavailable:
+        raise Rejected("pdf_unavailable") from None
+
+
+@bp.get("/sessions/<session_id>/synthesis.<fmt>")
+def session_synthesis(session_id: str, fmt: str) -> ResponseReturnValue:
+    """The session's synthesis as md, html, pdf, docx, csv or json."""
+    from ..synthesis.formats import render
+
+    synthesis = exports.session_synthesis(service(), session_id, _facilitator())
+    body = _render(render, synthesis, fmt)
+    return _download(body, fmt, f"synthese-{synthesis.title}",
+                     inline=request.args.get("inline") == "1")
+
+
+@bp.get("/programmes")
+def programmes() -> ResponseReturnValue:
+    return jsonify({"programmes": exports.programme_names(service(), _facilitator())})
+
+
+@bp.get("/programmes/<name>/synthesis.<fmt>")
+def programme_synthesis(name: str, fmt: str) -> ResponseReturnValue:
+    """A programme's synthesis; `?here=…&there=…` adds the comparison of two territories."""
+    from ..synthesis.formats import render_programme
+
+    programme = exports.programme_synthesis(
+        service(), _facilitator(), name, current_app.config["FACILITATION_CLUSTERING_BACKEND"],
+        request.args.get("here") or None, request.args.get("there") or None,
+    )
+    body = _render(render_programme, programme, fmt)
+    return _download(body, fmt, f"synthese-{name}", inline=request.args.get("inline") == "1")
+
+
+def slug(text: str) -> str:
+    """A file name from a title: letters, digits and dashes, accents kept out."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    cleaned = "".join(ch if ch.isalnum() else "-" for ch in plain.lower())
+    return "-".join(part for part in cleaned.split("-") if part)[:60] or "synthese"

@@ -26,6 +26,7 @@ from .extensions import socketio
 from .facilitator_commands import run_command
 from .kinds import LANGUAGES
 from .messages import refusal
+from .models import utcnow
 from .rules import optional_seq
 
 log = logging.getLogger(__name__)
@@ -150,6 +151,7 @@ class LiveNamespace(Namespace):
                 board.session_id, lambda b: b.to_participant_dict(joined.participant_id)),
             "mine": service().boards.view(board.session_id, mine),
             "seq": board.seq,
+            "server_now": utcnow().isoformat(),  # for timers: clients correct their clock
         }
         self._replay(board.session_id, last_seq, participant=True)
         return ack
@@ -183,7 +185,7 @@ class LiveNamespace(Namespace):
         """A phone's own view of the session now (phase, prompt, timer, ballot, queue)."""
         session_id, participant_id = self._phone()
         view = service().boards.view(session_id, lambda b: b.to_participant_dict(participant_id))
-        return {"ok": True, "session": view}
+        return {"ok": True, "session": view, "server_now": utcnow().isoformat()}
 
     @answer
     def on_vote(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -236,6 +238,7 @@ class LiveNamespace(Namespace):
             "board": snapshot,
             "seq": snapshot["seq"] if snapshot else 0,
             "connected": presence.count(session_id),
+            "server_now": utcnow().isoformat(),
         }
 
     @answer

@@ -212,6 +212,8 @@ def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path,  # noq
     seeder = phone_context.new_page()
     seeder.goto(demo["join_url"])
     seeder.evaluate(SEED_JS, {"code": demo["code"], "cards": CARDS})
+    # From now on phones' cards wait for approval: the console shows them under "To decide".
+    command(server, token, demo, type="set_premoderation", enabled=True)
     mine = [("blocker", "Je ne sais pas à qui demander pour le statut d'auto-entrepreneur."),
             ("lever", "Le groupe WhatsApp des commerçants maliens de Lille.")]
     for kind, text in mine:
@@ -258,7 +260,6 @@ def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path,  # noq
     expect(phone.locator("#where")).not_to_be_empty(timeout=10_000)
     phone.evaluate("window.scrollTo(0, document.getElementById('floor').offsetTop - 330)")
     phone.screenshot(path=out / "phone-floor-360x740.png")
-    command(server, token, demo, type="set_premoderation", enabled=True)
     phone.locator("#ballot .pick").nth(2).tap()  # a third dot: the page still works
     expect(console.locator("#results li").first).to_be_visible()
     console.wait_for_timeout(600)

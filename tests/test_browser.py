@@ -296,7 +296,7 @@ def test_a_whole_session_through_every_phase(chromium: Any, live: Live,
 
     # The console hides a card: it leaves the board at once.
     console.locator("#cards-list .c-card", has_text="Texte à retirer").get_by_role(
-        "button", name="Hide").click()
+        "button", name="Masquer").click()
     expect(board.locator(".column .card", has_text="Texte à retirer")).to_have_count(
         0, timeout=WAIT)
     expect(console.locator("#hidden-list .c-card")).to_have_count(1)

@@ -192,7 +192,9 @@ def test_a_code_typed_by_hand_finds_the_session(client, palabre) -> None:
 def test_a_closed_session_says_so(client, service, facilitator, palabre) -> None:
     service.change_phase(palabre.session_id, facilitator.id, "closed")
     page = client.get(f"/join/{palabre.code}")
-    assert page.status_code == 410 and "close" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "La session est close" in html
+    assert 'data-phase="closed"' in html  # the stylesheet hides the form in this phase
 
 
 def test_without_javascript_the_form_posts_and_keeps_what_was_typed(client, service, palabre):

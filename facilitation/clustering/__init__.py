@@ -14,7 +14,7 @@ Public API::
     classify_kind(text, backend="use") -> (kind, confidence); is_low_confidence(confidence)
     classify_kinds(texts, backend="use", vectors=None) -> list[(kind, confidence)]
     get_backend(name) -> Embedder                   # "use", "use+e5", "lexical"
-    VectorCache(backend), get_cache(backend)        # embed each card once, keyed by normalise()
+    VectorCache(backend), get_cache(backend)        # embed each card once (embedding_text key)
     ari(truth, pred), nmi(truth, pred)
 """
 

@@ -112,6 +112,8 @@ class UseE5Embedder:
     """USE concatenated with centred multilingual-e5-small (896 dims)."""
 
     name = "use+e5"
+    tight_similarity = 0.45  # same scale as USE: paraphrases 0.5-0.75, unrelated 0.1-0.3
+    seed_similarity = 0.55
 
     def __init__(self) -> None:
         self._use = UseEmbedder()

@@ -15,7 +15,7 @@ from .kind import classify_kinds
 from .labels import label_groups
 from .language import majority_language
 from .schema import Card, Constraints, SeedTheme, Theme
-from .similarity import blended, centre, unit
+from .similarity import blended, centre, knn_smooth, unit
 from .stable import MISC_COLOUR, IdAllocator, match_previous
 
 BIG_POOL = 2000  # above this many free cards, cluster a sample and assign the rest
@@ -66,7 +66,7 @@ def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray) -
         return relabel(absorb_small(average_linkage(sim, cut), raw @ raw.T))
     rng = np.random.default_rng(0)
     sample = np.sort(rng.choice(n, SAMPLE, replace=False))
-    sub = blended(x[sample])
+    sub = blended(knn_smooth(x[sample]))
     rs = raw[sample]
     lab_s = relabel(absorb_small(average_linkage(sub, cut), rs @ rs.T))
     labels = np.full(n, -1, dtype=int)
@@ -139,12 +139,13 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
                   for tid, p in constraints.pinned.items() if tid not in anchors)
     if not free:
         return groups, x
-    sim_all = blended(x) if n <= BIG_POOL else None
+    sim_all = blended(knn_smooth(x)) if n <= BIG_POOL else None
     fx = x[free]
-    sim_free = sim_all[np.ix_(free, free)] if sim_all is not None else blended(fx)
-    if len(free) > BIG_POOL:
+    if len(free) > BIG_POOL:  # sampled inside _cluster_free
         labels = _cluster_free(fx, np.zeros((0, 0), dtype=np.float32), cut, raw[free])
     else:
+        sim_free = sim_all[np.ix_(free, free)] if sim_all is not None \
+            else blended(knn_smooth(fx))
         labels = _cluster_free(fx, sim_free, cut, raw[free])
     clusters: dict[int, list[int]] = defaultdict(list)
     misc: list[int] = []

@@ -46,6 +46,7 @@ def _terms(text: str) -> tuple[tuple[str, str], ...]:
 
 _SEGMENTS = re.compile(r"[,.;:!?()\[\]\"«»/|+&=*]+|\s-\s")
 _WORD_TOKEN = re.compile(r"^[^\W\d_]+(?:['-][^\W\d_]+)*'?$", re.UNICODE)
+_INVERTED = re.compile(r"-(?:t-)?(?:je|tu|il|elle|on|nous|vous|ils|elles|ce|moi|toi|le|la|les)$")
 MAX_PHRASE = 4  # words in a noun-phrase label
 PHRASE_CARDS = 30  # cards of a theme read for phrase candidates (keeps big pools fast)
 
@@ -69,7 +70,8 @@ def _phrases(text: str) -> frozenset[tuple[str, tuple[str, ...], int]]:
             surface = _ELIDED.sub("", tok)
             folded = strip_accents(surface)
             content = len(folded) > 2 and "'" not in surface \
-                and folded not in STOPWORDS and folded not in _WEAK
+                and folded not in STOPWORDS and folded not in _WEAK \
+                and not _INVERTED.search(folded)
             if not content and strip_accents(tok) not in _CONNECTORS:
                 words.append(("", None))  # pronouns, negations, verbs: not in a label
                 continue
@@ -206,8 +208,18 @@ def label_groups(groups: Sequence[Sequence[str]],
         if len(words) < 2:
             extra = [w for w in _fallback_words(example) if w not in words]
             words.extend(extra[: 2 - len(words)])
-        out.append((phrase or _format(words[:5]), example))
+        text = phrase or _format(words[:5])
+        if langs[gi] == "en":
+            text = _unaccent_unseen(text, texts)
+        out.append((text, example))
     return out
+
+
+def _unaccent_unseen(text: str, texts: Sequence[str]) -> str:
+    """English label: drop accents that `normalise` restored but no card typed ("procédure")."""
+    seen = " ".join(texts).lower()
+    words = [w if w.lower().strip(",") in seen else strip_accents(w) for w in text.split(" ")]
+    return " ".join(words)
 
 
 def _fallback_words(text: str) -> list[str]:

@@ -36,7 +36,7 @@ class ThemeItem:
     label: str
     votes: int  # on the theme itself plus on its cards
     cards: tuple[CardItem, ...]
-    actor_types: dict[str, int]  # profile breakdown of the people who raised it
+    actor_types: dict[str, int]  # contributions per actor type of their authors
 
     @property
     def size(self) -> int:

@@ -130,9 +130,17 @@ def merge(
     merged: dict[str, list[ProgrammeTheme]] = {"blocker": [], "lever": []}
     for group in grouped:
         kind = group.kind or "blocker"
-        # "Divers" is no theme: each of its members stays a theme of its own
-        parts = ([(f"{group.id}-{n}", (key,)) for n, key in enumerate(group.card_ids)]
-                 if group.misc else [(group.id, group.card_ids)])
+        # "Divers" is no theme: its members stay themes of their own, those that share
+        # a label (the same theme named alike in two sessions) together
+        if group.misc:
+            by_label: dict[str, list[str]] = {}
+            for key in group.card_ids:
+                same = clustering.normalise(mentions[key][0].label)
+                by_label.setdefault(same, []).append(key)
+            parts = [(f"{group.id}-{n}", tuple(keys))
+                     for n, keys in enumerate(by_label.values())]
+        else:
+            parts = [(group.id, group.card_ids)]
         for theme_id, keys in parts:
             members = tuple(mentions[key][0] for key in keys)
             # the label the sessions gave most weight (votes, then size) speaks for them

@@ -85,11 +85,7 @@ def join(code: str):  # type: ignore[no-untyped-def]
         board = service().board_by_code(code)
     except Rejected as error:
         return render_template("enter.html", error=describe(error)["message"], code=code), 404
-    if board.is_closed:
-        return render_template(
-            "enter.html", error=describe(Rejected("session_closed"))["message"], code=code
-        ), 410
-    return _page(board)
+    return _page(board)  # a closed session shows its thank-you screen and the phone's cards
 
 
 @bp.route("/join/<code>", methods=["POST"])

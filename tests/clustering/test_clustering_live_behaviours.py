@@ -108,3 +108,9 @@ def test_embedding_text_keeps_case_and_programming_names() -> None:
     assert embedding_text("jai un pb avec la banque 😅") == "j'ai un problème avec la banque"
     assert embedding_text("C++ vs Java") == "C++ vs Java"
     assert embedding_text("Credit refusé") == "Crédit refusé"
+
+
+def test_english_label_keeps_english_spelling() -> None:
+    text, _ = label(["call a stored procedure from java", "stored procedure returns null",
+                     "how to debug a stored procedure"], others=[BUS])
+    assert text == "Stored procedure"

@@ -1,0 +1,80 @@
+"""HTML: one self-contained page (stylesheet inlined) laid out for A4 print, so "print to
+PDF" from a browser gives the same document as the PDF export. Jinja2 autoescapes all
+text; user text is bidi-isolated (dir="auto", <bdi>) for right-to-left scripts."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from . import view
+from . import words as w
+from .model import Synthesis
+from .programme import ProgrammeSynthesis
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("facilitation.synthesis", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _common(language: str) -> dict[str, Any]:
+    lang = w.lang(language)
+    return {
+        "lang": lang,
+        "t": w.words(lang),
+        "kinds": view.KINDS,
+        "count": lambda n, noun: w.count(n, noun, lang),
+        "colon": "\u00a0: " if lang == "fr" else ": ",
+        "open_quote": "«\u00a0" if lang == "fr" else "“",
+        "close_quote": "\u00a0»" if lang == "fr" else "”",
+    }
+
+
+def render_text(s: Synthesis) -> str:
+    context = _common(s.language) | {
+        "s": s,
+        "doc_title": view.title(s),
+        "subtitle": view.subtitle(s),
+        "provisional": view.provisional(s),
+        "meta": view.meta(s),
+        "who": view.who(s),
+        "profiles": view.profiles(s),
+        "conclusions": view.paragraphs(s.conclusions or ""),
+        "due": lambda value: view.due(value, s.language),
+    }
+    return environment().get_template("session.html").render(context)
+
+
+def render_programme_text(p: ProgrammeSynthesis) -> str:
+    t = w.words(p.language)
+    context = _common(p.language) | {
+        "p": p,
+        "doc_title": p.name,
+        "subtitle": " · ".join(x for x in (t["programme_synthesis"], view.programme_dates(p))
+                               if x),
+        "meta": view.programme_meta(p),
+        "session_columns": view.session_columns(p.language),
+        "session_rows": [view.session_row(s, p.language) for s in p.sessions],
+        "raised_in": lambda theme: view.raised_in(theme, p.language),
+        "examples": view.examples,
+        "comparison": view.here_and_there(p),
+    }
+    return environment().get_template("programme.html").render(context)
+
+
+def render(s: Synthesis) -> bytes:
+    return render_text(s).encode("utf-8")
+
+
+def render_programme(p: ProgrammeSynthesis) -> bytes:
+    return render_programme_text(p).encode("utf-8")

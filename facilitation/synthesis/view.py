@@ -1,0 +1,195 @@
+"""What every format shows, prepared once: the header lines, the "who raised what" table,
+the programme's "here and there" lists. Plain data (strings, tuples); each renderer only
+lays it out and escapes it for its own syntax."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import words as w
+from .model import Synthesis, ThemeItem
+from .programme import Answer, ProgrammeSynthesis, ProgrammeTheme
+
+KINDS = (("blocker", "blockers"), ("lever", "levers"))
+
+
+def meta(s: Synthesis) -> list[tuple[str, str]]:
+    """The header lines of a session document, those that have a value, in order."""
+    t = w.words(s.language)
+    place = " — ".join(p for p in (s.place, s.territory) if p)
+    rows = [
+        (t["kind"], s.kind_name),
+        (t["date"], w.long_date(s.date, s.language)),
+        (t["place"], place),
+        (t["programme"], s.programme or ""),
+        (t["facilitators"], ", ".join(s.facilitators)),
+        (t["participants"], str(s.participants)),
+        (t["contributions"], str(s.contributions)),
+    ]
+    return [(label, value) for label, value in rows if value]
+
+
+def title(s: Synthesis) -> str:
+    return s.title or w.words(s.language)["synthesis"]
+
+
+def subtitle(s: Synthesis) -> str:
+    """'Synthèse · Thé-palabre · 12 mars 2026'."""
+    parts = [w.words(s.language)["synthesis"], s.kind_name, w.long_date(s.date, s.language)]
+    return " · ".join(p for p in parts if p)
+
+
+def provisional(s: Synthesis) -> bool:
+    return s.phase not in ("synthesis", "closed")
+
+
+def due(value: str | None, language: str) -> str:
+    return w.long_date(value, language) if value else ""
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def who(s: Synthesis) -> Table | None:
+    """Themes × actor types (number of contributions), or None without any profile."""
+    themes = [theme for theme in (*s.blockers, *s.levers) if theme.actor_types]
+    if not themes:
+        return None
+    t = w.words(s.language)
+    keys = w.actor_keys({k for theme in themes for k in theme.actor_types})
+    columns = (t["theme"], *(w.actor_type(k, s.language) for k in keys))
+    rows = tuple(
+        (f"{t[theme.kind]} — {theme.label}",
+         *(str(theme.actor_types.get(k, 0)) if theme.actor_types.get(k) else "–"
+           for k in keys))
+        for theme in themes
+    )
+    return Table(columns, rows)
+
+
+def profiles(s: Synthesis) -> list[tuple[str, list[tuple[str, int]]]]:
+    """(question label, [(answer label, participants)]) for each question with answers."""
+    result = []
+    for question, answers in s.profiles.items():
+        if not answers:
+            continue
+        keys = w.actor_keys(list(answers)) if question == "actor_type" else list(answers)
+        result.append((w.profile_question(question, s.language),
+                       [(w.profile_answer(question, k, s.language), answers[k]) for k in keys]))
+    return result
+
+
+def paragraphs(text: str) -> list[str]:
+    """Free text cut into paragraphs at blank lines, lines inside one joined."""
+    blocks = [" ".join(line.strip() for line in block.splitlines() if line.strip())
+              for block in text.replace("\r\n", "\n").split("\n\n")]
+    return [b for b in blocks if b]
+
+
+def theme_rows(themes: tuple[ThemeItem, ...]) -> list[tuple[int, ThemeItem]]:
+    return list(enumerate(themes, start=1))
+
+
+# -- programme ---------------------------------------------------------------------------
+
+
+def programme_meta(p: ProgrammeSynthesis) -> list[tuple[str, str]]:
+    t = w.words(p.language)
+    rows = [
+        (t["territories"], ", ".join(p.territories)),
+        (t["sessions"], str(len(p.sessions))),
+        (t["participants"], str(p.participants)),
+        (t["contributions"], str(p.contributions)),
+    ]
+    return [(label, value) for label, value in rows if value]
+
+
+def programme_dates(p: ProgrammeSynthesis) -> str:
+    """'12 mars 2026 – 4 juin 2026' from the sessions' dates."""
+    days = sorted(s["date"] for s in p.sessions if s.get("date"))
+    if not days:
+        return ""
+    first, last = w.long_date(days[0], p.language), w.long_date(days[-1], p.language)
+    return first if first == last else f"{first} – {last}"
+
+
+def session_row(session: dict[str, Any], language: str) -> tuple[str, ...]:
+    return (session.get("title") or "", w.long_date(session.get("date"), language),
+            session.get("territory") or "", str(session.get("participants", 0)),
+            str(session.get("contributions", 0)))
+
+
+def session_columns(language: str) -> tuple[str, ...]:
+    t = w.words(language)
+    return (t["session"], t["date"], t["territory"], t["participants"], t["contributions"])
+
+
+def raised_in(theme: ProgrammeTheme, language: str) -> str:
+    """'Évoqué dans 2 séances (Hauts-de-France, Kayes)'."""
+    t = w.words(language)
+    where = w.count(theme.sessions, "session", language)
+    link = " dans " if w.lang(language) == "fr" else " "
+    text = f"{t['raised_in']}{link}{where}"
+    if theme.territories:
+        text += f" ({', '.join(theme.territories)})"
+    return text
+
+
+def examples(theme: ProgrammeTheme, limit: int = 4) -> list[str]:
+    """Example contributions, the best-voted sessions' first, without repeats."""
+    seen: dict[str, None] = {}
+    for mention in sorted(theme.mentions, key=lambda m: (-m.votes, -m.size, m.session_title)):
+        for text in mention.examples:
+            seen.setdefault(text, None)
+    return list(seen)[:limit]
+
+
+@dataclass(frozen=True)
+class ThemeList:
+    heading: str
+    kind: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnswerList:
+    heading: str
+    pairs: tuple[tuple[str, str], ...]  # (lever label, blocker label)
+
+
+def here_and_there(p: ProgrammeSynthesis) -> tuple[list[ThemeList], list[AnswerList]] | None:
+    """The comparison as lists of labels, or None when the programme has none."""
+    c = p.comparison
+    if c is None:
+        return None
+    t = w.words(p.language)
+
+    def labels(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(p.theme(i).label for i in ids)
+
+    def pairs(answers: tuple[Answer, ...]) -> tuple[tuple[str, str], ...]:
+        return tuple((p.theme(a.lever).label, p.theme(a.blocker).label) for a in answers)
+
+    lists = [
+        ThemeList(t["shared_blockers"], "blocker", labels(c.shared_blockers)),
+        ThemeList(t["blockers_only"].format(territory=c.here), "blocker",
+                  labels(c.blockers_only_here)),
+        ThemeList(t["blockers_only"].format(territory=c.there), "blocker",
+                  labels(c.blockers_only_there)),
+        ThemeList(t["shared_levers"], "lever", labels(c.shared_levers)),
+        ThemeList(t["levers_only"].format(territory=c.here), "lever",
+                  labels(c.levers_only_here)),
+        ThemeList(t["levers_only"].format(territory=c.there), "lever",
+                  labels(c.levers_only_there)),
+    ]
+    answers = [
+        AnswerList(t["answers_from"].format(source=c.there, target=c.here),
+                   pairs(c.answers_from_there)),
+        AnswerList(t["answers_from"].format(source=c.here, target=c.there),
+                   pairs(c.answers_from_here)),
+    ]
+    return lists, answers

@@ -1,0 +1,32 @@
+"""Render the fixture documents in every format, to look at them:
+
+    .venv/bin/python -m tests.synthesis.demo /tmp/synthesis-demo
+    pdftoppm -r 70 -png /tmp/synthesis-demo/session-fr.pdf /tmp/synthesis-demo/session-fr
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from facilitation.synthesis import formats
+
+from . import fixtures
+
+
+def main(out: str) -> None:
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    documents = {"session-fr": fixtures.session("fr"), "session-en": fixtures.session("en"),
+                 "hostile": fixtures.hostile()}
+    for name, synthesis in documents.items():
+        for fmt in formats.FORMATS:
+            (folder / f"{name}.{fmt}").write_bytes(formats.render(synthesis, fmt))
+    programme = fixtures.programme()
+    for fmt in formats.FORMATS:
+        (folder / f"programme.{fmt}").write_bytes(formats.render_programme(programme, fmt))
+    print(folder)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "synthesis-demo")

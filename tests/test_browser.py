@@ -343,7 +343,8 @@ def test_a_whole_session_through_every_phase(chromium: Any, live: Live,
         expect(phone.locator("#timer-left")).to_have_text(MINUTE)
 
     to_phase(console, "synthesis")
-    expect(board.locator("#rank-blocker li").first).to_have_attribute("data-votes", "3", timeout=WAIT)
+    expect(board.locator("#rank-blocker li").first).to_have_attribute("data-votes", "3",
+                                                                     timeout=WAIT)
     expect(awa.locator(".p-synthesis")).to_be_visible(timeout=WAIT)
     to_phase(console, "closed")
     for phone in (awa, moussa):

@@ -126,6 +126,11 @@
       acts.appendChild(button(T.unhide, "unhide-" + c.id)).setAttribute("data-unhide", c.id);
     } else {
       if (c.pending) acts.appendChild(button(T.approve, "approve-" + c.id, "small primary")).setAttribute("data-approve", c.id);
+      var quoted = (board.quotes || []).indexOf(c.id) >= 0;
+      var star = acts.appendChild(button(quoted ? "\u2605" : "\u2606", "quote-" + c.id, quoted ? "small on" : "small"));
+      star.setAttribute("data-quote", c.id);
+      star.setAttribute("aria-pressed", quoted ? "true" : "false");
+      star.title = quoted ? T.unquote : T.quote;
       acts.appendChild(button(T.edit, "edit-" + c.id)).setAttribute("data-edit", c.id);
       var other = c.kind === "blocker" ? "lever" : "blocker";
       var move = acts.appendChild(button(other === "lever" ? "→ " + T.lever : "→ " + T.blocker, "move-" + c.id));
@@ -152,8 +157,56 @@
       renderVotes();
       renderPrompts();
       renderPeople();
+      renderSynthesis();
     });
   }
+
+  /* -- synthesis: where and when, conclusions, decisions ----------------------------------- */
+  function setValue(id, value) {
+    var node = $(id);
+    if (document.activeElement !== node && !node.getAttribute("data-dirty")) node.value = value || "";
+  }
+  function renderSynthesis() {
+    setValue("d-territory", board.territory);
+    setValue("d-place", board.place);
+    setValue("d-date", board.date);
+    setValue("conclusions", board.conclusions);
+    fill($("decision-list"), (board.decisions || []).map(function (d, i) {
+      var li = el("li");
+      li.appendChild(el("span", "text", d.text));
+      var meta = [d.owner, d.due].filter(Boolean).join(" · ");
+      if (meta) li.appendChild(el("span", "meta", meta));
+      li.appendChild(button(T.remove, "drop-decision-" + i, "small")).setAttribute("data-drop-decision", String(i));
+      return li;
+    }), T.no_decisions);
+  }
+  ["d-territory", "d-place", "d-date", "conclusions"].forEach(function (id) {
+    $(id).addEventListener("input", function () { $(id).setAttribute("data-dirty", "1"); });
+  });
+  $("details").addEventListener("submit", function (e) {
+    e.preventDefault();
+    command("set_details", { territory: $("d-territory").value, place: $("d-place").value, date: $("d-date").value || null }, function () {
+      ["d-territory", "d-place", "d-date"].forEach(function (id) { $(id).removeAttribute("data-dirty"); });
+      say(T.saved);
+    });
+  });
+  $("conclusions-save").addEventListener("click", function () {
+    command("set_conclusions", { text: $("conclusions").value }, function () {
+      $("conclusions").removeAttribute("data-dirty");
+      say(T.saved);
+    });
+  });
+  $("decision-add").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = $("decision-text").value.replace(/^\s+|\s+$/g, "");
+    if (!text) return;
+    var item = { text: text };
+    if ($("decision-owner").value) item.owner = $("decision-owner").value;
+    if ($("decision-due").value) item.due = $("decision-due").value;
+    command("set_decisions", { decisions: (board.decisions || []).concat([item]) }, function () {
+      $("decision-text").value = ""; $("decision-owner").value = ""; $("decision-due").value = "";
+    });
+  });
 
   function renderPhase() {
     var at = PHASES.indexOf(board.phase);
@@ -336,6 +389,11 @@
       });
     } else if ((id = t.getAttribute("data-unhide"))) {
       command("hide_contribution", { contribution_id: id, hidden: false });
+    } else if ((id = t.getAttribute("data-quote"))) {
+      command("mark_quote", { contribution_id: id, quote: (board.quotes || []).indexOf(id) < 0 });
+    } else if ((id = t.getAttribute("data-drop-decision"))) {
+      var kept = (board.decisions || []).filter(function (d, i) { return String(i) !== id; });
+      command("set_decisions", { decisions: kept });
     } else if ((id = t.getAttribute("data-approve"))) {
       command("approve_contribution", { contribution_id: id });
     } else if ((id = t.getAttribute("data-move"))) {

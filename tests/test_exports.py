@@ -137,3 +137,16 @@ def test_the_cli_exports_a_synthesis_and_the_event_log(make_app, monkeypatch, tm
     events = runner.invoke(main, ["export", sid, "--format", "events"])
     lines = [json.loads(line) for line in events.output.splitlines()]
     assert [e["seq"] for e in lines] == list(range(1, len(lines) + 1))
+
+
+def test_the_home_page_offers_programme_syntheses(client, service, facilitator) -> None:
+    meeting(service, facilitator, "Palabre Kayes", "Kayes")
+    meeting(service, facilitator, "Petit-déj Lille", "Hauts-de-France")
+    client.post("/login", data={"email": facilitator.email, "password": facilitator.password})
+    home = client.get("/").get_data(as_text=True)
+    assert "Synthèses de programme" in home and "MIES 2026" in home
+    assert "<option>Kayes</option>" in home
+    page = client.get("/api/programmes/MIES 2026/synthesis.html?inline=1&here=Kayes"
+                      "&there=Hauts-de-France")
+    assert page.status_code == 200 and "inline" in page.headers["Content-Disposition"]
+    assert "Kayes" in page.get_data(as_text=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -41,7 +43,18 @@ def _owned(session_id: str):  # type: ignore[no-untyped-def]
 @login_required
 def home():  # type: ignore[no-untyped-def]
     sessions = service().sessions_of(int(current_user.get_id()))
-    return render_template("home.html", sessions=sessions, kinds=SESSION_KINDS)
+    programmes: dict[str, dict[str, Any]] = {}
+    for board in sessions:
+        if board.programme:
+            entry = programmes.setdefault(board.programme, {
+                "name": board.programme, "sessions": 0, "territories": set()})
+            entry["sessions"] += 1
+            if board.territory:
+                entry["territories"].add(board.territory)
+    listed = [{**p, "territories": sorted(p["territories"])}
+              for p in sorted(programmes.values(), key=lambda p: p["name"])]
+    return render_template("home.html", sessions=sessions, kinds=SESSION_KINDS,
+                           programmes=listed)
 
 
 @bp.route("/sessions", methods=["POST"])
@@ -53,6 +66,7 @@ def create():  # type: ignore[no-untyped-def]
             request.form.get("title"),
             request.form.get("kind"),
             request.form.get("language", "fr"),
+            request.form.get("programme") or None,
         )
     except Rejected as error:
         flash(describe(error)["message"], "error")

@@ -254,10 +254,8 @@ def test_phones_vote_over_the_socket(service, facilitator, phone) -> None:
 
 
 # -- moderation ------------------------------------------------------------------------------
-def test_moderation_hides_edits_moves_and_blocks(service, facilitator, palabre, phone,
-                                                 board_client) -> None:
+def test_moderation_hides_edits_moves_and_blocks(service, facilitator, palabre, phone) -> None:
     sid = palabre.session_id
-    board = board_client(sid)
     moussa = phone(palabre.code, name="Moussa")
     cid = moussa.emit("contribute", {"client_id": new_client_id(), "text": "insulte",
                                      "kind": "blocker"}, callback=True)["contribution_id"]

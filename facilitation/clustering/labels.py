@@ -1,4 +1,4 @@
-"""Short theme labels from class-based TF-IDF terms, plus the most central card as example."""
+"""Theme labels: a short noun phrase of the cards (class-based TF-IDF), else keywords."""
 
 from __future__ import annotations
 
@@ -138,6 +138,14 @@ def _phrase_label(texts: Sequence[str], term_score: dict[str, float]) -> str | N
     return text[:1].upper() + text[1:]
 
 
+def _by_centrality(texts: Sequence[str], vectors: np.ndarray | None) -> list[str]:
+    """Texts from the closest to the theme's centroid to the farthest (as given without vectors)."""
+    if vectors is None or len(vectors) != len(texts) or len(texts) <= PHRASE_CARDS:
+        return list(texts)
+    order = np.argsort(-(vectors @ vectors.mean(axis=0)), kind="stable")
+    return [texts[int(i)] for i in order]
+
+
 def _central(texts: Sequence[str], vectors: np.ndarray | None) -> int:
     """Index of the card closest to its theme's centroid (or sharing most terms)."""
     if vectors is not None and len(vectors) == len(texts) and len(texts) > 0:
@@ -192,7 +200,9 @@ def label_groups(groups: Sequence[Sequence[str]],
                 score *= 2.0
             scored.append((score, key))
         scored.sort(key=lambda x: (-x[0], x[1]))
-        chosen = [t for t in texts if guess_language(t) == langs[gi]] or list(texts)
+        vec = vectors[gi] if vectors is not None else None
+        ordered = _by_centrality(texts, vec)  # phrases are read from the most central cards
+        chosen = [t for t in ordered if guess_language(t) == langs[gi]] or ordered
         phrase = _phrase_label(chosen, {k: sc for sc, k in scored}) if len(texts) >= 2 \
             else None
         words: list[str] = []
@@ -203,7 +213,6 @@ def label_groups(groups: Sequence[Sequence[str]],
             # Prefer the accented spelling, then the most frequent one.
             best = max(forms, key=lambda s: (forms[s], s != strip_accents(s), -len(s)))
             words.append(best)
-        vec = vectors[gi] if vectors is not None else None
         example = texts[_central(texts, vec)] if texts else ""
         if len(words) < 2:
             extra = [w for w in _fallback_words(example) if w not in words]

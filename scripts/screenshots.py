@@ -48,6 +48,17 @@ CARDS = [
     (None, "blocker", "Pas de local commercial abordable à Lille-Moulins."),
     ("Fatoumata", "lever", "Les femmes de l'association se relaient pour garder les enfants."),
     (None, "lever", "Cours de français pro le soir, gratuits, avec le centre social."),
+    # a real room says the same things several times, in other words
+    (None, "blocker", "La banque m'a dit non pour le prêt, sans explication."),
+    ("Koffi", "blocker", "pas de credit bancaire sans garant"),
+    (None, "blocker", "Les papiers de la préfecture et de l'URSSAF prennent des mois."),
+    (None, "blocker", "jsp quels papiers remplir pour déclarer mon activité"),
+    (None, "blocker", "Je comprends mal les courriers administratifs en français."),
+    (None, "lever", "Une caisse d'épargne entre femmes du village, comme une tontine."),
+    (None, "lever", "Le prêt d'honneur de France Active pour démarrer."),
+    ("Aïssata", "lever", "Des ateliers de français à l'oral pour les commerçants."),
+    (None, "lever", "Un mentor qui a déjà créé son entreprise pour me conseiller."),
+    (None, "lever", "Parrainage par un ancien du club entreprendre."),
 ]
 
 # Sends cards as phones do: one socket per participant, `join` then `contribute`.

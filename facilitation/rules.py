@@ -69,15 +69,25 @@ def clean_name(raw: object) -> str | None:
     return name or None
 
 
-def clean_title(raw: object) -> str:
+def one_line(raw: object, field: str) -> str:
+    """Text typed in a one-line field: no control characters, spaces collapsed, trimmed."""
     if not isinstance(raw, str):
-        raise Rejected("invalid_payload", field="title")
-    title = re.sub(r"\s+", " ", _CONTROL.sub("", raw)).strip()
-    if not title:
-        raise Rejected("empty_title")
-    if len(title) > TITLE_MAX:
-        raise Rejected("title_too_long", limit=TITLE_MAX)
-    return title
+        raise Rejected("invalid_payload", field=field)
+    return re.sub(r"\s+", " ", _CONTROL.sub("", raw)).strip()
+
+
+def _required(raw: object, field: str, limit: int) -> str:
+    """A one-line field that must be filled: `empty_<field>` / `<field>_too_long`."""
+    text = one_line(raw, field)
+    if not text:
+        raise Rejected(f"empty_{field}")
+    if len(text) > limit:
+        raise Rejected(f"{field}_too_long", limit=limit)
+    return text
+
+
+def clean_title(raw: object) -> str:
+    return _required(raw, "title", TITLE_MAX)
 
 
 LABEL_MAX = 60
@@ -90,9 +100,7 @@ def clean_short(raw: object, field: str) -> str | None:
     """An optional short text (territory, place, owner of a decision)."""
     if raw is None or raw == "":
         return None
-    if not isinstance(raw, str):
-        raise Rejected("invalid_payload", field=field)
-    text = re.sub(r"\s+", " ", _CONTROL.sub("", raw)).strip()
+    text = one_line(raw, field)
     if len(text) > SHORT_MAX:
         raise Rejected("text_too_long", limit=SHORT_MAX, length=len(text))
     return text or None
@@ -144,23 +152,14 @@ PROGRAMME_MAX = 80
 
 def clean_label(raw: object) -> str:
     """A theme's label as the facilitator typed it."""
-    if not isinstance(raw, str):
-        raise Rejected("invalid_payload", field="label")
-    label = re.sub(r"\s+", " ", _CONTROL.sub("", raw)).strip()
-    if not label:
-        raise Rejected("empty_label")
-    if len(label) > LABEL_MAX:
-        raise Rejected("label_too_long", limit=LABEL_MAX)
-    return label
+    return _required(raw, "label", LABEL_MAX)
 
 
 def clean_programme(raw: object) -> str | None:
     """An optional programme name grouping sessions (e.g. "MIES Kayes 2026")."""
     if raw is None or raw == "":
         return None
-    if not isinstance(raw, str):
-        raise Rejected("invalid_payload", field="programme")
-    name = re.sub(r"\s+", " ", _CONTROL.sub("", raw)).strip()
+    name = one_line(raw, "programme")
     if len(name) > PROGRAMME_MAX:
         raise Rejected("programme_too_long", limit=PROGRAMME_MAX)
     return name or None

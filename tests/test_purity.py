@@ -6,7 +6,9 @@ import subprocess
 import sys
 
 PURE = ["facilitation.events", "facilitation.board", "facilitation.kinds",
-        "facilitation.rules", "facilitation.errors"]
+        "facilitation.rules", "facilitation.errors", "facilitation.actions",
+        "facilitation.grouping", "facilitation.clustering", "facilitation.synthesis",
+        "facilitation.synthesis.programme", "facilitation.synthesis.formats"]
 FORBIDDEN = ["flask", "flask_socketio", "socketio", "sqlalchemy", "eventlet", "gevent"]
 
 

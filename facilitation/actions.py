@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import rules
+from . import radar, rules
 from .board import Board
 from .errors import Rejected
 from .events import (
@@ -32,6 +32,8 @@ from .events import (
     PromptActivated,
     PromptsSet,
     QuoteMarked,
+    RadarClosed,
+    RadarOpened,
     SessionDetailsSet,
     ThemePinned,
     ThemeRenamed,
@@ -411,3 +413,29 @@ def mark_quote(board: Board, data: dict[str, Any], actor: Actor) -> list[Event]:
     card = _card(board, data.get("contribution_id"))
     quote = _flag(data, "quote", True)
     return [] if (card in board.quotes) == quote else [QuoteMarked(card, quote)]
+
+
+# -- the competence radar --------------------------------------------------------------------
+@action("open_radar")
+def open_radar(board: Board, data: dict[str, Any], actor: Actor) -> list[Event]:
+    """A radar with the given axes (3 to 8 labels), or the template in the session's
+    language when none are given."""
+    raw = data.get("axes")
+    if raw is None:
+        template = radar.TEMPLATES.get(board.language, radar.TEMPLATES["fr"])
+        axes = tuple({"id": key, "label": label} for key, label in template)
+    else:
+        if not isinstance(raw, list) or not radar.AXES_MIN <= len(raw) <= radar.AXES_MAX:
+            raise Rejected("invalid_axes", low=radar.AXES_MIN, high=radar.AXES_MAX)
+        labels = [rules.one_line(item, "axes") for item in raw]
+        if any(not label or len(label) > radar.AXIS_LABEL_MAX for label in labels):
+            raise Rejected("invalid_axes", low=radar.AXES_MIN, high=radar.AXES_MAX)
+        axes = tuple({"id": f"a{n + 1}", "label": label} for n, label in enumerate(labels))
+    return [RadarOpened("r" + new_id()[:8], axes)]
+
+
+@action("close_radar")
+def close_radar(board: Board, data: dict[str, Any], actor: Actor) -> list[Event]:
+    if board.radar is None or not board.radars[board.radar].open:
+        return []
+    return [RadarClosed(board.radar)]

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 from flask import Flask, current_app
 
-from .board import participant_view
+from .board import board_view, participant_view
 from .events import Recorded
 from .extensions import socketio
 
@@ -30,7 +30,7 @@ def publish(session_id: str, recorded: Sequence[Recorded]) -> None:
     """Full events to the facilitator's board, the participants' view to phones."""
     if not recorded:
         return
-    socketio.emit("events", [item.to_wire() for item in recorded], to=board_room(session_id))
+    socketio.emit("events", [board_view(item) for item in recorded], to=board_room(session_id))
     public = [view for item in recorded if (view := participant_view(item)) is not None]
     if public:
         socketio.emit("events", public, to=participants_room(session_id))

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import grouping, log, rules
+from . import grouping, log, radar, rules
 from .actions import ACTIONS, OWNER_ONLY, Actor
 from .board import Board
 from .db import Database
@@ -25,6 +25,7 @@ from .events import (
     ParticipantJoined,
     ParticipantRenamed,
     ProfileAnswered,
+    RadarRated,
     Recorded,
     SessionCreated,
     ThemesUpdated,
@@ -336,6 +337,29 @@ class Service:
 
         return self._phone_action(session_id, participant_id, client_id, build,
                                   self._floor_position)
+
+    def rate_radar(self, session_id: str, participant_id: str | None, client_id: object,
+                   ratings: object) -> Outcome:
+        """A participant rates themself on some axes of the open radar (1 to 5)."""
+
+        def build(board: Board, pid: str) -> list[Event]:
+            current = board.radars.get(board.radar or "")
+            if current is None or not current.open:
+                raise Rejected("radar_closed")
+            axes = {axis["id"] for axis in current.axes}
+            if not isinstance(ratings, dict) or not ratings or any(
+                key not in axes or isinstance(value, bool) or not isinstance(value, int)
+                or not radar.RATING_MIN <= value <= radar.RATING_MAX
+                for key, value in ratings.items()
+            ):
+                raise Rejected("invalid_ratings")
+            return [RadarRated(pid, current.id, dict(ratings))]
+
+        def answer(board: Board, pid: str) -> dict[str, Any]:
+            current = board.radars.get(board.radar or "")
+            return {"my_ratings": dict(current.ratings.get(pid, {})) if current else {}}
+
+        return self._phone_action(session_id, participant_id, client_id, build, answer)
 
     def answer_profile(self, session_id: str, participant_id: str | None, client_id: object,
                        answers: object) -> Outcome:

@@ -329,6 +329,34 @@ class QuoteMarked(Event):
     quote: bool = True
 
 
+# -- the programme's own tools: the competence radar --------------------------------------
+
+
+@dataclass(frozen=True)
+class RadarOpened(Event):
+    """A competence radar: axes [{id, label}] each participant rates 1–5."""
+
+    type: ClassVar[str] = "radar_opened"
+    radar_id: str
+    axes: tuple[dict[str, str], ...]
+
+
+@dataclass(frozen=True)
+class RadarClosed(Event):
+    type: ClassVar[str] = "radar_closed"
+    radar_id: str
+
+
+@dataclass(frozen=True)
+class RadarRated(Event):
+    """A participant's own ratings (their last ones count); never shown to anyone else."""
+
+    type: ClassVar[str] = "radar_rated"
+    participant_id: str
+    radar_id: str
+    ratings: dict[str, int]
+
+
 EVENT_CLASSES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (SessionCreated, ParticipantJoined, ParticipantRenamed, ContributionAdded,
@@ -339,7 +367,8 @@ EVENT_CLASSES: dict[str, type[Event]] = {
                 ContributionKindChanged, ContributionApproved, PremoderationSet,
                 ParticipantBlocked, FloorRequested, FloorWithdrawn, FloorGiven, FloorEnded,
                 InvitationCreated, CofacilitatorAdded, ProfileQuestionsSet, ProfileAnswered,
-                SessionDetailsSet, ConclusionsSet, DecisionsSet, QuoteMarked)
+                SessionDetailsSet, ConclusionsSet, DecisionsSet, QuoteMarked, RadarOpened,
+                RadarClosed, RadarRated)
 }
 
 # Upcasters turn an old payload into the current version's: {(type, from_version): fn}.
@@ -354,7 +383,7 @@ def event_from_payload(type_: str, version: int, payload: dict[str, Any]) -> Eve
         version += 1
     fields = {f.name for f in dataclasses.fields(cls)}
     data = {key: value for key, value in payload.items() if key in fields}
-    for name in ("prompts", "themes", "flags", "theme_ids", "questions", "decisions"):
+    for name in ("prompts", "themes", "flags", "theme_ids", "questions", "decisions", "axes"):
         if name in data:
             data[name] = tuple(data[name])
     return cls(**data)

@@ -70,6 +70,9 @@ MESSAGES = {
     "invalid_decisions": N_("Give at most %(limit)s decisions, each with a text."),
     "invalid_date": N_("A date is written YYYY-MM-DD, e.g. 2026-03-12."),
     "unknown_programme": N_("You have no session in this programme."),
+    "invalid_axes": N_("A radar has %(low)s to %(high)s axes, each with a short name."),
+    "radar_closed": N_("The radar is not open."),
+    "invalid_ratings": N_("Rate each axis from 1 to 5."),
     "unknown_territory": N_("No session of this programme took place in “%(territory)s”."),
     "unknown_format": N_("Unknown format: choose md, html, pdf, docx, csv or json."),
     "pdf_unavailable": N_("PDF export is not available on this server (WeasyPrint needs "

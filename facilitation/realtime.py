@@ -18,7 +18,7 @@ from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room
 
 from . import accounts
-from .board import participant_view
+from .board import board_view, participant_view
 from .broadcast import board_room, participants_room, publish
 from .commands import Service
 from .errors import Rejected
@@ -114,7 +114,7 @@ class LiveNamespace(Namespace):
         if len(missed) > REPLAY_LIMIT:
             emit("snapshot_needed", {"seq": missed[-1].seq})
             return
-        views = (participant_view(item) if participant else item.to_wire() for item in missed)
+        views = (participant_view(item) if participant else board_view(item) for item in missed)
         wire = [view for view in views if view is not None]
         if wire:
             emit("events", wire)
@@ -211,6 +211,13 @@ class LiveNamespace(Namespace):
     def on_withdraw_floor(self, data: dict[str, Any]) -> dict[str, Any]:
         session_id, participant_id = self._phone()
         outcome = service().withdraw_floor(session_id, participant_id, data.get("client_id"))
+        return self._phone_outcome(session_id, outcome)
+
+    @answer
+    def on_rate_radar(self, data: dict[str, Any]) -> dict[str, Any]:
+        session_id, participant_id = self._phone()
+        outcome = service().rate_radar(session_id, participant_id, data.get("client_id"),
+                                       data.get("ratings"))
         return self._phone_outcome(session_id, outcome)
 
     @answer

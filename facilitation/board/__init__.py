@@ -14,8 +14,8 @@ from ..events import Event, Recorded
 from . import fold_grouping, fold_meeting, fold_session
 from .state import Board, Contribution, Participant, Theme
 
-__all__ = ["Board", "Contribution", "Participant", "Theme", "apply", "participant_view",
-           "rebuild"]
+__all__ = ["Board", "Contribution", "Participant", "Theme", "apply", "board_view",
+           "participant_view", "rebuild"]
 
 HANDLERS: dict[type[Event], Callable[[Any, Board, Recorded], None]] = {
     **fold_session.HANDLERS,
@@ -48,7 +48,7 @@ def rebuild(session_id: str, log: Iterable[Recorded]) -> Board:
 PARTICIPANT_EVENTS = frozenset({
     "session_created", "phase_changed", "prompts_set", "prompt_activated", "timer_started",
     "timer_paused", "timer_resumed", "timer_extended", "timer_stopped", "vote_budget_set",
-    "floor_given", "floor_ended", "profile_questions_set",
+    "floor_given", "floor_ended", "profile_questions_set", "radar_opened", "radar_closed",
 })
 
 
@@ -61,4 +61,13 @@ def participant_view(recorded: Recorded) -> dict[str, Any] | None:
     payload.pop("facilitator_id", None)
     payload.pop("participant_id", None)  # who speaks goes out by name, in `floor` pushes
     wire["payload"] = payload
+    return wire
+
+
+def board_view(recorded: Recorded) -> dict[str, Any]:
+    """The wire form of an event for the board and console: everything, except one
+    person's radar ratings (the room sees aggregates only, from the board projection)."""
+    wire = recorded.to_wire()
+    if recorded.type == "radar_rated":
+        wire["payload"] = {"radar_id": wire["payload"]["radar_id"]}
     return wire

@@ -23,6 +23,9 @@ from ..events import (
     PromptActivated,
     PromptsSet,
     QuoteMarked,
+    RadarClosed,
+    RadarOpened,
+    RadarRated,
     Recorded,
     SessionDetailsSet,
     TimerExtended,
@@ -34,6 +37,7 @@ from ..events import (
     VoteCast,
     VoteWithdrawn,
 )
+from ..radar import Radar
 from .state import Board, Timer, seconds
 
 
@@ -203,7 +207,27 @@ def quote_marked(event: QuoteMarked, board: Board, recorded: Recorded) -> None:
         board.quotes.append(event.contribution_id)
 
 
+def radar_opened(event: RadarOpened, board: Board, recorded: Recorded) -> None:
+    board.radars[event.radar_id] = Radar(event.radar_id, [dict(a) for a in event.axes])
+    board.radar = event.radar_id
+
+
+def radar_closed(event: RadarClosed, board: Board, recorded: Recorded) -> None:
+    radar = board.radars.get(event.radar_id)
+    if radar is not None:
+        radar.open = False
+
+
+def radar_rated(event: RadarRated, board: Board, recorded: Recorded) -> None:
+    radar = board.radars.get(event.radar_id)
+    if radar is not None:
+        radar.ratings.setdefault(event.participant_id, {}).update(event.ratings)
+
+
 HANDLERS = {
+    RadarOpened: radar_opened,
+    RadarClosed: radar_closed,
+    RadarRated: radar_rated,
     SessionDetailsSet: session_details_set,
     ConclusionsSet: conclusions_set,
     DecisionsSet: decisions_set,

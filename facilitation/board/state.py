@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..radar import Radar
+
 
 @dataclass
 class Participant:
@@ -145,6 +147,8 @@ class Board:
     conclusions: str = ""
     decisions: list[dict[str, str]] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)  # contribution ids, in marking order
+    radars: dict[str, Radar] = field(default_factory=dict)
+    radar: str | None = None  # the radar on screen (the last one opened)
 
     @property
     def is_closed(self) -> bool:
@@ -289,6 +293,7 @@ class Board:
             "conclusions": self.conclusions,
             "decisions": [dict(d) for d in self.decisions],
             "quotes": list(self.quotes),
+            "radar": self.radars[self.radar].aggregate() if self.radar else None,
         }
 
     def date(self) -> str | None:
@@ -324,6 +329,18 @@ class Board:
         }
         if self.phase == "vote":
             view["ballot"] = self.ballot()
+        if self.radar:
+            radar = self.radars[self.radar]
+            view["radar"] = {"id": radar.id, "axes": [dict(a) for a in radar.axes],
+                             "open": radar.open}
+            if participant_id is not None:
+                view["my_ratings"] = dict(radar.ratings.get(participant_id, {}))
+                # the same phone's radar in this session's earlier radars, to compare
+                view["my_earlier"] = [
+                    {"id": r.id, "ratings": dict(r.ratings[participant_id])}
+                    for r in self.radars.values()
+                    if r.id != radar.id and participant_id in r.ratings
+                ]
         if participant_id is not None:
             view["my_votes"] = list(self.votes.get(participant_id, []))
             queue = self.floor.queue

@@ -64,8 +64,8 @@ def serve(host: str, port: int, lan: bool, access_log: bool) -> None:
         os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
     if mode in ("eventlet", "gevent"):
         # Only the launcher touches the async library: it must patch before anything runs.
-        with warnings.catch_warnings():  # eventlet warns it is in maintenance mode
-            warnings.simplefilter("ignore", DeprecationWarning)
+        with warnings.catch_warnings():  # eventlet warns it is in maintenance mode (known)
+            warnings.simplefilter("ignore")  # EventletDeprecationWarning is a plain Warning
             patcher = importlib.import_module(mode if mode == "eventlet" else "gevent.monkey")
         (patcher.monkey_patch if mode == "eventlet" else patcher.patch_all)()
     overrides: dict[str, Any] = {}

@@ -189,7 +189,9 @@
     var count = order.filter(visible).length;
     setText("cards", count);
     setText("participants", Object.keys(participants).length);
-    document.body.classList.toggle("empty", count === 0);
+    var showRadar = radarOn();
+    document.body.classList.toggle("empty", count === 0 && !showRadar);
+    document.body.classList.toggle("radar-on", showRadar);
     PHASES.forEach(function (ph) { document.body.classList.toggle("phase-" + ph, ph === phase); });
     renderExtras();
     document.body.classList.toggle("locked", grouping.locked);
@@ -367,6 +369,7 @@
     setText("sum-cards", order.filter(visible).length);
     setText("sum-voters", extras.voters);
     tick();
+    if (radarOn()) drawRadar(extras.radar);
     if (phase === "vote" || phase === "synthesis" || phase === "closed") ranking();
   }
   /* Ballot items ranked by votes, per kind, with bars; condensed to what fits. */
@@ -398,6 +401,91 @@
         list.removeChild(list.lastChild);
       }
     });
+  }
+
+
+  /* -- the competence radar: the room's medians and middle half, never one person's ratings -- */
+  var radarSeen = null, radarKeep = null; // the open radar seen here; what the room saw when it closed
+  function radarOn() {
+    var r = extras && extras.radar;
+    if (!r) return false;
+    if (r.open) { radarSeen = r.id; radarKeep = null; return true; }
+    if (radarSeen !== r.id) return false;
+    if (!radarKeep) radarKeep = { phase: phase, cards: order.length };
+    return radarKeep.phase === phase && radarKeep.cards === order.length; // until the room moves on
+  }
+  var NS = "http://www.w3.org/2000/svg", CX = 500, CY = 330, R = 215;
+  function svgEl(tag, attrs, parent) {
+    var n = document.createElementNS(NS, tag);
+    for (var k in attrs) n.setAttribute(k, attrs[k]);
+    if (parent) parent.appendChild(n);
+    return n;
+  }
+  function at(i, n, value) {
+    var a = -Math.PI / 2 + 2 * Math.PI * i / n, r = R * value / 5;
+    return [CX + r * Math.cos(a), CY + r * Math.sin(a)];
+  }
+  function outline(axes, values) {
+    return axes.map(function (a, i) {
+      var p = at(i, axes.length, values[a.id] || 0);
+      return "L" + p[0].toFixed(1) + " " + p[1].toFixed(1);
+    }).join("").replace(/^L/, "M") + "Z";
+  }
+  function wrap(label, max) {
+    var lines = [""];
+    label.split(/\s+/).forEach(function (w) {
+      var last = lines[lines.length - 1];
+      if (last && (last + " " + w).length > max) lines.push(w); else lines[lines.length - 1] = last ? last + " " + w : w;
+    });
+    return lines.slice(0, 3);
+  }
+  var drawn = "";
+  function drawRadar(r) {
+    var enough = r.responses >= 3;
+    setText("radar-n", r.responses);
+    setText("radar-n-word", r.responses === 1 ? T.response : T.responses);
+    document.getElementById("radar-closed").hidden = r.open;
+    document.getElementById("radar-wait").hidden = enough;
+    var key = JSON.stringify([r.axes, enough && r.median, enough && r.p25, enough && r.p75]);
+    if (key === drawn) return;
+    drawn = key;
+    var svg = svgEl("svg", { viewBox: "0 0 1000 660", role: "img", "aria-labelledby": "h-radar" });
+    var n = r.axes.length, i;
+    for (var ring = 1; ring <= 5; ring++) {
+      var ringVals = {};
+      r.axes.forEach(function (a) { ringVals[a.id] = ring; });
+      svgEl("path", { d: outline(r.axes, ringVals), "class": "ring" + (ring === 5 ? " outer" : "") }, svg);
+      var tp = at(0, n, ring);
+      svgEl("text", { x: tp[0] + 10, y: tp[1] + 8, "class": "rn" }, svg).textContent = ring;
+    }
+    for (i = 0; i < n; i++) {
+      var end = at(i, n, 5);
+      svgEl("line", { x1: CX, y1: CY, x2: end[0], y2: end[1], "class": "spoke" }, svg);
+    }
+    if (enough) {
+      svgEl("path", { d: outline(r.axes, r.p75) + outline(r.axes, r.p25), "class": "band", "fill-rule": "evenodd" }, svg);
+      svgEl("path", { d: outline(r.axes, r.median), "class": "median" }, svg);
+      r.axes.forEach(function (a, j) {
+        if (r.median[a.id] == null) return;
+        var p = at(j, n, r.median[a.id]);
+        svgEl("circle", { cx: p[0], cy: p[1], r: 9, "class": "mdot" }, svg);
+      });
+    }
+    r.axes.forEach(function (a, j) {
+      var ang = -Math.PI / 2 + 2 * Math.PI * j / n, c = Math.cos(ang), s = Math.sin(ang);
+      var x = CX + (R + 22) * c, y = CY + (R + 22) * s;
+      var lines = wrap(a.label, 15);
+      var anchor = c > 0.2 ? "start" : c < -0.2 ? "end" : "middle";
+      var top = s < -0.5 ? y - lines.length * 36 + 26 : s > 0.5 ? y + 30 : y - (lines.length - 1) * 18 + 10;
+      var t = svgEl("text", { x: x, y: top, "text-anchor": anchor, "class": "al" }, svg);
+      lines.forEach(function (line, k) {
+        var span = svgEl("tspan", { x: x, dy: k ? 36 : 0 }, t);
+        span.textContent = line;
+      });
+    });
+    var box = document.getElementById("radar-svg");
+    box.textContent = "";
+    box.appendChild(svg);
   }
 
   /* -- the connection ------------------------------------------------------------------- */

@@ -158,6 +158,7 @@
       renderPrompts();
       renderPeople();
       renderSynthesis();
+      renderRadar();
     });
   }
 
@@ -308,6 +309,51 @@
       return li;
     }), T.no_results);
   }
+
+  /* -- the competence radar: the room's aggregate only ------------------------------------- */
+  function num(v) { return v == null ? "—" : String(Math.round(v * 10) / 10).replace(".", lang === "fr" ? "," : "."); }
+  function renderRadar() {
+    var r = board.radar, open = !!(r && r.open);
+    $("radar-state").textContent = !r ? T.radar_none : open ? T.radar_open : T.radar_closed;
+    $("radar-open").hidden = open;
+    $("radar-open-custom").disabled = open;
+    var close = $("radar-close");
+    close.hidden = !open;
+    close.textContent = armed === "radar" ? T.confirm_radar : T.close_radar;
+    close.classList.toggle("armed", armed === "radar");
+    $("radar-stats").hidden = !r;
+    $("radar-agg").hidden = !r;
+    if (!r) return;
+    $("radar-responses").textContent = r.responses;
+    var rows = $("radar-rows");
+    rows.textContent = "";
+    r.axes.forEach(function (a) {
+      var tr = el("tr");
+      tr.setAttribute("data-axis", a.id);
+      tr.appendChild(el("th", "", a.label)).setAttribute("scope", "row");
+      var m = r.median[a.id];
+      var td = el("td", "med");
+      td.appendChild(el("b", "", num(m)));
+      var bar = el("span", "bar");
+      var f = el("span", "fill");
+      f.style.width = (m == null ? 0 : 100 * m / 5) + "%";
+      bar.appendChild(f);
+      td.appendChild(bar);
+      tr.appendChild(td);
+      tr.appendChild(el("td", "iq", m == null ? T.nobody : num(r.p25[a.id]) + " – " + num(r.p75[a.id])));
+      rows.appendChild(tr);
+    });
+  }
+  $("radar-open").addEventListener("click", function () { command("open_radar", {}); });
+  $("radar-open-custom").addEventListener("click", function () {
+    var axes = $("radar-axes").value.split("\n").map(function (l) { return l.replace(/^\s+|\s+$/g, ""); })
+      .filter(function (l) { return l; });
+    if (axes.length < 3 || axes.length > 8) { say(T.axes_count, true); $("radar-axes").focus(); return; }
+    command("open_radar", { axes: axes }, function () { $("radar-axes").value = ""; });
+  });
+  $("radar-close").addEventListener("click", function () {
+    if (confirmed("radar")) command("close_radar", {});
+  });
 
   function renderPrompts() {
     var list = $("prompt-list");

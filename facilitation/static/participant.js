@@ -162,6 +162,7 @@
       save();
       setOnline(navigator.onLine !== false);
       flush();
+      flushRadar();
       refresh();
     });
   });
@@ -243,6 +244,7 @@
     $("where").textContent = v.has_floor ? "" : waiting ? (v.floor_position === 1 ? T.first_in_line : fmt(T.in_line, { n: v.floor_position })) : "";
     ballot();
     profile();
+    radar();
     tick();
   }
   function tick() {
@@ -349,8 +351,163 @@
     }
   });
 
+
+  /* -- the competence radar: one axis per screen, each tap sent at once (kept until acked) -- */
+  var rPos = 0, rDone = false, rId = null;
+  function rq() {
+    var r = view && view.radar;
+    if (!r) return null;
+    if (!state.rq || state.rq.id !== r.id) state.rq = { id: r.id, v: {}, st: {} };
+    return state.rq;
+  }
+  function myRatings() { // the server's, overlaid with taps not acknowledged yet
+    var out = {}, k, mine = view.my_ratings || {}, q = rq();
+    for (k in mine) out[k] = mine[k];
+    for (k in q.v) if (q.st[k] === "waiting") out[k] = q.v[k];
+    return out;
+  }
+  function radar() {
+    var r = view && view.radar, box = $("radar");
+    var q = rq(), mine = q ? myRatings() : {}, n = 0, k;
+    for (k in mine) n++;
+    box.hidden = !r || v_blocked() || (!r.open && !n);
+    if (box.hidden) return;
+    if (rId !== r.id) {
+      rId = r.id; rPos = 0; rDone = n >= r.axes.length;
+      while (rPos < r.axes.length - 1 && mine[r.axes[rPos].id]) rPos++; // first unrated axis
+    }
+    var asking = r.open && !rDone;
+    $("rq").hidden = !asking;
+    $("rdone").hidden = asking;
+    $("r-edit").hidden = !r.open;
+    $("r-msg").hidden = !r.open;
+    $("r-closed").hidden = r.open;
+    if (asking) axisScreen(r, q, mine); else drawMine(r, mine);
+  }
+  function v_blocked() { return !!view.blocked; }
+  function axisScreen(r, q, mine) {
+    var axis = r.axes[rPos], val = mine[axis.id], rate = $("r-rate");
+    $("r-step").textContent = (rPos + 1) + " / " + r.axes.length;
+    $("r-axis").textContent = axis.label;
+    var st = q.st[axis.id] || (view.my_ratings && view.my_ratings[axis.id] ? "sent" : "");
+    var sent = $("r-sent");
+    sent.textContent = st === "sent" ? "✓ " + T.sent : st === "waiting" ? T.waiting : st === "refused" ? q.why || T.refused : "";
+    sent.setAttribute("data-state", st);
+    rate.textContent = "";
+    for (var i = 1; i <= 5; i++) {
+      var b = el("button", "rv");
+      b.type = "button";
+      b.setAttribute("data-rate", i);
+      b.setAttribute("aria-pressed", val === i ? "true" : "false");
+      b.appendChild(el("b", "", String(i)));
+      b.appendChild(dots(5, i));
+      rate.appendChild(b);
+    }
+    $("r-prev").disabled = rPos === 0;
+    $("r-next").textContent = rPos === r.axes.length - 1 ? T.finish + " ✓" : T.next_axis + " →";
+  }
+  function flushRadar() {
+    var q = state.rq;
+    if (!q || !reachable() || q.inflight) return;
+    var out = {}, any = false;
+    for (var k in q.st) if (q.st[k] === "waiting") { out[k] = q.v[k]; any = true; }
+    if (!any) return;
+    q.inflight = true;
+    socket.timeout(15000).emit("rate_radar", { client_id: uid(), ratings: out }, function (er, ack) {
+      q.inflight = false;
+      if (er) return; // sent again on the next flush
+      for (var k in out) {
+        if (q.v[k] !== out[k]) continue; // tapped again meanwhile: that one goes next
+        q.st[k] = ack && ack.ok ? "sent" : "refused";
+      }
+      if (ack && !ack.ok) q.why = ack.error.message;
+      if (ack && ack.ok && view) view.my_ratings = ack.my_ratings;
+      save();
+      if (view) radar();
+      flushRadar();
+    });
+  }
+  setInterval(flushRadar, 20000);
+  $("radar").addEventListener("click", function (e) {
+    var b = e.target.closest ? e.target.closest("button") : null;
+    var r = view && view.radar;
+    if (!b || !r) return;
+    var q = rq();
+    if (b.getAttribute("data-rate")) {
+      var axis = r.axes[rPos].id;
+      q.v[axis] = parseInt(b.getAttribute("data-rate"), 10);
+      q.st[axis] = "waiting";
+      save();
+      radar();
+      flushRadar();
+      var at = rPos;
+      setTimeout(function () { if (rPos === at && !rDone) { go(1); } }, 450);
+      return;
+    }
+    if (b.id === "r-prev") go(-1);
+    else if (b.id === "r-next") go(1);
+    else if (b.id === "r-edit") { rDone = false; rPos = 0; radar(); }
+  });
+  function go(step) {
+    var r = view.radar;
+    if (step > 0 && rPos === r.axes.length - 1) rDone = true;
+    else rPos = Math.max(0, Math.min(r.axes.length - 1, rPos + step));
+    radar();
+  }
+  function polygon(svg, axes, vals, cls) {
+    var pts = [];
+    axes.forEach(function (a, i) {
+      var p = spot(i, axes.length, (vals[a.id] || 0) / 5 * 100);
+      pts.push(p.join(","));
+    });
+    var g = document.createElementNS(SVG, "polygon");
+    g.setAttribute("points", pts.join(" "));
+    g.setAttribute("class", cls);
+    svg.appendChild(g);
+  }
+  function spot(i, n, r) {
+    var a = -Math.PI / 2 + 2 * Math.PI * i / n;
+    return [Math.round(130 + r * Math.cos(a)), Math.round(120 + r * Math.sin(a))];
+  }
+  function drawMine(r, mine) {
+    var svg = document.createElementNS(SVG, "svg"), earlier = (view.my_earlier || [])[0];
+    svg.setAttribute("viewBox", "0 0 260 240");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", T.my_radar);
+    for (var ring = 1; ring <= 5; ring++) {
+      var ringVals = {};
+      r.axes.forEach(function (a) { ringVals[a.id] = ring; });
+      polygon(svg, r.axes, ringVals, "ring");
+    }
+    r.axes.forEach(function (a, i) {
+      var end = spot(i, r.axes.length, 100), lab = spot(i, r.axes.length, 116);
+      var line = document.createElementNS(SVG, "line");
+      line.setAttribute("x1", 130); line.setAttribute("y1", 120);
+      line.setAttribute("x2", end[0]); line.setAttribute("y2", end[1]);
+      svg.appendChild(line);
+      var t = document.createElementNS(SVG, "text");
+      t.setAttribute("x", lab[0]); t.setAttribute("y", lab[1] + 6);
+      t.textContent = i + 1;
+      svg.appendChild(t);
+    });
+    if (earlier) polygon(svg, r.axes, earlier.ratings, "was");
+    polygon(svg, r.axes, mine, "me");
+    var holder = $("r-svg");
+    holder.textContent = "";
+    holder.appendChild(svg);
+    $("r-k2").hidden = !earlier;
+    var list = $("r-list");
+    list.textContent = "";
+    r.axes.forEach(function (a) {
+      var li = el("li", "", a.label + " ");
+      li.appendChild(dots(5, mine[a.id] || 0));
+      list.appendChild(li);
+    });
+  }
+
   if (!text.value && state.draft) text.value = state.draft;
   state.cards.forEach(function (c) { c.inflight = false; });
+  if (state.rq) state.rq.inflight = false;
   counter();
   setOnline(false, T.connecting);
 })();

@@ -102,6 +102,7 @@ def open_session(server: AppServer, token: str, title: str, kind: str = "palabre
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--only", choices=["radar"], help="only the competence radar's shots")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -119,12 +120,14 @@ def main() -> None:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM,
                                                      args=CHROMIUM_ARGS)
-                shoot(browser, server, demo, empty, args.out, token)
+                if not args.only:
+                    shoot(browser, server, demo, empty, args.out, token)
+                shoot_radar(browser, server, token, args.out)
                 browser.close()
         finally:
             server.stop()
     for png in sorted(args.out.glob("*.png")):
-        print(png.relative_to(ROOT))
+        print(png.relative_to(ROOT) if png.is_relative_to(ROOT) else png)
 
 
 def command(server: AppServer, token: str, session: dict, **fields) -> dict:  # noqa: ANN003
@@ -304,6 +307,96 @@ def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path,  # noq
     page.goto(server.url + "/")
     page.screenshot(path=out / "home-1280x720.png")
     console_context.close()
+    phone_context.close()
+    context.close()
+
+
+# Phones of a club entreprendre rating themselves on the radar's axes, each on its own socket.
+RATE_JS = """async ({code, people}) => {
+  function call(socket, name, data) {
+    return new Promise((ok, ko) => socket.timeout(10000).emit(name, data, (err, ack) => {
+      if (err) ko(err); else if (!ack.ok) ko(new Error(JSON.stringify(ack))); else ok(ack);
+    }));
+  }
+  const id = () => crypto.randomUUID().replace(/-/g, "");
+  for (const ratings of people) {
+    const socket = io({forceNew: true, transports: ["websocket"]});
+    await call(socket, "join", {code});
+    await call(socket, "rate_radar", {client_id: id(), ratings});
+    socket.disconnect();
+  }
+}"""
+# (finance, commercial, network, digital, governance, ess, writing) for each phone
+RATINGS = [(2, 4, 3, 2, 3, 1, 2), (1, 3, 4, 3, 2, 2, 1), (3, 4, 2, 2, 4, 2, 3),
+           (2, 5, 4, 1, 3, 1, 2), (2, 3, 3, 4, 2, 3, 4), (1, 4, 5, 2, 3, 2, 2)]
+
+
+def shoot_radar(browser, server: AppServer, token: str, out: Path) -> None:  # noqa: ANN001
+    """The competence radar: a phone rates itself twice (before and after), the room's radar."""
+    from playwright.sync_api import expect
+
+    session = open_session(server, token, "Club entreprendre Lille – Kayes, séance 4", "club")
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(server.url + "/login")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(server.url + "/")
+    board = page
+    phone_context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
+                                        has_touch=True, locale="fr-FR")
+    phone = phone_context.new_page()
+    phone.goto(session["join_url"])
+    expect(phone.locator("#net")).to_have_attribute("data-state", "online")
+
+    def rate(values: tuple[int, ...]) -> None:
+        expect(phone.locator("#rq")).to_be_visible(timeout=10_000)
+        for i, value in enumerate(values):
+            expect(phone.locator("#r-step")).to_have_text(f"{i + 1} / {len(values)}")
+            phone.locator(f"#r-rate [data-rate='{value}']").tap()
+            expect(phone.locator("#r-sent")).to_have_attribute("data-state", "sent")
+        expect(phone.locator("#rdone")).to_be_visible()
+
+    command(server, token, session, type="open_radar")  # the first session: where I start
+    rate((1, 3, 2, 1, 2, 1, 2))
+    command(server, token, session, type="close_radar")
+    command(server, token, session, type="open_radar")  # weeks later: where I am now
+    expect(phone.locator("#rq")).to_be_visible(timeout=10_000)
+    phone.locator("#r-rate [data-rate='4']").tap()
+    expect(phone.locator("#r-sent")).to_have_attribute("data-state", "sent")
+    phone.locator("#r-rate [data-rate='4']").hover()
+    phone.wait_for_timeout(100)
+    expect(phone.locator("#r-step")).to_have_text("2 / 7")
+    phone.locator("#r-rate [data-rate='3']").tap()
+    phone.wait_for_timeout(150)  # the tap's ✓ shows before the next axis
+    phone.screenshot(path=out / "radar-phone-axis-360x740.png")
+    expect(phone.locator("#r-step")).to_have_text("3 / 7")
+    for value in (4, 3, 3, 2, 3):
+        phone.locator(f"#r-rate [data-rate='{value}']").tap()
+        phone.wait_for_timeout(600)
+    expect(phone.locator("#rdone")).to_be_visible()
+    phone.locator("#radar").scroll_into_view_if_needed()
+    phone.evaluate("document.getElementById('radar').scrollIntoView()")
+    phone.screenshot(path=out / "radar-phone-360x740.png")
+
+    axes = ["finance", "commercial", "network", "digital", "governance", "ess", "writing"]
+    people = [dict(zip(axes, values, strict=True)) for values in RATINGS]
+    phone.evaluate(RATE_JS, {"code": session["code"], "people": people})
+    board.goto(session["board_url"])
+    expect(board.locator("#board")).to_have_attribute("data-ready", "1")
+    expect(board.locator("#radar-n")).to_have_text(str(len(RATINGS) + 1), timeout=10_000)
+    board.wait_for_timeout(500)
+    board.screenshot(path=out / "radar-board-1280x720.png")
+    board.set_viewport_size({"width": 1920, "height": 1080})
+    board.wait_for_timeout(300)
+    board.screenshot(path=out / "radar-board-1920x1080.png")
+    board.goto(session["board_url"].replace("/board", "/console"))
+    expect(board.locator("#console")).to_have_attribute("data-ready", "1")
+    board.set_viewport_size({"width": 1280, "height": 800})
+    board.locator("#h-radar").scroll_into_view_if_needed()
+    board.wait_for_timeout(300)
+    board.locator(".box.radar").screenshot(path=out / "radar-console.png")
     phone_context.close()
     context.close()
 

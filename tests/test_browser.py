@@ -353,3 +353,50 @@ def test_a_whole_session_through_every_phase(chromium: Any, live: Live,
         expect(phone.locator("#ask")).to_be_hidden()
     expect(board.locator("#closing")).to_be_visible(timeout=WAIT)
     still_same_document(board)
+
+
+def test_competence_radar_from_console_to_phone_and_board(chromium: Any, live: Live,
+                                                          contexts: list[Any]) -> None:
+    """The console opens the default radar, a phone rates every axis one screen at a time,
+    the board shows the room's radar (aggregates only), the phone its own radar."""
+    session = live.open_session("Club entreprendre de Kayes")
+    board = open_board(chromium, live, session, contexts)
+    console = open_console(chromium, live, session, contexts)
+    phone = open_phone(chromium, session["join_url"], contexts)
+    expect(phone.locator("#radar")).to_be_hidden()
+
+    console.locator("#radar-open").click()
+    expect(console.locator("#radar-close")).to_be_visible(timeout=WAIT)
+    expect(console.locator("#radar-rows tr")).to_have_count(7)
+    expect(board.locator("#radar-stage")).to_be_visible(timeout=WAIT)
+    expect(board.locator("#radar-n")).to_have_text("0")
+    expect(board.locator("#radar-svg .al")).to_have_count(7)
+
+    expect(phone.locator("#rq")).to_be_visible(timeout=WAIT)
+    expect(phone.locator("#r-axis")).to_have_text("Gestion financière")
+    box = phone.locator("#r-rate [data-rate='1']").bounding_box()
+    assert box and box["width"] >= 48 and box["height"] >= 48, box
+    values = [3, 4, 2, 5, 1, 3, 2]
+    for i, value in enumerate(values):
+        expect(phone.locator("#r-step")).to_have_text(f"{i + 1} / 7", timeout=WAIT)
+        phone.locator(f"#r-rate [data-rate='{value}']").tap()
+        expect(phone.locator("#r-sent")).to_have_attribute("data-state", "sent", timeout=WAIT)
+    expect(phone.locator("#rdone")).to_be_visible(timeout=WAIT)
+    expect(phone.locator("#r-svg polygon.me")).to_have_count(1)
+    expect(phone.locator("#r-list li")).to_have_count(7)
+    expect(phone.locator("#r-list li").first.locator(".dot.on")).to_have_count(3)
+
+    expect(board.locator("#radar-n")).to_have_text("1", timeout=WAIT)
+    expect(console.locator("#radar-responses")).to_have_text("1", timeout=WAIT)
+    # one response is one person's answers: the board waits for three before drawing them
+    expect(board.locator("#radar-svg .median")).to_have_count(0)
+    expect(board.locator("#radar-wait")).to_be_visible()
+
+    console.locator("#radar-close").click()
+    console.locator("#radar-close").click()  # the second click confirms
+    expect(console.locator("#radar-open")).to_be_visible(timeout=WAIT)
+    expect(phone.locator("#r-closed")).to_be_visible(timeout=WAIT)
+    expect(phone.locator("#r-edit")).to_be_hidden()
+    expect(phone.locator("#r-svg polygon.me")).to_have_count(1)
+    expect(board.locator("#radar-closed")).to_be_visible(timeout=WAIT)
+    still_same_document(board)

@@ -414,7 +414,7 @@
     if (!radarKeep) radarKeep = { phase: phase, cards: order.length };
     return radarKeep.phase === phase && radarKeep.cards === order.length; // until the room moves on
   }
-  var NS = "http://www.w3.org/2000/svg", CX = 500, CY = 330, R = 215;
+  var NS = "http://www.w3.org/2000/svg", CX = 550, CY = 300, R = 185;
   function svgEl(tag, attrs, parent) {
     var n = document.createElementNS(NS, tag);
     for (var k in attrs) n.setAttribute(k, attrs[k]);
@@ -449,14 +449,12 @@
     var key = JSON.stringify([r.axes, enough && r.median, enough && r.p25, enough && r.p75]);
     if (key === drawn) return;
     drawn = key;
-    var svg = svgEl("svg", { viewBox: "0 0 1000 660", role: "img", "aria-labelledby": "h-radar" });
+    var svg = svgEl("svg", { viewBox: "0 0 1100 600", role: "img", "aria-labelledby": "h-radar" });
     var n = r.axes.length, i;
     for (var ring = 1; ring <= 5; ring++) {
       var ringVals = {};
       r.axes.forEach(function (a) { ringVals[a.id] = ring; });
       svgEl("path", { d: outline(r.axes, ringVals), "class": "ring" + (ring === 5 ? " outer" : "") }, svg);
-      var tp = at(0, n, ring);
-      svgEl("text", { x: tp[0] + 10, y: tp[1] + 8, "class": "rn" }, svg).textContent = ring;
     }
     for (i = 0; i < n; i++) {
       var end = at(i, n, 5);
@@ -471,15 +469,19 @@
         svgEl("circle", { cx: p[0], cy: p[1], r: 9, "class": "mdot" }, svg);
       });
     }
+    for (ring = 1; ring <= 5; ring++) {
+      var tp = at(0, n, ring);
+      svgEl("text", { x: tp[0] + 10, y: tp[1] + 8, "class": "rn" }, svg).textContent = ring;
+    }
     r.axes.forEach(function (a, j) {
       var ang = -Math.PI / 2 + 2 * Math.PI * j / n, c = Math.cos(ang), s = Math.sin(ang);
       var x = CX + (R + 22) * c, y = CY + (R + 22) * s;
-      var lines = wrap(a.label, 15);
+      var lines = wrap(a.label, 14);
       var anchor = c > 0.2 ? "start" : c < -0.2 ? "end" : "middle";
-      var top = s < -0.5 ? y - lines.length * 36 + 26 : s > 0.5 ? y + 30 : y - (lines.length - 1) * 18 + 10;
+      var top = s < -0.5 ? y - (lines.length - 1) * 42 - 8 : s > 0.5 ? y + 34 : y - (lines.length - 1) * 21 + 13;
       var t = svgEl("text", { x: x, y: top, "text-anchor": anchor, "class": "al" }, svg);
       lines.forEach(function (line, k) {
-        var span = svgEl("tspan", { x: x, dy: k ? 36 : 0 }, t);
+        var span = svgEl("tspan", { x: x, dy: k ? 42 : 0 }, t);
         span.textContent = line;
       });
     });

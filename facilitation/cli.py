@@ -259,7 +259,7 @@ def export(session: str, fmt: str, output: str | None) -> None:
         except Rejected:
             board = service.board_by_code(session)
         if fmt == "events":
-            lines = [json_module.dumps(e.to_wire(), ensure_ascii=False, sort_keys=True)
+            lines = [json_module.dumps(e.to_record(), ensure_ascii=False, sort_keys=True)
                      for e in service.events_after(board.session_id, 0)]
             body = ("\n".join(lines) + "\n").encode()
         else:

@@ -404,6 +404,15 @@ class Recorded:
     def type(self) -> str:
         return self.event.type
 
+    def to_record(self) -> dict[str, Any]:
+        """Everything the log holds about the event (the offline export's line)."""
+        return {
+            "session_id": self.session_id, "seq": self.seq, "type": self.event.type,
+            "version": self.event.version, "payload": self.event.to_payload(),
+            "actor": self.actor, "client_id": self.client_id,
+            "at": self.created_at.isoformat(),
+        }
+
     def to_wire(self) -> dict[str, Any]:
         """The form clients receive: `{seq, type, payload, at}`."""
         return {

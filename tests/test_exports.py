@@ -137,6 +137,9 @@ def test_the_cli_exports_a_synthesis_and_the_event_log(make_app, monkeypatch, tm
     events = runner.invoke(main, ["export", sid, "--format", "events"])
     lines = [json.loads(line) for line in events.output.splitlines()]
     assert [e["seq"] for e in lines] == list(range(1, len(lines) + 1))
+    assert {e["session_id"] for e in lines} == {sid}
+    assert lines[0]["type"] == "session_created" and lines[0]["version"] == 1
+    assert any(e["client_id"] for e in lines if e["type"] == "contribution_added")
 
 
 def test_the_home_page_offers_programme_syntheses(client, service, facilitator) -> None:

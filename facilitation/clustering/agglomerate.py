@@ -10,6 +10,12 @@ from scipy.spatial.distance import squareform
 CUT_FEW, CUT_MID, CUT_MANY = 0.97, 0.90, 0.72
 MIN_SIZE = 3  # clusters smaller than this are absorbed or sent to "Divers / Other"
 ABSORB_QUANTILE = 0.05  # a leftover joins a theme if as close as its loosest 5% of members
+# Small pools get a stricter cut: with k = max(5, sqrt(n)) neighbours, two unrelated cards of a
+# 60-card pool share k/n = 13 % of their neighbours by chance (3 % at 1,000 cards), which lifts
+# every SNN-blended similarity. Full tightening up to 100 cards, none from 500 (the same ramp
+# as the kNN smoothing, so pools of 1,000+ cards are untouched).
+SMALL_POOL_TIGHTEN = 0.04
+TIGHTEN_FULL, TIGHTEN_NONE = 100, 500
 
 
 def cut_distance(granularity: float) -> float:
@@ -18,6 +24,12 @@ def cut_distance(granularity: float) -> float:
     if g <= 0.5:
         return CUT_FEW + (CUT_MID - CUT_FEW) * (g / 0.5)
     return CUT_MID + (CUT_MANY - CUT_MID) * ((g - 0.5) / 0.5)
+
+
+def pool_cut(cut: float, n: int) -> float:
+    """The distance cut for a pool of n free cards (stricter for small pools, see above)."""
+    t = float(np.clip((n - TIGHTEN_FULL) / (TIGHTEN_NONE - TIGHTEN_FULL), 0.0, 1.0))
+    return cut - SMALL_POOL_TIGHTEN * (1.0 - t)
 
 
 def average_linkage(sim: np.ndarray, cut: float) -> np.ndarray:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .agglomerate import absorb_small, average_linkage, cut_distance, relabel
+from .agglomerate import absorb_small, average_linkage, cut_distance, pool_cut, relabel
 from .cache import VectorCache, get_cache
 from .embedders import Embedder
 from .kind import classify_kinds
@@ -62,6 +62,7 @@ def _mean_sim(sim: np.ndarray, rows: Sequence[int], cols: Sequence[int]) -> floa
 def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray) -> np.ndarray:
     """Labels for free cards (-1 = misc); samples big pools for speed."""
     n = len(x)
+    cut = pool_cut(cut, n)
     if n <= BIG_POOL:
         return relabel(absorb_small(average_linkage(sim, cut), raw @ raw.T))
     rng = np.random.default_rng(0)

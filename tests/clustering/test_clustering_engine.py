@@ -6,7 +6,7 @@ import numpy as np
 from clustering_fixtures import CHILDCARE, TRANSPORT, fixture_cards
 
 from facilitation.clustering import Card, SeedTheme, ari, cluster
-from facilitation.clustering.agglomerate import absorb_small
+from facilitation.clustering.agglomerate import absorb_small, pool_cut
 
 BACKEND = "lexical"
 
@@ -109,3 +109,9 @@ def test_seed_theme_labels_a_close_cluster() -> None:
     transport = members & {f"t{i}" for i in range(len(TRANSPORT))}
     childcare = members & {f"c{i}" for i in range(len(CHILDCARE))}
     assert len(transport) >= 5 and len(transport) > 2 * len(childcare)
+
+
+def test_pool_cut_is_stricter_for_small_pools_only() -> None:
+    assert abs(pool_cut(0.9, 60) - 0.86) < 1e-9
+    assert abs(pool_cut(0.9, 300) - 0.88) < 1e-9
+    assert pool_cut(0.9, 500) == pool_cut(0.9, 2000) == 0.9

@@ -156,7 +156,10 @@ def grouping_stall(server: BenchServer, cards: int) -> dict[str, Any]:
     """Round trips of a phone in a quiet session while a busy one gets `cards` cards and
     is regrouped; also how long until the busy board shows them all in themes."""
     busy_code, quiet_code = server.open_session(), server.open_session()
-    senders = [_phone(server.url, busy_code) for _ in range(10)]
+    from .rules import BURST_CARDS
+
+    # a phone may send BURST_CARDS cards a minute: a burst of N cards needs N / 20 phones
+    senders = [_phone(server.url, busy_code) for _ in range(max(10, cards // BURST_CARDS))]
     quiet = _phone(server.url, quiet_code)
     stop = threading.Event()
     latencies: list[float] = []
@@ -175,19 +178,23 @@ def grouping_stall(server: BenchServer, cards: int) -> dict[str, Any]:
     def send(client: Any, index: int) -> None:
         for n in range(cards // len(senders)):
             text = f"{SAMPLE_TEXTS[(index + n) % len(SAMPLE_TEXTS)]} {index}-{n}"
-            client.call("contribute", {"client_id": uuid.uuid4().hex, "text": text,
-                                       "kind": "blocker" if n % 2 else "lever"}, timeout=60)
+            ack = client.call("contribute", {"client_id": uuid.uuid4().hex, "text": text,
+                                             "kind": "blocker" if n % 2 else "lever"},
+                              timeout=60)
+            if not ack.get("ok"):
+                raise RuntimeError(ack)
 
     threads = [threading.Thread(target=send, args=(c, i)) for i, c in enumerate(senders)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    sent = cards // len(senders) * len(senders)
     session_id = _session_of(server, busy_code)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         board = server.api("GET", f"/api/sessions/{session_id}/board")
-        if len(board["contributions"]) >= cards // 10 * 10 and not board["ungrouped"]:
+        if len(board["contributions"]) >= sent and not board["ungrouped"]:
             break
         time.sleep(0.2)
     regroup = time.perf_counter() - started

@@ -33,7 +33,7 @@ from .events import (
     VoteWithdrawn,
 )
 from .kinds import COLLECTING, SESSION_KINDS
-from .models import MeetingSession, ParticipantToken
+from .models import MeetingSession, ParticipantToken, utcnow
 from .projections import BoardCache
 
 
@@ -238,6 +238,8 @@ class Service:
             _check_can_act(board, participant_id)
             if board.phase not in COLLECTING:
                 raise Rejected("phase_closed")
+            if participant_id is not None and rules.too_fast(board, participant_id, utcnow()):
+                raise Rejected("too_fast")
             event = ContributionAdded(
                 new_id(), participant_id, rules.clean_text(text),
                 rules.contribution_kind(kind), rules.prompt_of(board, prompt_id),

@@ -73,6 +73,7 @@ MESSAGES = {
     "invalid_axes": N_("A radar has %(low)s to %(high)s axes, each with a short name."),
     "radar_closed": N_("The radar is not open."),
     "invalid_ratings": N_("Rate each axis from 1 to 5."),
+    "too_fast": N_("Gently: wait a little before sending another card."),
     "unknown_territory": N_("No session of this programme took place in “%(territory)s”."),
     "unknown_format": N_("Unknown format: choose md, html, pdf, docx, csv or json."),
     "pdf_unavailable": N_("PDF export is not available on this server (WeasyPrint needs "

@@ -6,7 +6,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from .errors import Rejected
@@ -200,3 +200,16 @@ def optional_seq(raw: object) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
         raise Rejected("invalid_payload", field="last_seq")
     return raw
+
+
+# A phone may send this many cards in this many seconds: enough for an outbox emptied
+# after a network cut, too few to flood the board.
+BURST_CARDS, BURST_SECONDS = 20, 60
+
+
+def too_fast(board: Any, participant_id: str, now: datetime) -> bool:
+    """Whether this phone already sent BURST_CARDS cards in the last BURST_SECONDS."""
+    since = now - timedelta(seconds=BURST_SECONDS)
+    recent = sum(1 for card in board.contributions.values()
+                 if card.participant_id == participant_id and card.created_at >= since)
+    return recent >= BURST_CARDS

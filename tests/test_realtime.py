@@ -201,3 +201,16 @@ def test_a_huge_payload_does_not_take_the_server_down(palabre, phone) -> None:
     answer = contribute(awa, "é" * 100_000)
     assert answer["error"]["code"] == "text_too_long"
     assert contribute(awa, "encore là")["ok"]
+
+
+def test_a_phone_cannot_flood_the_board(palabre, phone, service) -> None:
+    awa = phone(palabre.code)
+    from facilitation.rules import BURST_CARDS
+
+    answers = [contribute(awa, f"carte {n}") for n in range(BURST_CARDS + 1)]
+    assert all(a["ok"] for a in answers[:BURST_CARDS])
+    assert answers[-1]["error"]["code"] == "too_fast"
+    assert answers[-1]["error"]["message"].startswith("Doucement")
+    moussa = phone(palabre.code)
+    assert contribute(moussa, "moi aussi")["ok"], "other phones are not slowed down"
+    assert len(service.board(palabre.session_id).contributions) == BURST_CARDS + 1

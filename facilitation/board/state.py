@@ -233,21 +233,21 @@ class Board:
                       for pid in self.floor.queue],
         }
 
+    def _header(self) -> dict[str, Any]:
+        """What every view of the session starts with."""
+        return {
+            "id": self.session_id, "seq": self.seq, "title": self.title, "kind": self.kind,
+            "language": self.language, "code": self.code, "phase": self.phase,
+            "prompts": self.prompts, "active_prompt": self.active_prompt,
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """The facilitator's view: the board API, the console and the projected screen
         (which leaves out hidden and pending cards itself)."""
         tally = self.votes_for()
         return {
-            "id": self.session_id,
-            "seq": self.seq,
-            "title": self.title,
-            "kind": self.kind,
-            "language": self.language,
-            "code": self.code,
+            **self._header(),
             "programme": self.programme,
-            "phase": self.phase,
-            "prompts": self.prompts,
-            "active_prompt": self.active_prompt,
             "participant_count": len(self.participants),
             "participants": [
                 {"id": p.id, "name": p.name, "number": p.number, "blocked": p.blocked,
@@ -313,15 +313,7 @@ class Board:
         """What a phone shows: the session, its own votes and place in the speaking queue;
         never other participants' identities or cards."""
         view: dict[str, Any] = {
-            "id": self.session_id,
-            "seq": self.seq,
-            "title": self.title,
-            "kind": self.kind,
-            "language": self.language,
-            "code": self.code,
-            "phase": self.phase,
-            "prompts": self.prompts,
-            "active_prompt": self.active_prompt,
+            **self._header(),
             "timer": self.timer.to_dict(),
             "vote_budget": self.vote_budget,
             "profile_questions": list(self.profile_questions),

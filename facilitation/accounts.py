@@ -121,3 +121,16 @@ class SetupLink:
 
     def consume(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+def resolve(db: Database, email: str | None) -> int | None:
+    """The facilitator with this email, or the only facilitator when none is given."""
+    with db.read() as session:
+        if email is None:
+            ids = session.scalars(select(Facilitator.id).limit(2)).all()
+            return ids[0] if len(ids) == 1 else None
+        found = session.scalar(select(Facilitator.id).where(
+            Facilitator.email == clean_email(email)))
+    if found is None:
+        raise Rejected("unknown_facilitator")
+    return found

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, request
 
 from . import config as config_module
-from . import live_grouping
+from . import live_grouping, live_pairs
 from .commands import Service
 from .db import Database
 from .extensions import babel, compress, csrf, login_manager, socketio
@@ -58,4 +58,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     socketio.on_namespace(LiveNamespace("/"))
     register(app)
     live_grouping.init_app(app, app.extensions["facilitation"])
+    live_pairs.init_app(app, app.extensions["facilitation"])
     return app

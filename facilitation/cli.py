@@ -156,6 +156,41 @@ def _describe(app: Any, error: Any) -> str:
         return str(describe(error)["message"])
 
 
+@main.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--facilitator", "email", default=None,
+              help="Who owns the imported session here (default: the only facilitator).")
+@click.option("--link", "link_to", default=None,
+              help="Link the imported session with this session (id or join code) of "
+                   "yours: the double-espace view compares them.")
+def import_command(file: Any, email: str | None, link_to: str | None) -> None:
+    """Merge a session's event log exported on another server (`export --format events`).
+    Importing the same file twice adds nothing."""
+    from . import accounts, imports, pairs
+    from .errors import Rejected
+
+    app = _management_app()
+    service = app.extensions["facilitation"]
+    try:
+        facilitator_id = accounts.resolve(service.db, email)
+        if facilitator_id is None:
+            raise click.ClickException(
+                "Give --facilitator EMAIL (a facilitator of this server).")
+        report = imports.import_log(service, imports.parse(file), facilitator_id)
+        if link_to:
+            try:
+                other = service.board(link_to)
+            except Rejected:
+                other = service.board_by_code(link_to)
+            pairs.run(service, report.session_id, facilitator_id,
+                      {"type": "link_session", "session_id": other.session_id})
+    except Rejected as error:
+        raise click.ClickException(_describe(app, error)) from None
+    state = "new here" if report.created else "updated"
+    click.echo(f"{report.title} ({report.session_id}, {state}): {report.added} events added, "
+               f"{report.skipped} already here", err=True)
+
+
 @main.group()
 def bench() -> None:
     """Measure this machine (figures for docs/benchmarks.md)."""
@@ -245,9 +280,7 @@ def bench_clustering(args: tuple[str, ...]) -> None:
               help="File to write (default: standard output).")
 def export(session: str, fmt: str, output: str | None) -> None:
     """Export a session (its id or its join code) as a synthesis or as its event log."""
-    import json as json_module
-
-    from . import exports
+    from . import exports, imports
     from .errors import Rejected
     from .synthesis.formats import render
 
@@ -259,9 +292,7 @@ def export(session: str, fmt: str, output: str | None) -> None:
         except Rejected:
             board = service.board_by_code(session)
         if fmt == "events":
-            lines = [json_module.dumps(e.to_record(), ensure_ascii=False, sort_keys=True)
-                     for e in service.events_after(board.session_id, 0)]
-            body = ("\n".join(lines) + "\n").encode()
+            body = ("\n".join(imports.export_lines(service, board.session_id)) + "\n").encode()
         else:
             synthesis = exports.session_synthesis(service, board.session_id,
                                                   board.facilitator_id)

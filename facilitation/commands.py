@@ -142,7 +142,7 @@ class Service:
         )
 
         def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
-            code = self._free_code(db)
+            code = self.free_code(db)
             db.add(MeetingSession(id=session_id, code=code, facilitator_id=facilitator_id,
                                   programme=clean_programme))
             db.flush()
@@ -156,7 +156,7 @@ class Service:
         return self.board(session_id)
 
     @staticmethod
-    def _free_code(db: Session) -> str:
+    def free_code(db: Session) -> str:
         for _ in range(50):
             code = rules.new_code()
             if db.scalar(select(MeetingSession.id).where(MeetingSession.code == code)) is None:

@@ -39,13 +39,17 @@ class SessionCreated(Event):
     facilitator_id: int
     prompts: tuple[dict[str, str], ...] = ()
     programme: str | None = None
+    club_id: str | None = None  # a club entreprendre's meeting
 
 
 @dataclass(frozen=True)
 class ParticipantJoined(Event):
+    """A phone entered; `member_id` when it came through a club member's personal link."""
+
     type: ClassVar[str] = "participant_joined"
     participant_id: str
     name: str | None = None
+    member_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -357,6 +361,66 @@ class RadarRated(Event):
     ratings: dict[str, int]
 
 
+# -- double-espace: two rooms, here and there ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionLinked(Event):
+    """This session is paired with `session_id` (None: unpaired) for the "ici / là-bas"
+    view; both sessions record it."""
+
+    type: ClassVar[str] = "session_linked"
+    session_id: str | None
+
+
+# -- clubs entreprendre: members and their projects (a club's own event stream) -----------
+
+
+@dataclass(frozen=True)
+class ClubCreated(Event):
+    type: ClassVar[str] = "club_created"
+    name: str
+    language: str
+    facilitator_id: int
+
+
+@dataclass(frozen=True)
+class MemberAdded(Event):
+    """A member: a first name or pseudonym, nothing else."""
+
+    type: ClassVar[str] = "member_added"
+    member_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class MemberRenamed(Event):
+    type: ClassVar[str] = "member_renamed"
+    member_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class MemberLinkIssued(Event):
+    """A new personal link for a member (only its hash); the previous one stops working."""
+
+    type: ClassVar[str] = "member_link_issued"
+    member_id: str
+    token_hash: str
+
+
+@dataclass(frozen=True)
+class ProjectUpdated(Event):
+    """Changes to a member's project record, made during a meeting (`session_id`) or
+    between meetings. `changes` holds only the fields that changed: project, stage,
+    strengths, difficulties, next_steps [{text, due?, helper?}]."""
+
+    type: ClassVar[str] = "project_updated"
+    member_id: str
+    changes: dict[str, Any]
+    session_id: str | None = None
+
+
 EVENT_CLASSES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (SessionCreated, ParticipantJoined, ParticipantRenamed, ContributionAdded,
@@ -368,7 +432,8 @@ EVENT_CLASSES: dict[str, type[Event]] = {
                 ParticipantBlocked, FloorRequested, FloorWithdrawn, FloorGiven, FloorEnded,
                 InvitationCreated, CofacilitatorAdded, ProfileQuestionsSet, ProfileAnswered,
                 SessionDetailsSet, ConclusionsSet, DecisionsSet, QuoteMarked, RadarOpened,
-                RadarClosed, RadarRated)
+                RadarClosed, RadarRated, SessionLinked, ClubCreated, MemberAdded,
+                MemberRenamed, MemberLinkIssued, ProjectUpdated)
 }
 
 # Upcasters turn an old payload into the current version's: {(type, from_version): fn}.

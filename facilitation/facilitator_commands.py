@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app, url_for
 
+from . import pairs
 from .broadcast import publish
 from .commands import GroupingCommands, Service
 from .links import public_base
@@ -15,6 +16,11 @@ def run_command(session_id: str, facilitator_id: int | None,
                 data: dict[str, Any]) -> dict[str, Any]:
     """Run one named command as this facilitator; broadcast what it recorded."""
     service: Service = current_app.extensions["facilitation"]
+    if data.get("type") in pairs.COMMANDS:
+        outcome, changed = pairs.run_command(service, session_id, facilitator_id, data)
+        for changed_id, recorded in changed.items():
+            publish(changed_id, recorded)
+        return dict(outcome.ack)
     outcome = GroupingCommands(service).run(session_id, facilitator_id, data)
     publish(session_id, outcome.events)
     if data.get("type") == "regroup":

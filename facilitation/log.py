@@ -43,6 +43,7 @@ def append(
     actor: str | None = None,
     client_id: str | None = None,
     after: int | None = None,
+    at: datetime | None = None,
 ) -> list[Recorded]:
     """Add events after the session's last one (`after`, when the caller knows it),
     inside the caller's transaction.
@@ -50,10 +51,11 @@ def append(
     `client_id` is stored on the first event only (it is unique per session): a second
     append with the same `client_id` fails on commit, and `find_by_client_id` tells
     what the first one produced. A concurrent writer that took the same `seq` makes the
-    commit fail too; the caller replays the whole transaction.
+    commit fail too; the caller replays the whole transaction. `at` (default: now) is
+    for events recorded elsewhere first (an imported log keeps its times).
     """
     seq = last_seq(db, session_id) if after is None else after
-    now = utcnow()
+    now = at or utcnow()
     rows: list[dict[str, object]] = []
     recorded: list[Recorded] = []
     for index, event in enumerate(events):

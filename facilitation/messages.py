@@ -78,6 +78,17 @@ MESSAGES = {
     "unknown_format": N_("Unknown format: choose md, html, pdf, docx, csv or json."),
     "pdf_unavailable": N_("PDF export is not available on this server (WeasyPrint needs "
                           "Pango); download the HTML and print it to PDF."),
+    "invalid_link": N_("Choose another session to link with this one."),
+    "not_linked": N_("This session is not linked to another room."),
+    "invalid_import": N_("This file is not a session log exported by facilitation "
+                         "(line %(line)s)."),
+    "import_original": N_("This session was created here: its own log cannot be imported."),
+    "unknown_club": N_("This club does not exist, or it is not yours."),
+    "unknown_member": N_("This member is not in the club."),
+    "invalid_member_link": N_("This personal link is not valid any more. Ask your "
+                              "facilitator for a new one."),
+    "invalid_project": N_("Check the project: %(field)s."),
+    "no_meeting": N_("No club meeting is open right now."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
 }
 

@@ -1,11 +1,11 @@
-"""In-memory boards per session, caught up from the log by `seq`, and the one way to
-change a session: `BoardCache.transact`."""
+"""In-memory projections of event streams (a session's board, a club's register), caught
+up from the log by `seq`, and the one way to change a stream: `StreamCache.transact`."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,16 +19,26 @@ T = TypeVar("T")
 RETRIES = 8
 
 
-class BoardCache:
-    """Keeps each session's board in memory. Another process may have appended, so every
-    read first folds the events after the cached `seq`.
+class Projection(Protocol):
+    seq: int
 
-    Lock order, to stay free of deadlocks: a session's lock, then the database.
+
+S = TypeVar("S", bound=Projection)
+
+
+class StreamCache(Generic[S]):
+    """Keeps each stream's projection in memory. Another process may have appended, so
+    every read first folds the events after the cached `seq`.
+
+    Lock order, to stay free of deadlocks: a stream's lock, then the database.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, new: Callable[[str], S],
+                 fold: Callable[[S, Recorded], S]) -> None:
         self._db = db
-        self._boards: dict[str, Board] = {}
+        self._new = new
+        self._fold = fold
+        self._boards: dict[str, S] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -36,15 +46,19 @@ class BoardCache:
         with self._guard:
             return self._locks.setdefault(session_id, threading.Lock())
 
-    def _catch_up(self, db: Session, session_id: str) -> Board:
-        board = self._boards.get(session_id) or Board(session_id)
+    def _catch_up(self, db: Session, session_id: str) -> S:
+        board = self._boards.get(session_id) or self._new(session_id)
         for recorded in log.read(db, session_id, after=board.seq):
-            apply(board, recorded)
+            self._fold(board, recorded)
         if board.seq:
             self._boards[session_id] = board
         return board
 
-    def get(self, session_id: str) -> Board | None:
+    def peek(self, session_id: str) -> S | None:
+        """The projection as this process last saw it, without reading the log."""
+        return self._boards.get(session_id)
+
+    def get(self, session_id: str) -> S | None:
         """The session's board, up to date with the log; None for an unknown session.
 
         Read scalar fields from it freely; to walk its collections use `view`.
@@ -53,7 +67,7 @@ class BoardCache:
             board = self._catch_up(db, session_id)
         return board if board.seq else None
 
-    def view(self, session_id: str, render: Callable[[Board], T]) -> T | None:
+    def view(self, session_id: str, render: Callable[[S], T]) -> T | None:
         """`render(board)` under the session's lock, so no event lands mid-way."""
         with self._lock(session_id):
             with self._db.read() as db:
@@ -61,7 +75,7 @@ class BoardCache:
             return render(board) if board.seq else None
 
     def transact(
-        self, session_id: str, decide: Callable[[Session, Board], tuple[list[Recorded], T]]
+        self, session_id: str, decide: Callable[[Session, S], tuple[list[Recorded], T]]
     ) -> tuple[list[Recorded], T]:
         """Run `decide(db, board)` in one write transaction on the caught-up board.
 
@@ -76,7 +90,7 @@ class BoardCache:
                         board = self._catch_up(db, session_id)
                         recorded, result = decide(db, board)
                     for item in recorded:
-                        apply(board, item)
+                        self._fold(board, item)
                     if recorded:
                         self._boards[session_id] = board
                     return recorded, result
@@ -85,3 +99,10 @@ class BoardCache:
                     if attempt == RETRIES - 1:
                         raise
         raise AssertionError("unreachable")
+
+
+class BoardCache(StreamCache[Board]):
+    """Sessions' boards."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(db, Board, apply)

@@ -9,6 +9,7 @@ from ..events import (
     PhaseChanged,
     Recorded,
     SessionCreated,
+    SessionLinked,
 )
 from .state import Board, Contribution, Participant
 
@@ -22,12 +23,14 @@ def session_created(event: SessionCreated, board: Board, recorded: Recorded) -> 
     board.prompts = [dict(prompt) for prompt in event.prompts]
     board.active_prompt = board.prompts[0]["id"] if board.prompts else None
     board.programme = event.programme
+    board.club_id = event.club_id
     board.created_at = recorded.created_at
 
 
 def participant_joined(event: ParticipantJoined, board: Board, recorded: Recorded) -> None:
     board.participants[event.participant_id] = Participant(
-        event.participant_id, event.name, recorded.seq, len(board.participants) + 1
+        event.participant_id, event.name, recorded.seq, len(board.participants) + 1,
+        member_id=event.member_id,
     )
 
 
@@ -55,10 +58,15 @@ def phase_changed(event: PhaseChanged, board: Board, recorded: Recorded) -> None
     board.phase = event.phase
 
 
+def session_linked(event: SessionLinked, board: Board, recorded: Recorded) -> None:
+    board.linked = event.session_id
+
+
 HANDLERS = {
     SessionCreated: session_created,
     ParticipantJoined: participant_joined,
     ParticipantRenamed: participant_renamed,
     ContributionAdded: contribution_added,
     PhaseChanged: phase_changed,
+    SessionLinked: session_linked,
 }

@@ -17,6 +17,7 @@ class Participant:
     number: int  # 1, 2, 3… in order of arrival: "Participant·e 3" when no name is given
     blocked: bool = False
     profile: dict[str, str] = field(default_factory=dict)
+    member_id: str | None = None  # joined through a club member's personal link
 
 
 @dataclass
@@ -149,6 +150,8 @@ class Board:
     quotes: list[str] = field(default_factory=list)  # contribution ids, in marking order
     radars: dict[str, Radar] = field(default_factory=dict)
     radar: str | None = None  # the radar on screen (the last one opened)
+    linked: str | None = None  # the paired session of a double-espace ("là-bas")
+    club_id: str | None = None  # the club entreprendre this meeting belongs to
 
     @property
     def is_closed(self) -> bool:
@@ -294,7 +297,22 @@ class Board:
             "decisions": [dict(d) for d in self.decisions],
             "quotes": list(self.quotes),
             "radar": self.radars[self.radar].aggregate() if self.radar else None,
+            "linked": self.linked,
+            "club_id": self.club_id,
         }
+
+    def member_ratings(self, member_id: str) -> list[dict[str, Any]]:
+        """A club member's own ratings in this meeting's radars (newest first)."""
+        mine = [p.id for p in self.participants.values() if p.member_id == member_id]
+        found = []
+        for radar in reversed(list(self.radars.values())):
+            for pid in mine:
+                if pid in radar.ratings:
+                    found.append({"id": radar.id, "axes": [dict(a) for a in radar.axes],
+                                  "ratings": dict(radar.ratings[pid]), "date": self.date(),
+                                  "title": self.title})
+                    break
+        return found
 
     def date(self) -> str | None:
         """The meeting's day (ISO): as set by the facilitator, else the day it was opened."""

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from .. import exports
+from .. import exports, pairs
 from ..commands import Service
 from ..errors import Rejected
 from ..extensions import csrf
@@ -27,6 +27,9 @@ STATUS = {
     "unauthenticated": 401,
     "forbidden": 403,
     "unknown_session": 404,
+    "not_linked": 404,
+    "unknown_club": 404,
+    "unknown_member": 404,
     "session_closed": 409,
     "too_large": 413,
 }
@@ -144,6 +147,13 @@ def session_synthesis(session_id: str, fmt: str) -> ResponseReturnValue:
     body = _render(render, synthesis, fmt)
     return _download(body, fmt, f"synthese-{synthesis.title}",
                      inline=request.args.get("inline") == "1")
+
+
+@bp.get("/sessions/<session_id>/pair")
+def pair(session_id: str) -> ResponseReturnValue:
+    """The double-espace view of a linked session: both rooms' themes, matched."""
+    backend = current_app.config["FACILITATION_CLUSTERING_BACKEND"]
+    return jsonify(pairs.view(service(), session_id, _facilitator(), backend))
 
 
 @bp.get("/programmes")

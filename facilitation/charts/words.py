@@ -1,0 +1,61 @@
+"""The words of the charts, per language (French first), like the synthesis's words.py:
+pure code cannot reach the app's Flask-Babel catalogue."""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    "fr": {
+        "themes_title": "Votes par thème",
+        "top": "les {shown} thèmes les plus votés sur {total}",
+        "blockers": "Freins",
+        "levers": "Leviers",
+        "blocker": "Frein",
+        "lever": "Levier",
+        "kinds_title": "Freins et leviers par question",
+        "no_prompt": "Sans question",
+        "radar_title": "Radar des compétences",
+        "median": "Médiane de la salle",
+        "middle_half": "Moitié centrale de la salle",
+        "scale": "1 = pas encore · 5 = tout à fait",
+        "stages_title": "Projets par étape",
+    },
+    "en": {
+        "themes_title": "Votes by theme",
+        "top": "the {shown} most voted themes out of {total}",
+        "blockers": "Blockers",
+        "levers": "Levers",
+        "blocker": "Blocker",
+        "lever": "Lever",
+        "kinds_title": "Blockers and levers by question",
+        "no_prompt": "No question",
+        "radar_title": "Competence radar",
+        "median": "Median of the room",
+        "middle_half": "Middle half of the room",
+        "scale": "1 = not yet · 5 = very much",
+        "stages_title": "Projects by stage",
+    },
+}
+
+# count nouns: (singular, plural)
+NOUNS: dict[str, dict[str, tuple[str, str]]] = {
+    "fr": {"vote": ("vote", "votes"), "response": ("réponse", "réponses"),
+           "project": ("projet", "projets")},
+    "en": {"vote": ("vote", "votes"), "response": ("response", "responses"),
+           "project": ("project", "projects")},
+}
+
+
+def lang(language: str | None) -> str:
+    """A supported language (French unless English is asked for)."""
+    return language if language in WORDS else "fr"
+
+
+def words(language: str | None) -> dict[str, str]:
+    return WORDS[lang(language)]
+
+
+def count(n: int, noun: str, language: str | None) -> str:
+    """'3 votes', '1 réponse', '0 vote' (French singular for 0 and 1)."""
+    singular, plural = NOUNS[lang(language)][noun]
+    one = n <= 1 if lang(language) == "fr" else n == 1
+    return f"{n}\u00a0{singular if one else plural}"

@@ -1,0 +1,229 @@
+"""Double-espace: two rooms linked live, and the offline merge of an exported log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from facilitation import imports
+from facilitation.cli import main
+from facilitation.commands import GroupingCommands
+
+from .conftest import new_client_id
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def room(service: Any, facilitator: Any, title: str, territory: str,
+         cards: dict[str, str]) -> str:
+    board = service.create_session(facilitator.id, title, "palabre", "fr",
+                                   programme="Ici et là-bas")
+    sid = board.session_id
+    GroupingCommands(service).run(sid, facilitator.id,
+                                  {"type": "set_details", "territory": territory})
+    GroupingCommands(service).run(sid, facilitator.id,
+                                  {"type": "change_phase", "phase": "collect"})
+    joined = service.join(board.code, name="Awa")
+    for text, kind in cards.items():
+        service.add_contribution(sid, joined.participant_id, new_client_id(), text, kind)
+    return sid
+
+
+LILLE = {"la banque refuse mon crédit": "blocker", "pas de prêt de la banque": "blocker",
+         "les papiers de la préfecture": "blocker", "une tontine entre nous": "lever"}
+KAYES = {"la banque ne prête pas aux femmes": "blocker", "crédit bancaire refusé": "blocker",
+         "pas d'électricité au village": "blocker", "la caisse villageoise": "lever"}
+
+
+def command(client: Any, token: str, sid: str, **data: Any) -> Any:
+    return client.post(f"/api/sessions/{sid}/commands", json=data, headers=bearer(token))
+
+
+def test_linked_rooms_see_both_sides_and_shared_themes(client, service, facilitator) -> None:
+    lille = room(service, facilitator, "Petit-déjeuner de Lille", "Lille", LILLE)
+    kayes = room(service, facilitator, "Thé-palabre de Kayes", "Kayes", KAYES)
+    assert client.get(f"/api/sessions/{lille}/pair",
+                      headers=bearer(facilitator.token)).status_code == 404  # not linked
+    answer = command(client, facilitator.token, lille, type="link_session", session_id=kayes)
+    assert answer.status_code == 200 and answer.get_json()["linked"] == kayes
+    assert service.board(kayes).linked == lille  # both sides record the link
+    pair = client.get(f"/api/sessions/{lille}/pair", headers=bearer(facilitator.token))
+    assert pair.status_code == 200
+    data = pair.get_json()
+    assert data["here"]["territory"] == "Lille" and data["there"]["territory"] == "Kayes"
+    assert data["here"]["contributions"] == 4 and data["there"]["contributions"] == 4
+    # every card of both rooms is counted once, on its own side
+    here_cards = sum(t["here"]["cards"] for t in data["blockers"] + data["levers"] if t["here"])
+    there_cards = sum(t["there"]["cards"] for t in data["blockers"] + data["levers"]
+                      if t["there"])
+    assert (here_cards, there_cards) == (4, 4)
+    assert all(t["shared"] == (t["here"] is not None and t["there"] is not None)
+               for t in data["blockers"] + data["levers"])
+    # seen from the other room, here and there swap
+    other = client.get(f"/api/sessions/{kayes}/pair", headers=bearer(facilitator.token))
+    assert other.get_json()["here"]["id"] == kayes and other.get_json()["there"]["id"] == lille
+
+
+def test_shared_blocker_is_found_with_the_real_engine(service, facilitator) -> None:
+    """The credit blocker both rooms raised is one shared theme (model backend)."""
+    from facilitation import pairs
+
+    lille = room(service, facilitator, "Lille", "Lille", LILLE)
+    kayes = room(service, facilitator, "Kayes", "Kayes", KAYES)
+    pairs.run(service, lille, facilitator.id, {"type": "link_session", "session_id": kayes})
+    data = pairs.view(service, lille, facilitator.id, backend="use")
+    shared = [t for t in data["blockers"] if t["shared"]]
+    assert shared, data["blockers"]
+    texts = " ".join(e for t in shared for side in ("here", "there") for e in t[side]["examples"])
+    assert "banque" in texts or "crédit" in texts
+
+
+def test_link_rules(client, service, facilitator, other_facilitator) -> None:
+    mine = room(service, facilitator, "Lille", "Lille", {})
+    second = room(service, facilitator, "Roubaix", "Roubaix", {})
+    third = room(service, facilitator, "Kayes", "Kayes", {})
+    theirs = service.create_session(other_facilitator.id, "Autre", "club", "fr").session_id
+    assert command(client, facilitator.token, mine, type="link_session",
+                   session_id=mine).status_code == 400  # not with itself
+    refused = command(client, facilitator.token, mine, type="link_session", session_id=theirs)
+    assert refused.status_code == 403  # a session the facilitator does not run
+    assert command(client, other_facilitator.token, mine, type="link_session",
+                   session_id=theirs).status_code == 403
+    command(client, facilitator.token, mine, type="link_session", session_id=second)
+    # linking to a third room unpairs the second one
+    command(client, facilitator.token, mine, type="link_session", session_id=third)
+    assert (service.board(mine).linked, service.board(third).linked) == (third, mine)
+    assert service.board(second).linked is None
+    command(client, facilitator.token, third, type="unlink_session")
+    assert service.board(mine).linked is None and service.board(third).linked is None
+
+
+def test_board_of_the_other_room_is_told_when_cards_arrive(service, facilitator, phone,
+                                                           board_client) -> None:
+    lille = room(service, facilitator, "Lille", "Lille", {})
+    kayes = room(service, facilitator, "Kayes", "Kayes", {})
+    from facilitation import pairs
+
+    pairs.run(service, lille, facilitator.id, {"type": "link_session", "session_id": kayes})
+    kayes_board = board_client(kayes)
+    kayes_board.get_received()
+    lille_phone = phone(service.board(lille).code)
+    ack = lille_phone.emit("contribute", {"client_id": new_client_id(),
+                                          "text": "pas de crédit", "kind": "blocker"},
+                           callback=True)
+    assert ack["ok"]
+    pushed = [m for m in kayes_board.get_received() if m["name"] == "pair_changed"]
+    assert pushed and pushed[-1]["args"][0]["session_id"] == lille
+    # the text itself never travels to the other room's socket: it fetches the pair view
+    assert "pas de crédit" not in json.dumps(pushed)
+
+
+def _export(service: Any, sid: str, path: Path) -> Path:
+    path.write_text("\n".join(imports.export_lines(service, sid)) + "\n", encoding="utf-8")
+    return path
+
+
+def test_offline_merge_twice_gives_the_same_result(tmp_path, make_app, facilitator) -> None:
+    """Kayes works offline on its own server; Lille imports its log twice, then a newer one."""
+    from facilitation import accounts
+
+    kayes_app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'kayes.db'}",
+                         INSTANCE_PATH=str(tmp_path / "kayes"))
+    kayes_service = kayes_app.extensions["facilitation"]
+    moussa = accounts.create(kayes_service.db, "moussa@kayes.example", "the-palabre-1")
+    kayes = room(kayes_service, moussa, "Thé-palabre de Kayes", "Kayes", KAYES)
+    GroupingCommands(kayes_service).run(kayes, moussa.id, {"type": "invite_cofacilitator"})
+    first = _export(kayes_service, kayes, tmp_path / "kayes-1.jsonl")
+
+    lille_app = make_app()
+    service = lille_app.extensions["facilitation"]
+    lille = room(service, facilitator, "Petit-déjeuner de Lille", "Lille", LILLE)
+    report = imports.import_log(service, imports.parse(first.read_text().splitlines()),
+                                facilitator.id)
+    assert report.created and report.session_id == kayes
+    copy = service.board(kayes)
+    assert copy.facilitator_id == facilitator.id and not copy.invitations  # not imported
+    assert sorted(c.text for c in copy.contributions.values()) == sorted(KAYES)
+    again = imports.import_log(service, imports.parse(first.read_text().splitlines()),
+                               facilitator.id)
+    assert (again.created, again.added) == (False, 0)
+    assert service.board(kayes).seq == copy.seq
+
+    # Kayes goes on offline, Lille links the copy; the newer export merges the new card once
+    joined = kayes_service.join(kayes_service.board(kayes).code, name="Fatou")
+    kayes_service.add_contribution(kayes, joined.participant_id, new_client_id(),
+                                   "former les femmes à la gestion", "lever")
+    from facilitation import pairs
+
+    pairs.run(service, lille, facilitator.id, {"type": "link_session", "session_id": kayes})
+    second = _export(kayes_service, kayes, tmp_path / "kayes-2.jsonl")
+    for _ in range(2):
+        imports.import_log(service, imports.parse(second.read_text().splitlines()),
+                           facilitator.id)
+    merged = service.board(kayes)
+    texts = [c.text for c in sorted(merged.contributions.values(), key=lambda c: c.seq)]
+    original = kayes_service.board(kayes)
+    assert texts == [c.text for c in sorted(original.contributions.values(),
+                                            key=lambda c: c.seq)]  # their own order, once
+    assert merged.linked == lille  # the local link survives the merge
+    data = pairs.view(service, lille, facilitator.id, backend="lexical")
+    assert data["there"]["contributions"] == 5
+
+
+def test_import_refuses_bad_files_and_originals(service, facilitator) -> None:
+    from facilitation.errors import Rejected
+
+    sid = room(service, facilitator, "Lille", "Lille", LILLE)
+    lines = imports.export_lines(service, sid)
+    try:
+        imports.import_log(service, imports.parse(lines), facilitator.id)
+    except Rejected as error:
+        assert error.code == "import_original"
+    else:
+        raise AssertionError("a session born here was imported into itself")
+    for bad in (["not json"], [lines[1]], [lines[0], lines[0]]):
+        try:
+            imports.parse(bad)
+        except Rejected as error:
+            assert error.code == "invalid_import"
+        else:
+            raise AssertionError(bad)
+
+
+def test_cli_export_then_import(tmp_path, make_app, facilitator) -> None:
+    from facilitation import accounts
+
+    source_app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'source.db'}",
+                          INSTANCE_PATH=str(tmp_path / "source"))
+    source = source_app.extensions["facilitation"]
+    owner = accounts.create(source.db, "moussa@kayes.example", "the-palabre-1")
+    kayes = room(source, owner, "Kayes", "Kayes", KAYES)
+    log_file = tmp_path / "kayes.jsonl"
+    runner = CliRunner()
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'source.db'}",
+           "FACILITATION_INSTANCE": str(tmp_path / "source")}
+    result = runner.invoke(main, ["export", kayes, "--format", "events", "-o", str(log_file)],
+                           env=env)
+    assert result.exit_code == 0, result.output
+    target_env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
+                  "FACILITATION_INSTANCE": str(tmp_path / "instance")}
+    make_app()  # the target database, with the facilitator fixture's account
+    lille = room(make_app().extensions["facilitation"], facilitator, "Lille", "Lille", LILLE)
+    for expected in ("new here", "updated"):
+        result = runner.invoke(main, ["import", str(log_file), "--facilitator",
+                                      facilitator.email, "--link", lille], env=target_env)
+        assert result.exit_code == 0, result.output
+        assert expected in result.output
+    target = make_app().extensions["facilitation"]
+    assert len(target.board(kayes).contributions) == len(KAYES)
+    assert target.board(lille).linked == kayes
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{}\n")
+    result = runner.invoke(main, ["import", str(bad), "--facilitator", facilitator.email],
+                           env=target_env)
+    assert result.exit_code != 0 and "line 1" in result.output

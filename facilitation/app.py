@@ -11,6 +11,7 @@ from flask import Flask, request
 
 from . import config as config_module
 from . import live_grouping, live_pairs
+from .clubs import Clubs
 from .commands import Service
 from .db import Database
 from .extensions import babel, compress, csrf, login_manager, socketio
@@ -38,6 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config.get("AUTO_MIGRATE", True):
         db.upgrade()
     app.extensions["facilitation"] = Service(db)
+    app.extensions["clubs"] = Clubs(app.extensions["facilitation"])
 
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)

@@ -128,7 +128,7 @@ class Service:
     # -- facilitator ------------------------------------------------------------------
     def create_session(
         self, facilitator_id: int, title: object, kind: object, language: object = "fr",
-        programme: object = None,
+        programme: object = None, club_id: str | None = None,
     ) -> Board:
         """Open a session with a fresh join code and the kind's default prompts."""
         clean_programme = rules.clean_programme(programme)
@@ -144,11 +144,11 @@ class Service:
         def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
             code = self.free_code(db)
             db.add(MeetingSession(id=session_id, code=code, facilitator_id=facilitator_id,
-                                  programme=clean_programme))
+                                  programme=clean_programme, club_id=club_id))
             db.flush()
             event = SessionCreated(
                 clean_title, clean_kind, clean_language, code, facilitator_id, prompts,
-                clean_programme,
+                clean_programme, club_id,
             )
             return _append(db, board, [event], f"facilitator:{facilitator_id}"), None
 
@@ -190,8 +190,13 @@ class Service:
         return self.board(session_id)
 
     # -- participants -----------------------------------------------------------------
-    def join(self, raw_code: object, token: object = None, name: object = None) -> Joined:
-        """A phone enters a session: a known token keeps its identity, else a new one."""
+    def join(self, raw_code: object, token: object = None, name: object = None,
+             member_id: str | None = None) -> Joined:
+        """A phone enters a session: a known token keeps its identity, else a new one.
+
+        `member_id`: a club member came through their personal link (their radars in
+        earlier meetings are theirs to compare); a phone known as someone else starts anew.
+        """
         session_id = self.session_id_for(raw_code)
         clean_name = rules.clean_name(name)
         known_id = self.participant_for(session_id, token)
@@ -201,9 +206,11 @@ class Service:
                 raise Rejected("unknown_session")
             if board.is_closed:
                 raise Rejected("session_closed")
-            if known_id is not None:
-                known = board.participants.get(known_id)
-                if name is None or (known is not None and known.name == clean_name):
+            known = board.participants.get(known_id or "")
+            if known is not None and member_id is not None and known.member_id != member_id:
+                known = None
+            if known is not None and known_id is not None:
+                if name is None or known.name == clean_name:
                     return [], (known_id, str(token))
                 renamed = ParticipantRenamed(known_id, clean_name)
                 return _append(db, board, [renamed], known_id), (known_id, str(token))
@@ -211,7 +218,7 @@ class Service:
             db.add(ParticipantToken(
                 id=participant_id, session_id=session_id, token_hash=token_hash(new_token)
             ))
-            joined = ParticipantJoined(participant_id, clean_name)
+            joined = ParticipantJoined(participant_id, clean_name, member_id)
             return _append(db, board, [joined], participant_id), (participant_id, new_token)
 
         recorded, (participant_id, new_token) = self.boards.transact(session_id, decide)

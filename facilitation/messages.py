@@ -30,6 +30,7 @@ MESSAGES = {
     "unknown_prompt": N_("This question does not exist in the session."),
     "name_too_long": N_("First name too long: %(limit)s characters at most."),
     "empty_title": N_("Give the session a title."),
+    "empty_name": N_("Give a first name or a pseudonym."),
     "title_too_long": N_("Title too long: %(limit)s characters at most."),
     "invalid_session_kind": N_("Unknown kind of session."),
     "invalid_language": N_("Unknown language: choose French or English."),

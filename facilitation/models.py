@@ -36,6 +36,30 @@ class MeetingSession(Base):
     code: Mapped[str] = mapped_column(String(6), unique=True)
     facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitators.id"), index=True)
     programme: Mapped[str | None] = mapped_column(String(80), index=True)
+    club_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Club(Base):
+    """Index of clubs entreprendre: who runs it (members and projects live in its log,
+    the `events` rows whose stream id is the club's id)."""
+
+    __tablename__ = "clubs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitators.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MemberLink(Base):
+    """A member's personal link, stored hashed (the newest one of a member works)."""
+
+    __tablename__ = "member_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    club_id: Mapped[str] = mapped_column(ForeignKey("clubs.id"), index=True)
+    member_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

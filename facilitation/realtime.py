@@ -20,6 +20,7 @@ from flask_socketio import Namespace, emit, join_room
 from . import accounts
 from .board import board_view, participant_view
 from .broadcast import board_room, participants_room, publish
+from .clubs import Clubs
 from .commands import Service
 from .errors import Rejected
 from .extensions import socketio
@@ -32,6 +33,10 @@ from .rules import optional_seq
 log = logging.getLogger(__name__)
 REPLAY_LIMIT = 1000  # a client further behind gets a snapshot instead of every event
 Handler = Callable[..., dict[str, Any]]
+
+
+def clubs() -> Clubs:
+    return current_app.extensions["clubs"]
 
 
 def service() -> Service:
@@ -147,8 +152,7 @@ class LiveNamespace(Namespace):
             "ok": True,
             "participant_token": joined.token,
             "participant_id": joined.participant_id,
-            "session": service().boards.view(
-                board.session_id, lambda b: b.to_participant_dict(joined.participant_id)),
+            "session": clubs().phone_view(board.session_id, joined.participant_id),
             "mine": service().boards.view(board.session_id, mine),
             "seq": board.seq,
             "server_now": utcnow().isoformat(),  # for timers: clients correct their clock
@@ -184,7 +188,7 @@ class LiveNamespace(Namespace):
     def on_state(self, data: dict[str, Any]) -> dict[str, Any]:
         """A phone's own view of the session now (phase, prompt, timer, ballot, queue)."""
         session_id, participant_id = self._phone()
-        view = service().boards.view(session_id, lambda b: b.to_participant_dict(participant_id))
+        view = clubs().phone_view(session_id, participant_id)
         return {"ok": True, "session": view, "server_now": utcnow().isoformat()}
 
     @answer
@@ -247,6 +251,14 @@ class LiveNamespace(Namespace):
             "connected": presence.count(session_id),
             "server_now": utcnow().isoformat(),
         }
+
+    @answer
+    def on_join_club(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The club board: the club's view now, then `club` pushes on every change."""
+        club_id = data.get("club_id")
+        club = clubs().require(str(club_id), session.get("facilitator_id"))
+        join_room(f"club:{club.id}")
+        return {"ok": True, "club": clubs().view(club.id)}
 
     @answer
     def on_command(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -348,7 +348,7 @@ class Board:
                 # the same phone's radar in this session's earlier radars, to compare
                 view["my_earlier"] = [
                     {"id": r.id, "ratings": dict(r.ratings[participant_id])}
-                    for r in self.radars.values()
+                    for r in reversed(list(self.radars.values()))
                     if r.id != radar.id and participant_id in r.ratings
                 ]
         if participant_id is not None:

@@ -29,6 +29,13 @@
   function save() {
     try { localStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* private mode */ }
   }
+  // a club member's personal link hands over the identity in the fragment (never sent)
+  var handed = /[#&]t=([\w-]{16,64})/.exec(location.hash);
+  if (handed) {
+    state.token = handed[1];
+    save();
+    if (history.replaceState) history.replaceState(null, "", location.pathname + location.search);
+  }
   function uid() {
     var b = new Uint8Array(16);
     (window.crypto || window.msCrypto).getRandomValues(b);
@@ -496,6 +503,11 @@
     holder.textContent = "";
     holder.appendChild(svg);
     $("r-k2").hidden = !earlier;
+    if (earlier) {
+      $("r-k2").textContent = earlier.date
+        ? T.earlier + " · " + new Date(earlier.date + "T12:00:00").toLocaleDateString(app.getAttribute("data-lang"), { day: "numeric", month: "short" })
+        : T.earlier;
+    }
     var list = $("r-list");
     list.textContent = "";
     r.axes.forEach(function (a) {

@@ -6,7 +6,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 
 from ..kinds import LANGUAGES
-from . import api, auth, console, participant
+from . import api, auth, clubs, console, participant
 
 
 def register(app: Flask) -> None:
@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(console.bp)
     app.register_blueprint(participant.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(clubs.bp)
     app.add_url_rule("/healthz", "healthz", api.healthz)
 
     app.jinja_env.globals["get_locale"] = get_locale

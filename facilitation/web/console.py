@@ -54,7 +54,9 @@ def home():  # type: ignore[no-untyped-def]
     listed = [{**p, "territories": sorted(p["territories"])}
               for p in sorted(programmes.values(), key=lambda p: p["name"])]
     return render_template("home.html", sessions=sessions, kinds=SESSION_KINDS,
-                           programmes=listed)
+                           programmes=listed,
+                           clubs=current_app.extensions["clubs"].clubs_of(
+                               int(current_user.get_id())))
 
 
 @bp.route("/sessions", methods=["POST"])

@@ -16,7 +16,8 @@ from .board import Board
 from .commands import Outcome, Service, _append, _check_facilitator
 from .errors import Rejected
 from .events import Recorded, SessionLinked
-from .synthesis import build
+from .synthesis import Synthesis, build
+from .synthesis.model import ThemeItem
 from .synthesis.programme import ProgrammeTheme, merge
 
 COMMANDS = frozenset({"link_session", "unlink_session"})
@@ -79,6 +80,31 @@ def run_command(service: Service, session_id: str, facilitator_id: int | None,
     return Outcome(ack, changed.get(session_id, [])), changed
 
 
+LABEL_MAX = 90
+
+
+def _comparable(synthesis: Synthesis, territory: str) -> Synthesis:
+    """The side as compared: each card left outside the themes stands alone (a lone card
+    here may answer a whole theme there), labelled by its text."""
+
+    def split(themes: tuple[ThemeItem, ...]) -> tuple[ThemeItem, ...]:
+        kept: list[ThemeItem] = []
+        for theme in themes:
+            if not theme.id.startswith("other-"):
+                kept.append(theme)
+                continue
+            for card in theme.cards:
+                label = card.text
+                if len(label) > LABEL_MAX:
+                    label = label[:LABEL_MAX - 1] + "…"
+                kept.append(ThemeItem(f"card-{card.id}", theme.kind, label, card.votes,
+                                      (card,), {}))
+        return tuple(kept)
+
+    return dataclasses.replace(synthesis, territory=territory,
+                               blockers=split(synthesis.blockers), levers=split(synthesis.levers))
+
+
 def _side(board: Board) -> dict[str, Any]:
     return {
         "id": board.session_id, "title": board.title, "territory": board.territory,
@@ -119,8 +145,7 @@ def view(service: Service, session_id: str, facilitator_id: int | None,
     there = service.boards.view(other.session_id, build)
     assert here is not None and there is not None
     # the two sessions stand for the two territories, even when these are not filled in
-    sides = [dataclasses.replace(here, territory=session_id),
-             dataclasses.replace(there, territory=other.session_id)]
+    sides = [_comparable(here, session_id), _comparable(there, other.session_id)]
     merged = merge(sides, board.programme or board.title, backend=backend,
                    here=session_id, there=other.session_id)
     comparison = merged.comparison

@@ -334,6 +334,7 @@
             if (extras.seq >= seq) phase = extras.phase;
           } catch (e) { /* keep the last one */ }
           render();
+          document.dispatchEvent(new CustomEvent("board:extras", { detail: extras }));
         }
         if (fetchAgain) { fetchAgain = false; fetchExtras(); }
       };
@@ -492,6 +493,7 @@
 
   /* -- the connection ------------------------------------------------------------------- */
   var socket = io();
+  window.boardSocket = socket; // board_pair.js listens on the same connection
   var syncing = false;
   socket.on("events", function (events) {
     events.sort(function (a, b) { return a.seq - b.seq; });

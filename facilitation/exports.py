@@ -50,7 +50,22 @@ def programme_synthesis(
         raise Rejected("unknown_programme")
     syntheses = [session_synthesis(service, sid, facilitator_id) for sid in ids]
     territories = {s.territory for s in syntheses if s.territory}
+    if here is None and there is None:
+        here, there = _linked_territories(service, list(ids))
     for side in (here, there):
         if side is not None and side not in territories:
             raise Rejected("unknown_territory", territory=side)
     return merge(syntheses, name, backend=backend, here=here, there=there)
+
+
+def _linked_territories(service: Service, ids: list[str]) -> tuple[str | None, str | None]:
+    """The two territories of the programme's first linked pair (double-espace), if any:
+    the "here and there" comparison then needs no choosing."""
+    for sid in ids:
+        board = service.boards.get(sid)
+        if board is None or not board.linked or board.linked not in ids:
+            continue
+        other = service.boards.get(board.linked)
+        if other and board.territory and other.territory and board.territory != other.territory:
+            return board.territory, other.territory
+    return None, None

@@ -227,3 +227,18 @@ def test_cli_export_then_import(tmp_path, make_app, facilitator) -> None:
     result = runner.invoke(main, ["import", str(bad), "--facilitator", facilitator.email],
                            env=target_env)
     assert result.exit_code != 0 and "line 1" in result.output
+
+
+def test_programme_synthesis_compares_a_linked_pair_by_default(client, service,
+                                                               facilitator) -> None:
+    from facilitation import pairs
+
+    lille = room(service, facilitator, "Lille", "Lille", LILLE)
+    kayes = room(service, facilitator, "Kayes", "Kayes", KAYES)
+    plain = client.get("/api/programmes/Ici et là-bas/synthesis.json",
+                       headers=bearer(facilitator.token)).get_json()
+    assert plain["comparison"] is None
+    pairs.run(service, lille, facilitator.id, {"type": "link_session", "session_id": kayes})
+    linked = client.get("/api/programmes/Ici et là-bas/synthesis.json",
+                        headers=bearer(facilitator.token)).get_json()
+    assert (linked["comparison"]["here"], linked["comparison"]["there"]) == ("Lille", "Kayes")

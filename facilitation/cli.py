@@ -176,7 +176,7 @@ def import_command(file: Any, email: str | None, link_to: str | None) -> None:
         if facilitator_id is None:
             raise click.ClickException(
                 "Give --facilitator EMAIL (a facilitator of this server).")
-        report = imports.import_log(service, imports.parse(file), facilitator_id)
+        report, _ = imports.import_log(service, imports.parse(file), facilitator_id)
         if link_to:
             try:
                 other = service.board(link_to)

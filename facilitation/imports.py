@@ -93,8 +93,10 @@ def parse(lines: Iterable[str]) -> list[Record]:
     return records
 
 
-def import_log(service: Service, records: list[Record], facilitator_id: int) -> ImportReport:
-    """Merge an exported log into its copy here (created on the first import)."""
+def import_log(service: Service, records: list[Record],
+               facilitator_id: int) -> tuple[ImportReport, list[Recorded]]:
+    """Merge an exported log into its copy here (created on the first import); the report
+    and the events recorded (to broadcast)."""
     session_id = records[0].session_id
     created_here = False
 
@@ -132,7 +134,7 @@ def import_log(service: Service, records: list[Record], facilitator_id: int) -> 
 
     recorded, (added, skipped) = service.boards.transact(session_id, decide)
     board = service.board(session_id)
-    return ImportReport(session_id, board.title, created_here, added, skipped)
+    return ImportReport(session_id, board.title, created_here, added, skipped), recorded
 
 
 def _localised(event: Event, facilitator_id: int, db: Session, session_id: str) -> Event | None:

@@ -143,14 +143,16 @@ def test_offline_merge_twice_gives_the_same_result(tmp_path, make_app, facilitat
     lille_app = make_app()
     service = lille_app.extensions["facilitation"]
     lille = room(service, facilitator, "Petit-déjeuner de Lille", "Lille", LILLE)
-    report = imports.import_log(service, imports.parse(first.read_text().splitlines()),
-                                facilitator.id)
+    report, _ = imports.import_log(service, imports.parse(first.read_text().splitlines()),
+                                   facilitator.id)
     assert report.created and report.session_id == kayes
     copy = service.board(kayes)
     assert copy.facilitator_id == facilitator.id and not copy.invitations  # not imported
     assert sorted(c.text for c in copy.contributions.values()) == sorted(KAYES)
-    again = imports.import_log(service, imports.parse(first.read_text().splitlines()),
-                               facilitator.id)
+    again, recorded = imports.import_log(service,
+                                         imports.parse(first.read_text().splitlines()),
+                                         facilitator.id)
+    assert recorded == []
     assert (again.created, again.added) == (False, 0)
     assert service.board(kayes).seq == copy.seq
 
@@ -242,3 +244,22 @@ def test_programme_synthesis_compares_a_linked_pair_by_default(client, service,
     linked = client.get("/api/programmes/Ici et là-bas/synthesis.json",
                         headers=bearer(facilitator.token)).get_json()
     assert (linked["comparison"]["here"], linked["comparison"]["there"]) == ("Lille", "Kayes")
+
+
+def test_upload_form_on_the_home_page(client, service, facilitator) -> None:
+    import io
+
+    kayes = room(service, facilitator, "Kayes", "Kayes", KAYES)
+    lines = "\n".join(imports.export_lines(service, kayes)).encode()
+    client.post("/login", data={"email": facilitator.email, "password": facilitator.password})
+    home = client.get("/").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in home
+    # its own session: refused with a message, nothing changes
+    seq = service.board(kayes).seq
+    refused = client.post("/imports", data={"log": (io.BytesIO(lines), "kayes.jsonl")},
+                          follow_redirects=True)
+    assert refused.status_code == 200 and service.board(kayes).seq == seq
+    assert "créée ici" in refused.get_data(as_text=True) or \
+        "created here" in refused.get_data(as_text=True)
+    empty = client.post("/imports", data={}, follow_redirects=True)
+    assert empty.status_code == 200

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from .. import exports, pairs
+from .. import exports, imports, pairs
+from ..broadcast import publish
 from ..commands import Service
 from ..errors import Rejected
 from ..extensions import csrf
 from ..facilitator_commands import run_command
 from ..links import board_url, join_url
 from ..messages import refusal
+from ..synthesis.formats import slug
 from .auth import current_facilitator_id
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -29,6 +32,7 @@ STATUS = {
     "unknown_session": 404,
     "not_linked": 404,
     "unknown_club": 404,
+    "import_original": 409,
     "unknown_member": 404,
     "session_closed": 409,
     "too_large": 413,
@@ -122,8 +126,9 @@ def _download(body: bytes, fmt: str, name: str, inline: bool = False) -> Respons
 
     response = current_app.response_class(body, mimetype=FORMATS[fmt].media_type)
     disposition = "inline" if inline else "attachment"
+    stem = slug(name) or "synthese"
     response.headers["Content-Disposition"] = (
-        f'{disposition}; filename="{slug(name)}.{FORMATS[fmt].extension}"')
+        f'{disposition}; filename="{stem}.{FORMATS[fmt].extension}"')
     return response
 
 
@@ -149,6 +154,27 @@ def session_synthesis(session_id: str, fmt: str) -> ResponseReturnValue:
                      inline=request.args.get("inline") == "1")
 
 
+@bp.get("/sessions/<session_id>/log.jsonl")
+def log_export(session_id: str) -> ResponseReturnValue:
+    """The whole event log, for the other room's server (`facilitation import`)."""
+    board = _owned_session(session_id)
+    body = "\n".join(imports.export_lines(service(), session_id)) + "\n"
+    name = f"journal-{slug(board.title) or session_id}.jsonl"
+    return body, 200, {"Content-Type": "application/x-ndjson; charset=utf-8",
+                       "Content-Disposition": f'attachment; filename="{name}"',
+                       "Cache-Control": "no-store"}
+
+
+@bp.post("/imports")
+def import_log() -> ResponseReturnValue:
+    """Merge a log exported by another server (body: the JSON lines). Idempotent."""
+    facilitator_id = _facilitator()
+    lines = imports.records_of(request.get_data())
+    report, recorded = imports.import_log(service(), imports.parse(lines), facilitator_id)
+    publish(report.session_id, recorded)
+    return jsonify({"ok": True, **dataclasses.asdict(report)})
+
+
 @bp.get("/sessions/<session_id>/pair")
 def pair(session_id: str) -> ResponseReturnValue:
     """The double-espace view of a linked session: both rooms' themes, matched."""
@@ -172,12 +198,3 @@ def programme_synthesis(name: str, fmt: str) -> ResponseReturnValue:
     )
     body = _render(render_programme, programme, fmt)
     return _download(body, fmt, f"synthese-{name}", inline=request.args.get("inline") == "1")
-
-
-def slug(text: str) -> str:
-    """A file name from a title: letters, digits and dashes, accents kept out."""
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    cleaned = "".join(ch if ch.isalnum() else "-" for ch in plain.lower())
-    return "-".join(part for part in cleaned.split("-") if part)[:60] or "synthese"

@@ -16,9 +16,11 @@ from flask import (
     url_for,
 )
 from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import qr
+from .. import imports, qr
+from ..broadcast import publish
 from ..commands import Service
 from ..errors import Rejected
 from ..kinds import LANGUAGES, PROFILE_QUESTIONS, SESSION_KINDS
@@ -74,6 +76,26 @@ def create():  # type: ignore[no-untyped-def]
         flash(describe(error)["message"], "error")
         return redirect(url_for("console.home"))
     return redirect(url_for("console.board", session_id=board.session_id))
+
+
+@bp.route("/imports", methods=["POST"])
+@login_required
+def import_log():  # type: ignore[no-untyped-def]
+    """The other room's log (double-espace offline): merged once, then its console."""
+    upload = request.files.get("log")
+    try:
+        if upload is None or not upload.filename:
+            raise Rejected("missing_file")
+        lines = imports.records_of(upload.read())
+        report, recorded = imports.import_log(service(), imports.parse(lines),
+                                              int(current_user.get_id()))
+    except Rejected as error:
+        flash(describe(error)["message"], "error")
+        return redirect(url_for("console.home"))
+    publish(report.session_id, recorded)
+    flash(_("“%(title)s”: %(added)s events merged, %(skipped)s already here.",
+            title=report.title, added=report.added, skipped=report.skipped), "ok")
+    return redirect(url_for("console.console", session_id=report.session_id))
 
 
 @bp.route("/sessions/<session_id>/board")

@@ -8,7 +8,9 @@ import sys
 PURE = ["facilitation.events", "facilitation.board", "facilitation.kinds",
         "facilitation.rules", "facilitation.errors", "facilitation.actions",
         "facilitation.grouping", "facilitation.clustering", "facilitation.synthesis",
-        "facilitation.synthesis.programme", "facilitation.synthesis.formats"]
+        "facilitation.synthesis.programme", "facilitation.synthesis.formats",
+        "facilitation.club", "facilitation.club.timeline", "facilitation.club.timeline_formats",
+        "facilitation.charts"]
 FORBIDDEN = ["flask", "flask_socketio", "socketio", "sqlalchemy", "eventlet", "gevent"]
 
 

@@ -228,7 +228,7 @@ def test_cli_export_then_import(tmp_path, make_app, facilitator) -> None:
     bad.write_text("{}\n")
     result = runner.invoke(main, ["import", str(bad), "--facilitator", facilitator.email],
                            env=target_env)
-    assert result.exit_code != 0 and "line 1" in result.output
+    assert result.exit_code != 0 and "ligne 1" in result.output  # French first
 
 
 def test_programme_synthesis_compares_a_linked_pair_by_default(client, service,

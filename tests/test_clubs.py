@@ -121,10 +121,12 @@ def test_a_members_timeline_over_three_meetings(clubs, service, facilitator) -> 
     assert data["member"] == "Awa" and len(data["steps"]) == 3 and len(data["radars"]) == 3
     html = render(tl, "html").decode()
     assert "Rencontre 2" in html and "<script" not in html
+    assert html.count("<svg") == 1  # her radars drawn (her own document)
     from docx import Document
 
     doc = Document(io.BytesIO(render(tl, "docx")))
     assert any("Rencontre 3" in p.text for p in doc.paragraphs)
+    assert len(doc.inline_shapes) == 1  # the same chart, as a picture
 
 
 def test_radar_follows_the_member_to_the_next_meeting(clubs, service, facilitator,

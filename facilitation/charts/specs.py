@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from . import words as w
@@ -38,8 +39,10 @@ class ThemesChart:
 
     @property
     def summary(self) -> str:
-        return "; ".join(f"{bar.label} ({dict(self.legend).get(bar.kind or '', '')}): "
-                         f"{bar.value}" for bar in self.bars)
+        """The numbers in words, for screen readers (the SVG's <desc>, docx's alt text)."""
+        kinds = {kind: word for kind, word in self.legend}
+        return "; ".join(f"{bar.label} ({kinds[bar.kind]}) — {bar.value}" if bar.kind in kinds
+                         else f"{bar.label} — {bar.value}" for bar in self.bars)
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class KindsChart:
 
     @property
     def summary(self) -> str:
-        return "; ".join(f"{row.label}: {self.blockers_word} {row.blockers}, "
+        return "; ".join(f"{row.label} — {self.blockers_word} {row.blockers}, "
                          f"{self.levers_word} {row.levers}" for row in self.rows)
 
 
@@ -80,6 +83,7 @@ class RadarChart:
     median_word: str
     band_word: str
     scale_word: str
+    decimal: str = ","  # in the summary: "2,5" in French, "2.5" in English
 
     def __post_init__(self) -> None:
         n = len(self.axes)
@@ -102,9 +106,36 @@ class RadarChart:
     @property
     def summary(self) -> str:
         def fmt(v: float | None) -> str:
-            return "–" if v is None else f"{v:g}"
-        return "; ".join(f"{axis}: {fmt(m)} ({fmt(lo)}–{fmt(hi)})" for axis, m, lo, hi
+            return "–" if v is None else f"{v:g}".replace(".", self.decimal)
+        return "; ".join(f"{axis} — {fmt(m)} ({fmt(lo)} – {fmt(hi)})" for axis, m, lo, hi
                          in zip(self.axes, self.median, self.p25, self.p75, strict=True))
+
+
+@dataclass(frozen=True)
+class MemberRadarChart:
+    """One person's own radar over their last meetings, for their own document only (a
+    club member's timeline): the room's radar is `RadarChart`, from aggregates."""
+
+    title: str
+    axes: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float | None, ...]], ...]  # (meeting, values), oldest first
+    scale_word: str
+
+    def __post_init__(self) -> None:
+        if len(self.axes) < 3:
+            raise ValueError("a radar needs at least three axes")
+        for _, values in self.series:
+            if len(values) != len(self.axes):
+                raise ValueError("one value per axis")
+            if any(v is not None and not SCALE_MIN <= v <= SCALE_MAX for v in values):
+                raise ValueError(f"a rating off the {SCALE_MIN}–{SCALE_MAX} scale")
+
+    @property
+    def summary(self) -> str:
+        return "; ".join(
+            f"{meeting} — " + ", ".join(f"{axis} {'–' if v is None else f'{v:g}'}"
+                                        for axis, v in zip(self.axes, values, strict=True))
+            for meeting, values in self.series)
 
 
 @dataclass(frozen=True)
@@ -116,10 +147,10 @@ class StagesChart:
 
     @property
     def summary(self) -> str:
-        return "; ".join(f"{bar.label}: {bar.value}" for bar in self.bars)
+        return "; ".join(f"{bar.label} — {bar.value}" for bar in self.bars)
 
 
-Chart = ThemesChart | KindsChart | RadarChart | StagesChart
+Chart = ThemesChart | KindsChart | RadarChart | MemberRadarChart | StagesChart
 
 
 def _field(item: Any, name: str) -> Any:
@@ -190,7 +221,37 @@ def radar(axes: Sequence[str | Mapping[str, str]],
     if responses is not None:
         title += " · " + w.count(responses, "response", language)
     return RadarChart(title, labels, middle, ordered(p25), ordered(p75), responses,
-                      t["median"], t["middle_half"], t["scale"])
+                      t["median"], t["middle_half"], t["scale"],
+                      "," if w.lang(language) == "fr" else ".")
+
+
+def member_radar(axes: Sequence[str | Mapping[str, str]],
+                 radars: Sequence[tuple[str, Mapping[str, int | float | None]]],
+                 language: str = "fr", last: int = 3) -> MemberRadarChart | None:
+    """A person's own ratings at their `last` meetings, oldest first, for a document only
+    they (and their facilitator) read.
+
+    :param radars: (meeting date or name, {axis id: rating}); an ISO date is written out.
+    """
+    t = w.words(language)
+    ids = [a["id"] if isinstance(a, Mapping) else a for a in axes]
+    labels = tuple(a["label"] if isinstance(a, Mapping) else a for a in axes)
+    rated = [(meeting, r) for meeting, r in radars if any(r.get(i) for i in ids)]
+    series = tuple((_day(meeting, language), tuple(_number(r.get(i)) for i in ids))
+                   for meeting, r in rated[-last:])
+    if not series or len(labels) < 3:
+        return None
+    return MemberRadarChart(t["member_radar_title"], labels, series, t["scale"])
+
+
+def _day(value: str, language: str) -> str:
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    from babel.dates import format_date
+
+    return format_date(day, format="medium", locale=w.lang(language))
 
 
 def _number(value: Any) -> float | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 WORDS: dict[str, dict[str, str]] = {
     "fr": {
         "themes_title": "Votes par thème",
-        "top": "les {shown} thèmes les plus votés sur {total}",
+        "top": "Les {shown} thèmes les plus votés sur {total}",
         "blockers": "Freins",
         "levers": "Leviers",
         "blocker": "Frein",
@@ -18,10 +18,11 @@ WORDS: dict[str, dict[str, str]] = {
         "middle_half": "Moitié centrale de la salle",
         "scale": "1 = pas encore · 5 = tout à fait",
         "stages_title": "Projets par étape",
+        "member_radar_title": "Mon radar des compétences",
     },
     "en": {
         "themes_title": "Votes by theme",
-        "top": "the {shown} most voted themes out of {total}",
+        "top": "The {shown} most voted themes out of {total}",
         "blockers": "Blockers",
         "levers": "Levers",
         "blocker": "Blocker",
@@ -33,6 +34,7 @@ WORDS: dict[str, dict[str, str]] = {
         "middle_half": "Middle half of the room",
         "scale": "1 = not yet · 5 = very much",
         "stages_title": "Projects by stage",
+        "member_radar_title": "My competence radar",
     },
 }
 

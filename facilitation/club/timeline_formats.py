@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 
+from .. import charts
 from ..synthesis import words as synthesis_words
 from .timeline import Timeline
 from .words import stage_names, words
@@ -95,19 +96,15 @@ def _template() -> jinja2.Template:
     return environment.get_template("timeline.html")
 
 
+def _radar_chart(tl: Timeline) -> charts.MemberRadarChart | None:
+    """The member's own radars (their own document): the last three meetings."""
+    return charts.member_radar(axes_of(tl), [(r.date or r.meeting, r.ratings)
+                                             for r in tl.radars], tl.language)
+
+
 def _charts(tl: Timeline) -> list[str]:
-    """The member's radars drawn (their own document: their own ratings)."""
-    try:
-        from ..charts import member_radar, render
-    except ImportError:
-        return []
-    axes = axes_of(tl)
-    if len(axes) < 3:
-        return []
-    chart = member_radar(axes, [(r.date or "", r.ratings) for r in tl.radars[-3:]],
-                         tl.language)
-    return [render(chart, "svg").decode() if isinstance(render(chart, "svg"), bytes)
-            else str(render(chart, "svg"))]
+    chart = _radar_chart(tl)
+    return [charts.svg(chart)] if chart else []
 
 
 def render_html_text(tl: Timeline) -> str:
@@ -203,18 +200,11 @@ def render_docx(tl: Timeline) -> bytes:
 
 
 def _docx_radar_chart(doc: Any, tl: Timeline) -> None:
-    try:
-        from docx.shared import Cm
+    from docx.shared import Cm
 
-        from ..charts import member_radar, render
-    except ImportError:
-        return
-    axes = axes_of(tl)
-    if len(axes) < 3:
-        return
-    chart = member_radar(axes, [(r.date or "", r.ratings) for r in tl.radars[-3:]],
-                         tl.language)
-    doc.add_picture(io.BytesIO(render(chart, "png")), width=Cm(12))
+    chart = _radar_chart(tl)
+    if chart is not None:
+        doc.add_picture(io.BytesIO(charts.png(chart)), width=Cm(12))
 
 
 RENDERERS: dict[str, Callable[[Timeline], bytes]] = {

@@ -15,6 +15,8 @@ from ..kinds import CONTRIBUTION_KINDS, SESSION_KINDS
 
 SCHEMA_VERSION = 1
 OTHER_LABELS = {"fr": "Autres contributions", "en": "Other contributions"}
+# Like the board: below three responses, a radar's quartiles would show one person's ratings.
+RADAR_MIN_RESPONSES = 3
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,24 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class RadarAxis:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class RadarSummary:
+    """The room's competence radar, aggregates only: per axis (by id) the median and the
+    first and third quartiles of the ratings, None where nobody rated the axis."""
+
+    axes: tuple[RadarAxis, ...]
+    responses: int
+    median: dict[str, float | None]
+    p25: dict[str, float | None]
+    p75: dict[str, float | None]
+
+
+@dataclass(frozen=True)
 class Synthesis:
     session_id: str
     title: str
@@ -73,6 +93,7 @@ class Synthesis:
     decisions: tuple[Decision, ...]
     phase: str
     seq: int  # the board it was built from
+    radar: RadarSummary | None = None  # the last radar opened, from three responses on
 
     def themes(self, kind: str) -> tuple[ThemeItem, ...]:
         return self.blockers if kind == "blocker" else self.levers
@@ -152,6 +173,22 @@ def build(board: Board, facilitators: tuple[str, ...] = ()) -> Synthesis:
                         for d in board.decisions),
         phase=board.phase,
         seq=board.seq,
+        radar=_radar(board),
+    )
+
+
+def _radar(board: Board) -> RadarSummary | None:
+    """The room's aggregates of the radar on screen (the last one opened), or None when
+    the session had none or too few answered it."""
+    if board.radar is None or board.radar not in board.radars:
+        return None
+    room = board.radars[board.radar].aggregate()
+    if room["responses"] < RADAR_MIN_RESPONSES:
+        return None
+    return RadarSummary(
+        axes=tuple(RadarAxis(a["id"], a["label"]) for a in room["axes"]),
+        responses=room["responses"],
+        median=dict(room["median"]), p25=dict(room["p25"]), p75=dict(room["p75"]),
     )
 
 

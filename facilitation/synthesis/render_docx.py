@@ -5,13 +5,15 @@ properties (no generation time) so the document does not change between exports.
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import UTC, date, datetime
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Cm, Mm, Pt, RGBColor
 
+from .. import charts
 from . import view
 from . import words as w
 from .model import Synthesis
@@ -105,6 +107,18 @@ def _table(doc: Document, columns: tuple[str, ...], rows: list[tuple[str, ...]],
     doc.add_paragraph()
 
 
+def _chart(doc: Document, chart: charts.Chart | None, titled: bool = True) -> None:
+    """The chart as a picture (the same drawing as the SVG of html and pdf), 15 cm wide,
+    centred, with its numbers in words as the picture's description (screen readers)."""
+    if chart is None:
+        return
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture = paragraph.add_run().add_picture(io.BytesIO(charts.png(chart, titled=titled)),
+                                              width=Cm(15))
+    picture._inline.docPr.set("descr", f"{chart.title}. {chart.summary}")
+
+
 def _bullet(doc: Document, text: str, author: str | None = None, extra: str = "") -> None:
     paragraph = doc.add_paragraph(style="List Bullet")
     paragraph.add_run(text)
@@ -119,9 +133,20 @@ def _bullet(doc: Document, text: str, author: str | None = None, extra: str = ""
 
 
 def _save(doc: Document) -> bytes:
+    """The .docx bytes, its zip entries dated like the document (python-docx dates them
+    with the clock, so two exports a few seconds apart would differ)."""
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    when = (doc.core_properties.created or EPOCH).timetuple()[:6]
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(fixed, "w") as target:
+        for entry in source.infolist():
+            dated = zipfile.ZipInfo(entry.filename, date_time=when)
+            dated.compress_type = entry.compress_type
+            dated.external_attr = entry.external_attr
+            target.writestr(dated, source.read(entry.filename))
+    return fixed.getvalue()
 
 
 def render(s: Synthesis) -> bytes:
@@ -137,6 +162,8 @@ def render(s: Synthesis) -> bytes:
         doc.add_paragraph().add_run(t["prompts"]).bold = True
         for prompt in s.prompts:
             _bullet(doc, prompt)
+    _chart(doc, view.kinds_chart(s))
+    _chart(doc, view.votes_chart(s))
     for kind, plural in view.KINDS:
         themes = s.themes(kind)
         _heading(doc, t[plural], 1, kind)
@@ -173,6 +200,12 @@ def render(s: Synthesis) -> bytes:
                 _bullet(doc, f"{question} : " if lang == "fr" else f"{question}: ")
                 doc.paragraphs[-1].runs[0].bold = True
                 doc.paragraphs[-1].add_run(", ".join(f"{a} ({n})" for a, n in answers))
+    radar = view.radar_table(s)
+    if radar:
+        _heading(doc, t["radar"], 1)
+        _note(doc, view.radar_intro(s), keep=True)
+        _chart(doc, view.radar_chart(s), titled=False)
+        _table(doc, radar.columns, list(radar.rows), numeric=(1, 2))
     _heading(doc, t["conclusions"], 1)
     paragraphs = view.paragraphs(s.conclusions or "")
     for paragraph in paragraphs:

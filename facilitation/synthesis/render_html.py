@@ -8,7 +8,9 @@ from functools import cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
+from .. import charts
 from . import view
 from . import words as w
 from .model import Synthesis
@@ -40,6 +42,17 @@ def _common(language: str) -> dict[str, Any]:
     }
 
 
+def figures(s: Synthesis) -> dict[str, Markup | None]:
+    """The charts of a session as inline SVG, by place: "kinds" (with the questions),
+    "votes" (at the top of the results), "radar" (its own section, under its heading, so
+    drawn without a title). None for a chart without data."""
+    placed = (("kinds", view.kinds_chart(s), True), ("votes", view.votes_chart(s), True),
+              ("radar", view.radar_chart(s), False))
+    return {name: None if chart is None
+            else Markup(charts.svg(chart, titled=titled))  # matplotlib escapes the text
+            for name, chart, titled in placed}
+
+
 def render_text(s: Synthesis) -> str:
     context = _common(s.language) | {
         "s": s,
@@ -51,6 +64,9 @@ def render_text(s: Synthesis) -> str:
         "profiles": view.profiles(s),
         "conclusions": view.paragraphs(s.conclusions or ""),
         "due": lambda value: view.due(value, s.language),
+        "figures": figures(s),
+        "radar_intro": view.radar_intro(s),
+        "radar_table": view.radar_table(s),
     }
     return environment().get_template("session.html").render(context)
 

@@ -28,13 +28,15 @@ def esc(text: str | None) -> str:
 
 
 def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]],
-           numeric: tuple[int, ...] = ()) -> list[str]:
+           numeric: tuple[int, ...] = (), raw: tuple[int, ...] = ()) -> list[str]:
+    """A pipe table; user text escaped, except in the `raw` columns (our own numbers)."""
     def line(cells: tuple[str, ...]) -> str:
         return "| " + " | ".join(cells) + " |"
 
     rule = tuple("---:" if i in numeric else "---" for i in range(len(columns)))
     return [line(tuple(esc(c) for c in columns)), line(rule),
-            *(line(tuple(esc(c) for c in row)) for row in rows)]
+            *(line(tuple(c if i in raw else esc(c) for i, c in enumerate(row)))
+              for row in rows)]
 
 
 def _card(card: CardItem, language: str) -> str:
@@ -98,6 +100,10 @@ def render(s: Synthesis) -> bytes:
                 out.append(f"- **{esc(question)}** : {listed}" if lang == "fr"
                            else f"- **{esc(question)}:** {listed}")
             out.append("")
+    radar = view.radar_table(s)
+    if radar:
+        out += [f"## {t['radar']}", "", esc(view.radar_intro(s)), "",
+                *_table(radar.columns, list(radar.rows), numeric=(1, 2), raw=(1, 2)), ""]
     out += [f"## {t['conclusions']}", ""]
     paragraphs = view.paragraphs(s.conclusions or "")
     for paragraph in paragraphs or [t["no_conclusions"]]:

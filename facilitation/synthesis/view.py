@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .. import charts
 from . import words as w
 from .model import Synthesis, ThemeItem
 from .programme import Answer, ProgrammeSynthesis, ProgrammeTheme
@@ -92,6 +93,64 @@ def paragraphs(text: str) -> list[str]:
 
 def theme_rows(themes: tuple[ThemeItem, ...]) -> list[tuple[int, ThemeItem]]:
     return list(enumerate(themes, start=1))
+
+
+# -- charts (drawn by facilitation.charts: SVG in html and pdf, PNG in docx) ---------------
+
+
+def prompt_counts(s: Synthesis) -> list[tuple[str | None, int, int]]:
+    """(question, blockers, levers) for the questions asked, in order, then contributions
+    whose question is unknown (None: sent outside any question) last."""
+    counts: dict[str | None, list[int]] = {prompt: [0, 0] for prompt in s.prompts}
+    for theme in (*s.blockers, *s.levers):
+        for card in theme.cards:
+            counts.setdefault(card.prompt, [0, 0])[0 if card.kind == "blocker" else 1] += 1
+    rows = [(prompt, b, lv) for prompt, (b, lv) in counts.items() if prompt is not None]
+    if None in counts:
+        rows.append((None, *counts[None]))
+    return rows
+
+
+def votes_chart(s: Synthesis) -> charts.ThemesChart | None:
+    """The most voted themes of both kinds; None without any vote."""
+    return charts.themes_by_votes((*s.blockers, *s.levers), s.language)
+
+
+def kinds_chart(s: Synthesis) -> charts.KindsChart | None:
+    """Blockers against levers per question; None without any contribution."""
+    return charts.kinds_per_prompt(prompt_counts(s), s.language)
+
+
+def radar_chart(s: Synthesis) -> charts.RadarChart | None:
+    """The room's radar (aggregates only); None when the session had none."""
+    r = s.radar
+    if r is None:
+        return None
+    return charts.radar([{"id": a.id, "label": a.label} for a in r.axes], r.median, r.p25,
+                        r.p75, responses=r.responses, language=s.language)
+
+
+def radar_intro(s: Synthesis) -> str:
+    responses = w.count(s.radar.responses if s.radar else 0, "response", s.language)
+    return w.words(s.language)["radar_intro"].format(responses=responses)
+
+
+def radar_table(s: Synthesis) -> Table | None:
+    """Per axis: median and middle half (first – third quartile), in the document's
+    numbers ('2,5' in French)."""
+    r = s.radar
+    if r is None:
+        return None
+    t = w.words(s.language)
+
+    def n(value: float | None) -> str:
+        return w.number(value, s.language)
+
+    rows = tuple(
+        (a.label, n(r.median.get(a.id)),
+         "–" if r.p25.get(a.id) is None else f"{n(r.p25.get(a.id))} – {n(r.p75.get(a.id))}")
+        for a in r.axes)
+    return Table((t["competence"], t["median"], t["middle_half"]), rows)
 
 
 # -- programme ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {
@@ -67,6 +68,13 @@ WORDS: dict[str, dict[str, str]] = {
         "page": "Page",
         "generated_by": "Synthèse établie à partir des contributions des participant·es.",
         "unknown": "non renseigné",
+        "radar": "Radar des compétences",
+        "radar_intro": "Ce que la salle a répondu ({responses}), de 1 (pas encore) à 5 (tout à "
+                       "fait) : la médiane et la moitié centrale des réponses, jamais celles "
+                       "d’une personne.",
+        "competence": "Compétence",
+        "median": "Médiane",
+        "middle_half": "Moitié centrale",
     },
     "en": {
         "synthesis": "Synthesis",
@@ -124,6 +132,13 @@ WORDS: dict[str, dict[str, str]] = {
         "page": "Page",
         "generated_by": "Synthesis drawn from the participants’ contributions.",
         "unknown": "not given",
+        "radar": "Competence radar",
+        "radar_intro": "What the room answered ({responses}), from 1 (not yet) to 5 (very "
+                       "much): the median and the middle half of the answers, never one "
+                       "person’s.",
+        "competence": "Competence",
+        "median": "Median",
+        "middle_half": "Middle half",
     },
 }
 
@@ -157,12 +172,14 @@ NOUNS: dict[str, dict[str, tuple[str, str]]] = {
         "contribution": ("contribution", "contributions"),
         "session": ("séance", "séances"),
         "participant": ("participant·e", "participant·es"),
+        "response": ("réponse", "réponses"),
     },
     "en": {
         "vote": ("vote", "votes"),
         "contribution": ("contribution", "contributions"),
         "session": ("session", "sessions"),
         "participant": ("participant", "participants"),
+        "response": ("response", "responses"),
     },
 }
 
@@ -210,6 +227,13 @@ def long_date(value: str | None, language: str | None) -> str:
     except ValueError:
         return value
     return format_date(day, format="long", locale=lang(language))
+
+
+def number(value: float | None, language: str | None) -> str:
+    """'2,5' / '2.5', '3' for a whole number, '–' for None."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0.##", locale=lang(language))
 
 
 def clock(value: str | None) -> str:

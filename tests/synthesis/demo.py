@@ -17,7 +17,7 @@ from . import fixtures
 def main(out: str) -> None:
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    documents = {"session-fr": fixtures.session("fr"), "session-en": fixtures.session("en"),
+    documents = {"session-fr": fixtures.with_radar("fr"), "session-en": fixtures.with_radar("en"),
                  "hostile": fixtures.hostile()}
     for name, synthesis in documents.items():
         for fmt in formats.FORMATS:

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from facilitation.synthesis.model import CardItem, Decision, Synthesis, ThemeItem
+from facilitation.synthesis.model import (
+    CardItem,
+    Decision,
+    RadarAxis,
+    RadarSummary,
+    Synthesis,
+    ThemeItem,
+)
 from facilitation.synthesis.programme import Answer, ProgrammeSynthesis, merge
 
 PROMPTS = {
@@ -155,6 +162,25 @@ def session(language: str = "fr", *, session_id: str = "s-roubaix", day: str = "
         phase="closed",
         seq=412,
     )
+
+
+RADAR = {  # axis id -> (median, p25, p75), the room's aggregates as facilitation.radar gives
+    "finance": (2.0, 1.5, 3.0), "commercial": (3.0, 2.0, 4.0), "network": (4.0, 3.0, 4.5),
+    "digital": (2.5, 2.0, 3.5), "governance": (3.0, 2.0, 4.0), "ess": (2.0, 1.0, 3.0),
+    "writing": (4.0, 3.0, 5.0),
+}
+
+
+def with_radar(language: str = "fr", responses: int = 12) -> Synthesis:
+    """The MIES session, with the room's competence radar (the radar module's template)."""
+    from facilitation.radar import TEMPLATES
+
+    axes = tuple(RadarAxis(key, label) for key, label in TEMPLATES[language])
+    summary = RadarSummary(
+        axes, responses,
+        median={k: v[0] for k, v in RADAR.items()}, p25={k: v[1] for k, v in RADAR.items()},
+        p75={k: v[2] for k, v in RADAR.items()})
+    return replace(session(language), radar=summary)
 
 
 HOSTILE_TEXTS = [

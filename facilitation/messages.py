@@ -83,6 +83,8 @@ MESSAGES = {
     "not_linked": N_("This session is not linked to another room."),
     "invalid_import": N_("This file is not a session log exported by facilitation "
                          "(line %(line)s)."),
+    "unknown_chart": N_("Unknown chart: choose votes, kinds or radar."),
+    "no_chart": N_("Nothing to draw yet."),
     "missing_file": N_("Choose a file first."),
     "import_original": N_("This session was created here: its own log cannot be imported."),
     "unknown_club": N_("This club does not exist, or it is not yours."),

@@ -153,3 +153,25 @@ def test_the_home_page_offers_programme_syntheses(client, service, facilitator) 
                       "&there=Hauts-de-France")
     assert page.status_code == 200 and "inline" in page.headers["Content-Disposition"]
     assert "Kayes" in page.get_data(as_text=True)
+
+
+def test_charts_of_a_session_are_the_documents_svgs(client, service, facilitator,
+                                                    other_facilitator) -> None:
+    sid = meeting(service, facilitator, "Thé-palabre de Kayes", "Kayes")
+    html = client.get(f"/api/sessions/{sid}/synthesis.html",
+                      headers=bearer(facilitator.token)).get_data(as_text=True)
+    for name in ("votes", "kinds"):
+        answer = client.get(f"/api/sessions/{sid}/charts/{name}.svg",
+                            headers=bearer(facilitator.token))
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        assert answer.mimetype == "image/svg+xml"
+        svg = answer.get_data(as_text=True)
+        assert svg.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg
+        title = svg.split("<title", 1)[1].split(">", 1)[1].split("<", 1)[0]
+        assert title in html  # the same chart as in the document
+    none = client.get(f"/api/sessions/{sid}/charts/radar.svg", headers=bearer(facilitator.token))
+    assert none.status_code == 404 and none.get_json()["error"]["code"] == "no_chart"
+    assert client.get(f"/api/sessions/{sid}/charts/pie.svg",
+                      headers=bearer(facilitator.token)).status_code == 404
+    assert client.get(f"/api/sessions/{sid}/charts/votes.svg",
+                      headers=bearer(other_facilitator.token)).status_code == 403

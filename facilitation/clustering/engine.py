@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .agglomerate import absorb_small, average_linkage, cut_distance, pool_cut, relabel
+from .agglomerate import (
+    REFINE_MAX,
+    absorb_small,
+    average_linkage,
+    cut_distance,
+    pool_cut,
+    refine_cpm,
+    relabel,
+)
 from .cache import VectorCache, get_cache
 from .embedders import Embedder
 from .kind import classify_kinds
@@ -64,7 +72,10 @@ def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray) -
     n = len(x)
     cut = pool_cut(cut, n)
     if n <= BIG_POOL:
-        return relabel(absorb_small(average_linkage(sim, cut), raw @ raw.T))
+        labels = average_linkage(sim, cut)
+        if n <= REFINE_MAX:
+            labels = refine_cpm(labels, sim, 1.0 - cut)
+        return relabel(absorb_small(labels, raw @ raw.T))
     rng = np.random.default_rng(0)
     sample = np.sort(rng.choice(n, SAMPLE, replace=False))
     sub = blended(knn_smooth(x[sample]))

@@ -33,6 +33,8 @@ STATUS = {
     "not_linked": 404,
     "unknown_club": 404,
     "import_original": 409,
+    "unknown_chart": 404,
+    "no_chart": 404,
     "unknown_member": 404,
     "session_closed": 409,
     "too_large": 413,
@@ -173,6 +175,27 @@ def import_log() -> ResponseReturnValue:
     report, recorded = imports.import_log(service(), imports.parse(lines), facilitator_id)
     publish(report.session_id, recorded)
     return jsonify({"ok": True, **dataclasses.asdict(report)})
+
+
+SESSION_CHARTS = ("votes", "kinds", "radar")
+
+
+@bp.get("/sessions/<session_id>/charts/<name>.svg")
+def session_chart(session_id: str, name: str) -> ResponseReturnValue:
+    """A chart of the session's synthesis, as the documents draw it (one code path):
+    `votes` (themes by votes), `kinds` (freins and leviers per question), `radar`."""
+    from .. import charts
+    from ..synthesis import view
+
+    if name not in SESSION_CHARTS:
+        raise Rejected("unknown_chart")
+    synthesis = exports.session_synthesis(service(), session_id, _facilitator())
+    chart = {"votes": view.votes_chart, "kinds": view.kinds_chart,
+             "radar": view.radar_chart}[name](synthesis)
+    if chart is None:
+        raise Rejected("no_chart")
+    return charts.svg(chart), 200, {"Content-Type": "image/svg+xml; charset=utf-8",
+                                    "Cache-Control": "no-store"}
 
 
 @bp.get("/sessions/<session_id>/pair")

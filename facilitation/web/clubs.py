@@ -128,6 +128,21 @@ def api_view(club_id: str):  # type: ignore[no-untyped-def]
     return {**clubs().view(club_id), "stage_names": stage_names(clubs().club(club_id).language)}
 
 
+@bp.get("/clubs/<club_id>/charts/stages.svg")
+@login_required
+def stages_chart(club_id: str) -> Response:
+    """Projects by stage, drawn as in the documents (one code path)."""
+    from .. import charts
+
+    club = _club(club_id)
+    counts = {stage: len(members) for stage, members in club.by_stage().items() if stage}
+    chart = charts.projects_by_stage(counts, stage_names(club.language), club.language)
+    if chart is None:
+        abort(404)
+    return Response(charts.svg(chart), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "no-store"})
+
+
 @bp.post("/clubs/<club_id>/members")
 @login_required
 def add_member(club_id: str):  # type: ignore[no-untyped-def]

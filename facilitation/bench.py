@@ -241,3 +241,68 @@ def socket_round_trips(url: str, code: str, phones: int, cards: int) -> dict[str
         client.disconnect()
     return {"phones": phones, "cards": len(latencies), "per_second": len(latencies) / elapsed,
             **_percentiles(latencies)}
+
+
+def _room(service: Service, owner: int, title: str, texts: list[tuple[str, str]],
+          backend: str) -> str:
+    """A session with these cards, grouped once by the engine as the live board would be."""
+    from . import grouping
+    from .commands import GroupingCommands
+
+    session_id = service.create_session(owner, title, "palabre", "fr").session_id
+    commands = GroupingCommands(service)
+    commands.run(session_id, owner, {"type": "change_phase", "phase": "collect"})
+    for text, kind in texts:  # typed by a scribe: no phone's rate limit
+        service.add_contribution(session_id, None, uuid.uuid4().hex, text, kind, actor="bench")
+    board = service.board(session_id)
+    result = grouping.compute(grouping.snapshot(board), backend)
+    commands.apply_result(session_id, result)
+    return session_id
+
+
+def pair_and_import(cards: int, backend: str, runs: int = 5) -> dict[str, Any]:
+    """Double-espace costs: the "here / there" view of two linked rooms of `cards` cards
+    each, and merging one room's exported log into another server (first and second time)."""
+    from . import imports, pairs
+
+    rows = [json.loads(line) for line in Path(_dev_set()).read_text(encoding="utf-8")
+            .splitlines() if line.strip()]
+    texts = [(rows[i % len(rows)]["text"] + ("" if i < len(rows) else f" ({i})"),
+              rows[i % len(rows)]["kind"]) for i in range(2 * cards)]
+    with tempfile.TemporaryDirectory() as scratch:
+        db = Database(f"sqlite:///{Path(scratch) / 'bench.db'}")
+        db.upgrade()
+        service = Service(db)
+        owner = accounts.create(db, "bench@example.org", "benchmark").id
+        here = _room(service, owner, "Lille", texts[:cards], backend)
+        there = _room(service, owner, "Kayes", texts[cards:], backend)
+        pairs.run(service, here, owner, {"type": "link_session", "session_id": there})
+        timings = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            view = pairs.view(service, here, owner, backend)
+            timings.append(time.perf_counter() - started)
+        lines = imports.export_lines(service, there)
+        other = Database(f"sqlite:///{Path(scratch) / 'other.db'}")
+        other.upgrade()
+        target = Service(other)
+        importer = accounts.create(other, "other@example.org", "benchmark").id
+        import_s = []
+        for _ in range(2):
+            started = time.perf_counter()
+            imports.import_log(target, imports.parse(lines), importer)
+            import_s.append(time.perf_counter() - started)
+        db.dispose()
+        other.dispose()
+    return {"cards": cards, "themes": len(view["blockers"]) + len(view["levers"]),
+            "shared": sum(t["shared"] for t in view["blockers"] + view["levers"]),
+            **_percentiles(timings), "events": len(lines), "import_first_s": import_s[0],
+            "import_again_s": import_s[1]}
+
+
+def _dev_set() -> Path:
+    """Card texts for benchmarks: the domain dev set beside the checkout."""
+    here = Path(__file__).resolve().parents[2] / "shared" / "eval" / "fr_gold_dev.jsonl"
+    if not here.exists():
+        raise RuntimeError(f"benchmark cards not found: {here}")
+    return here

@@ -247,6 +247,24 @@ def bench_grouping(card_counts: str) -> None:
                        f" {r['p95_ms']:>13.1f} {r['max_ms']:>13.1f}")
 
 
+@bench.command("pair")
+@click.option("--cards", "card_counts", default="30,100,300", show_default=True,
+              help="Comma-separated numbers of cards in each of the two rooms.")
+@click.option("--backend", default="use", show_default=True)
+def bench_pair(card_counts: str, backend: str) -> None:
+    """Double-espace: time of the "here / there" view of two linked rooms, and of merging
+    one room's exported log into another server (first import, then the same file again)."""
+    from .bench import machine, pair_and_import
+
+    click.echo(f"machine: {machine()}")
+    click.echo("cards/room  themes  shared  view_p50_ms  view_max_ms  events  import_s  again_s")
+    for cards in (int(n) for n in card_counts.split(",")):
+        r = pair_and_import(cards, backend)
+        click.echo(f"{r['cards']:>10} {r['themes']:>7} {r['shared']:>7} {r['p50_ms']:>12.0f}"
+                   f" {r['max_ms']:>12.0f} {r['events']:>7} {r['import_first_s']:>9.2f}"
+                   f" {r['import_again_s']:>8.2f}")
+
+
 _PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True,
                  "help_option_names": []}
 

@@ -263,3 +263,12 @@ def test_upload_form_on_the_home_page(client, service, facilitator) -> None:
         "created here" in refused.get_data(as_text=True)
     empty = client.post("/imports", data={}, follow_redirects=True)
     assert empty.status_code == 200
+
+
+def test_bench_pair_runs_end_to_end() -> None:
+    """The benchmark's code path (not its timings): two rooms, the view, two imports."""
+    from facilitation.bench import pair_and_import
+
+    result = pair_and_import(12, "lexical", runs=1)
+    assert result["cards"] == 12 and result["themes"] >= 1
+    assert result["events"] > 12  # the cards and the session's own events

@@ -313,7 +313,7 @@ def export(session: str, fmt: str, output: str | None) -> None:
             body = ("\n".join(imports.export_lines(service, board.session_id)) + "\n").encode()
         else:
             synthesis = exports.session_synthesis(service, board.session_id,
-                                                  board.facilitator_id)
+                                                  board.facilitator_id, app.extensions["clubs"])
             body = bytes(render(synthesis, fmt))
     except Rejected as error:
         raise click.ClickException(_describe(app, error)) from None

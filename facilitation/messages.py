@@ -91,7 +91,12 @@ MESSAGES = {
     "unknown_member": N_("This member is not in the club."),
     "invalid_member_link": N_("This personal link is not valid any more. Ask your "
                               "facilitator for a new one."),
-    "invalid_project": N_("Check the project: %(field)s."),
+    "invalid_project": N_("This project update is not valid."),
+    "project_too_long": N_("Project name too long: %(limit)s characters at most."),
+    "invalid_stage": N_("Choose a stage: idea, creation, launch or development."),
+    "note_too_long": N_("Strengths and difficulties: %(limit)s characters at most each."),
+    "step_too_long": N_("A next step is %(limit)s characters at most."),
+    "too_many_steps": N_("%(limit)s next steps at most."),
     "no_meeting": N_("No club meeting is open right now."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
 }

@@ -1,9 +1,11 @@
 """Screenshots of the three screens, for review and for the docs.
 
 Starts a real server (eventlet) on a throwaway instance folder, opens a demo thé-palabre,
-fills it with cards sent like phones do (Socket.IO), and writes PNGs into docs/screenshots/:
+fills it with cards sent like phones do (Socket.IO), then a club entreprendre over two
+meetings (members' links, projects, the competence radar), and writes PNGs into
+docs/screenshots/:
 
-    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--only club]
 
 Uses Debian's /usr/bin/chromium through Playwright (no browser download).
 """
@@ -17,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,7 +105,9 @@ def open_session(server: AppServer, token: str, title: str, kind: str = "palabre
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--only", choices=["radar"], help="only the competence radar's shots")
+    parser.add_argument("--only", choices=["radar", "club"],
+                        help="only the club's shots (club board, member page, console panel) "
+                             "and the competence radar's, which are taken in a club meeting")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -122,7 +127,7 @@ def main() -> None:
                                                      args=CHROMIUM_ARGS)
                 if not args.only:
                     shoot(browser, server, demo, empty, args.out, token)
-                shoot_radar(browser, server, token, args.out)
+                shoot_club(browser, server, token, args.out)
                 browser.close()
         finally:
             server.stop()
@@ -331,72 +336,189 @@ RATINGS = [(2, 4, 3, 2, 3, 1, 2), (1, 3, 4, 3, 2, 2, 1), (3, 4, 2, 2, 4, 2, 3),
            (2, 5, 4, 1, 3, 1, 2), (2, 3, 3, 4, 2, 3, 4), (1, 4, 5, 2, 3, 2, 2)]
 
 
-def shoot_radar(browser, server: AppServer, token: str, out: Path) -> None:  # noqa: ANN001
-    """The competence radar: a phone rates itself twice (before and after), the room's radar."""
+# A club entreprendre between Lille and the Kayes region: (first name, project, stage in
+# September, stage in November, first next step, due, helper's first name or None).
+MEMBERS = [
+    ("Awa", "Épicerie solidaire à Lille-Sud", "creation", "launch",
+     "Rendez-vous à la banque pour le prêt", "2026-12-10", "Mariam"),
+    ("Moussa", "Transport de colis Lille – Kayes", "idea", "creation",
+     "Comparer trois transitaires", "2026-12-05", None),
+    ("Fatoumata", "Atelier de couture et retouches", "launch", "development",
+     "Embaucher une apprentie", "2027-01-15", None),
+    ("Ousmane", "Maraîchage bio à Wazemmes", "idea", "idea",
+     "Visiter les jardins de la Maison de l'emploi", "2026-11-28", "Ibrahim"),
+    ("Aïssata", "Traiteur africain pour les fêtes", "creation", "launch",
+     "Déclarer l'activité à l'URSSAF", None, None),
+    ("Koffi", "Réparation de téléphones", "idea", "creation",
+     "Trouver un local partagé", "2026-12-20", "Fatoumata"),
+    ("Mariam", "Salon de coiffure afro", "development", "development",
+     "Ouvrir le samedi", None, None),
+    ("Ibrahim", "Soutien scolaire en ligne", "idea", "idea",
+     "Tester avec cinq familles", "2027-01-08", None),
+    ("Samba", "", None, None, "", None, None),
+]
+DIFFICULTIES = {
+    "Awa": "La banque demande un apport de 20 %.",
+    "Moussa": "Les frais de douane à Bamako changent souvent.",
+    "Koffi": "Pas de local abordable près du métro.",
+}
+# Awa's own ratings (finance, commercial, network, digital, governance, ess, writing):
+# in September, then in November.
+AWA_BEFORE = (1, 3, 2, 1, 2, 1, 2)
+AWA_NOW = (3, 4, 3, 2, 3, 2, 3)
+AXES = ["finance", "commercial", "network", "digital", "governance", "ess", "writing"]
+
+
+def shoot_club(browser, server: AppServer, token: str, out: Path) -> None:  # noqa: ANN001, C901
+    """A club over two meetings: the club board, a member's page, the console's club
+    panel, and the competence radar (a member's phone with the earlier meeting's radar)."""
     from playwright.sync_api import expect
 
-    session = open_session(server, token, "Club entreprendre Lille – Kayes, séance 4", "club")
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
     page = context.new_page()
     page.goto(server.url + "/login")
     page.fill("#email", EMAIL)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(server.url + "/")
-    board = page
+
+    # The club and its members, through the facilitator's pages.
+    page.fill("#club-name", "Club entreprendre Lille – Kayes")
+    page.locator("#club-name").press("Enter")
+    page.wait_for_url("**/clubs/*")
+    club_id = page.url.rsplit("/", 1)[-1]
+    links: dict[str, str] = {}
+    for name, *_ in MEMBERS:
+        page.fill("#member-name", name)
+        page.locator("#member-name").press("Enter")
+        links[name] = page.locator("input[readonly]").input_value()
+        page.goto(f"{server.url}/clubs/{club_id}")
+    club = page.context.request.get(f"{server.url}/api/clubs/{club_id}").json()
+    ids = {m["name"]: m["id"] for m in club["members"]}
+
+    def meeting(title: str) -> dict:
+        page.goto(f"{server.url}/clubs/{club_id}")
+        page.fill("#m-title", title)
+        page.locator("#m-title").press("Enter")
+        page.wait_for_url("**/console")
+        expect(page.locator("#club-panel")).to_have_attribute("data-ready", "1")
+        session_id = page.url.split("/")[-2]
+        board = page.context.request.get(f"{server.url}/api/sessions/{session_id}/board").json()
+        return {"id": session_id, "code": board["code"],
+                "board_url": f"{server.url}/sessions/{session_id}/board"}
+
+    def update(session: dict, name: str, changes: dict) -> None:
+        csrf = page.locator("#club-panel").get_attribute("data-csrf")
+        answer = page.context.request.post(
+            f"{server.url}/clubs/{club_id}/members/{ids[name]}/project",
+            data=json.dumps({"changes": changes, "session_id": session["id"]}),
+            headers={"Content-Type": "application/json", "X-CSRFToken": csrf or ""})
+        assert answer.ok, answer.text()
+
     phone_context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
                                         has_touch=True, locale="fr-FR")
     phone = phone_context.new_page()
-    phone.goto(session["join_url"])
-    expect(phone.locator("#net")).to_have_attribute("data-state", "online")
 
-    def rate(values: tuple[int, ...]) -> None:
+    def join_as_awa() -> None:
+        phone.goto(links["Awa"])
+        phone.locator("button.join").tap()
+        phone.wait_for_url("**/join/**")
+        expect(phone.locator("#net")).to_have_attribute("data-state", "online")
+
+    def rate(values: tuple[int, ...], shot_at: int | None = None) -> None:
         expect(phone.locator("#rq")).to_be_visible(timeout=10_000)
         for i, value in enumerate(values):
             expect(phone.locator("#r-step")).to_have_text(f"{i + 1} / {len(values)}")
             phone.locator(f"#r-rate [data-rate='{value}']").tap()
             expect(phone.locator("#r-sent")).to_have_attribute("data-state", "sent")
+            if i + 1 == shot_at:
+                phone.mouse.move(0, 0)  # no hover left on a button
+                phone.wait_for_timeout(150)  # the tap's ✓ shows before the next axis
+                phone.screenshot(path=out / "radar-phone-axis-360x740.png")
         expect(phone.locator("#rdone")).to_be_visible()
 
-    command(server, token, session, type="open_radar")  # the first session: where I start
-    rate((1, 3, 2, 1, 2, 1, 2))
-    command(server, token, session, type="close_radar")
-    command(server, token, session, type="open_radar")  # weeks later: where I am now
-    expect(phone.locator("#rq")).to_be_visible(timeout=10_000)
-    phone.locator("#r-rate [data-rate='4']").tap()
-    expect(phone.locator("#r-sent")).to_have_attribute("data-state", "sent")
-    phone.locator("#r-rate [data-rate='4']").hover()
-    phone.wait_for_timeout(100)
-    expect(phone.locator("#r-step")).to_have_text("2 / 7")
-    phone.locator("#r-rate [data-rate='3']").tap()
-    phone.wait_for_timeout(150)  # the tap's ✓ shows before the next axis
-    phone.screenshot(path=out / "radar-phone-axis-360x740.png")
-    expect(phone.locator("#r-step")).to_have_text("3 / 7")
-    for value in (4, 3, 3, 2, 3):
-        phone.locator(f"#r-rate [data-rate='{value}']").tap()
-        phone.wait_for_timeout(600)
-    expect(phone.locator("#rdone")).to_be_visible()
-    phone.locator("#radar").scroll_into_view_if_needed()
-    phone.evaluate("document.getElementById('radar').scrollIntoView()")
-    phone.screenshot(path=out / "radar-phone-360x740.png")
+    # September: where each project starts; Awa rates herself for the first time.
+    september = meeting("Rencontre de septembre")
+    command(server, token, september, type="set_details", territory="Lille", place="",
+            date=(date.today() - timedelta(days=63)).isoformat())  # the earlier radar says when
+    for name, project, before, _now, *_ in MEMBERS:
+        if project:
+            update(september, name, {"project": project, "stage": before})
+    command(server, token, september, type="open_radar")
+    join_as_awa()
+    rate(AWA_BEFORE)
+    command(server, token, september, type="change_phase", phase="closed")
 
-    axes = ["finance", "commercial", "network", "digital", "governance", "ess", "writing"]
-    people = [dict(zip(axes, values, strict=True)) for values in RATINGS]
-    phone.evaluate(RATE_JS, {"code": session["code"], "people": people})
-    board.goto(session["board_url"])
-    expect(board.locator("#board")).to_have_attribute("data-ready", "1")
-    expect(board.locator("#radar-n")).to_have_text(str(len(RATINGS) + 1), timeout=10_000)
-    board.wait_for_timeout(500)
-    board.screenshot(path=out / "radar-board-1280x720.png")
-    board.set_viewport_size({"width": 1920, "height": 1080})
-    board.wait_for_timeout(300)
-    board.screenshot(path=out / "radar-board-1920x1080.png")
-    board.goto(session["board_url"].replace("/board", "/console"))
-    expect(board.locator("#console")).to_have_attribute("data-ready", "1")
-    board.set_viewport_size({"width": 1280, "height": 800})
-    board.locator("#h-radar").scroll_into_view_if_needed()
-    board.wait_for_timeout(300)
-    board.locator(".box.radar").screenshot(path=out / "radar-console.png")
+    # November: projects move on, steps are set; the radar again.
+    november = meeting("Rencontre de novembre")
+    for name, _project, _before, now, step, due, helper in MEMBERS:
+        changes: dict = {}
+        if now:
+            changes["stage"] = now
+        if step:
+            changes["next_steps"] = [{"text": step, "due": due or "",
+                                      "helper": ids[helper] if helper else ""}]
+        if name in DIFFICULTIES:
+            changes["difficulties"] = DIFFICULTIES[name]
+        if changes:
+            update(november, name, changes)
+
+    # The member's page, on her phone, with the meeting open.
+    phone.goto(links["Awa"])
+    phone.wait_for_timeout(200)
+    phone.screenshot(path=out / "club-member.png")
+
+    # The projected club board.
+    projected = context.new_page()
+    projected.set_viewport_size({"width": 1280, "height": 720})
+    projected.goto(f"{server.url}/clubs/{club_id}/board")
+    expect(projected.locator("#road")).to_have_attribute("data-ready", "1")
+    projected.wait_for_timeout(300)
+    projected.screenshot(path=out / "club-board.png")
+
+    # The console's panel, after a few keystrokes: Koffi's step typed with its date.
+    page.reload()
+    expect(page.locator("#club-panel")).to_have_attribute("data-ready", "1")
+    koffi = page.locator("#cp-list .cp-row", has_text="Koffi")
+    koffi.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.type("Demander un devis pour l'atelier @15/12/2026")
+    page.keyboard.press("Enter")
+    expect(koffi.locator(".cp-steps li")).to_have_count(2)
+    page.keyboard.press("Escape")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Appeler la CCI @12/2026")  # not a date: refused, the text stays
+    page.keyboard.press("Enter")
+    expect(page.locator("#cp-list .cp-row", has_text="Aïssata").locator(".cp-state")
+           ).to_have_attribute("data-state", "error")
+    page.wait_for_timeout(200)
+    page.locator("#club-panel").screenshot(path=out / "console-club.png")
+    page.locator(".cp-row .cp-step").nth(4).fill("")
+
+    # The radar: Awa on her phone, then the room.
+    command(server, token, november, type="change_phase", phase="collect")
+    command(server, token, november, type="open_radar")
+    join_as_awa()
+    rate(AWA_NOW, shot_at=1)
+    phone.evaluate("document.getElementById('radar').scrollIntoView()")
+    phone.wait_for_timeout(200)
+    phone.screenshot(path=out / "radar-phone-360x740.png")
+    people = [dict(zip(AXES, values, strict=True)) for values in RATINGS]
+    phone.evaluate(RATE_JS, {"code": november["code"], "people": people})
+    projected.goto(november["board_url"])
+    expect(projected.locator("#board")).to_have_attribute("data-ready", "1")
+    expect(projected.locator("#radar-n")).to_have_text(str(len(RATINGS) + 1), timeout=10_000)
+    projected.wait_for_timeout(500)
+    projected.screenshot(path=out / "radar-board-1280x720.png")
+    projected.set_viewport_size({"width": 1920, "height": 1080})
+    projected.wait_for_timeout(300)
+    projected.screenshot(path=out / "radar-board-1920x1080.png")
+    page.reload()
+    expect(page.locator("#console")).to_have_attribute("data-ready", "1")
+    page.locator("#h-radar").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    page.locator(".box.radar").screenshot(path=out / "radar-console.png")
     phone_context.close()
     context.close()
 

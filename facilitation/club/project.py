@@ -25,14 +25,16 @@ def _note(raw: object, field: str) -> str:
     text = _CONTROL.sub("", unicodedata.normalize("NFC", raw)).strip()
     text = re.sub(r"[ \t]+", " ", re.sub(r"\n{3,}", "\n\n", text.replace("\r\n", "\n")))
     if len(text) > NOTE_MAX:
-        raise Rejected("invalid_project", field=field)
+        raise Rejected("note_too_long", limit=NOTE_MAX)
     return text
 
 
 def _steps(raw: object, helpers: set[str]) -> list[dict[str, str]]:
     """Next steps: [{text, due?, helper?}]; `helper` is the member id of who helps."""
-    if not isinstance(raw, list) or len(raw) > STEPS_MAX:
+    if not isinstance(raw, list):
         raise Rejected("invalid_project", field="next_steps")
+    if len(raw) > STEPS_MAX:
+        raise Rejected("too_many_steps", limit=STEPS_MAX)
     steps = []
     for item in raw:
         if not isinstance(item, dict):
@@ -41,7 +43,7 @@ def _steps(raw: object, helpers: set[str]) -> list[dict[str, str]]:
         if not text:
             continue
         if len(text) > STEP_MAX:
-            raise Rejected("invalid_project", field="next_steps")
+            raise Rejected("step_too_long", limit=STEP_MAX)
         step = {"text": text}
         due = iso_date(item.get("due") or None)
         if due:
@@ -65,11 +67,11 @@ def clean_changes(raw: object, current: dict[str, Any], members: set[str]) -> di
         if field == "project":
             text = one_line(value, "project")
             if len(text) > PROJECT_MAX:
-                raise Rejected("invalid_project", field="project")
+                raise Rejected("project_too_long", limit=PROJECT_MAX)
             clean[field] = text
         elif field == "stage":
             if value not in STAGES:
-                raise Rejected("invalid_project", field="stage")
+                raise Rejected("invalid_stage")
             clean[field] = value
         elif field == "next_steps":
             clean[field] = _steps(value, members)

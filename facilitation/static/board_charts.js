@@ -13,6 +13,11 @@
   function load(force) {
     Array.prototype.forEach.call(section.querySelectorAll("figure"), function (figure) {
       var img = figure.querySelector("img");
+      if (!img) { // made here, not in the page: the board's own markup holds no image
+        img = document.createElement("img");
+        img.alt = figure.getAttribute("data-alt");
+        figure.appendChild(img);
+      }
       var name = figure.getAttribute("data-chart");
       if (!force && img.getAttribute("data-seq") === String(seq)) return;
       img.onload = function () { figure.hidden = false; };

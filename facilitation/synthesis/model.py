@@ -12,6 +12,7 @@ from typing import Any
 
 from ..board import Board
 from ..kinds import CONTRIBUTION_KINDS, SESSION_KINDS
+from .club import ClubSection
 
 SCHEMA_VERSION = 1
 OTHER_LABELS = {"fr": "Autres contributions", "en": "Other contributions"}
@@ -94,6 +95,7 @@ class Synthesis:
     phase: str
     seq: int  # the board it was built from
     radar: RadarSummary | None = None  # the last radar opened, from three responses on
+    club: ClubSection | None = None  # a club meeting's projects (None for other sessions)
 
     def themes(self, kind: str) -> tuple[ThemeItem, ...]:
         return self.blockers if kind == "blocker" else self.levers
@@ -108,9 +110,11 @@ class Synthesis:
         return data
 
 
-def build(board: Board, facilitators: tuple[str, ...] = ()) -> Synthesis:
+def build(board: Board, facilitators: tuple[str, ...] = (),
+          club: ClubSection | None = None) -> Synthesis:
     """The synthesis of a board: themes of each kind ranked by votes then size, visible
-    cards only (hidden ones left out, edited ones as edited)."""
+    cards only (hidden ones left out, edited ones as edited). `club`: a club meeting's
+    section (`club.club_section`), built by the caller from the club's own stream."""
     tally = board.votes_for()
     prompts = {p["id"]: p["text"] for p in board.prompts}
     participants = board.participants
@@ -174,6 +178,7 @@ def build(board: Board, facilitators: tuple[str, ...] = ()) -> Synthesis:
         phase=board.phase,
         seq=board.seq,
         radar=_radar(board),
+        club=club,
     )
 
 

@@ -149,6 +149,43 @@ def _save(doc: Document) -> bytes:
     return fixed.getvalue()
 
 
+def _club(doc: Document, s: Synthesis) -> None:
+    """A club meeting's projects: the chart of projects per stage, then one row per
+    member; a project updated at this meeting says so (and what) under the member."""
+    t = w.words(s.language)
+    _heading(doc, t["club_projects"], 1)
+    _note(doc, view.club_intro(s), keep=True)
+    _chart(doc, view.club_chart(s))
+    if view.club_no_stage(s):
+        _note(doc, view.club_no_stage(s), keep=True)
+    columns = view.club_columns(s.language)
+    table = doc.add_table(rows=1, cols=len(columns))
+    table.style = doc.styles[TABLE_STYLE[None]]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, columns, strict=True):
+        cell.text = text
+    for row in view.club_rows(s):
+        member, project, stage, steps = table.add_row().cells
+        member.paragraphs[0].add_run(row.member).bold = True
+        if row.updated:
+            sep = "\u00a0: " if w.lang(s.language) == "fr" else ": "
+            tag = t["updated_here"] + (f"{sep}{row.changed}" if row.changed else "")
+            run = member.add_paragraph().add_run(tag)
+            run.italic = True
+            run.font.size = Pt(8.5)
+            run.font.color.rgb = ACCENT["lever"]
+        for cell, text, said in zip((project, stage), (row.project, row.stage), row.said,
+                                    strict=True):
+            run = cell.paragraphs[0].add_run(text)
+            if not said:
+                run.italic = True
+                run.font.color.rgb = MUTED
+        for i, step in enumerate(row.steps):
+            paragraph = steps.paragraphs[0] if i == 0 else steps.add_paragraph()
+            paragraph.add_run(f"• {step}")
+    doc.add_paragraph()
+
+
 def render(s: Synthesis) -> bytes:
     lang = w.lang(s.language)
     t = w.words(lang)
@@ -206,6 +243,8 @@ def render(s: Synthesis) -> bytes:
         _note(doc, view.radar_intro(s), keep=True)
         _chart(doc, view.radar_chart(s), titled=False)
         _table(doc, radar.columns, list(radar.rows), numeric=(1, 2))
+    if s.club:
+        _club(doc, s)
     _heading(doc, t["conclusions"], 1)
     paragraphs = view.paragraphs(s.conclusions or "")
     for paragraph in paragraphs:

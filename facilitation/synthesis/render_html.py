@@ -45,9 +45,10 @@ def _common(language: str) -> dict[str, Any]:
 def figures(s: Synthesis) -> dict[str, Markup | None]:
     """The charts of a session as inline SVG, by place: "kinds" (with the questions),
     "votes" (at the top of the results), "radar" (its own section, under its heading, so
-    drawn without a title). None for a chart without data."""
+    drawn without a title), "stages" (a club meeting's projects). None for a chart
+    without data."""
     placed = (("kinds", view.kinds_chart(s), True), ("votes", view.votes_chart(s), True),
-              ("radar", view.radar_chart(s), False))
+              ("radar", view.radar_chart(s), False), ("stages", view.club_chart(s), True))
     return {name: None if chart is None
             else Markup(charts.svg(chart, titled=titled))  # matplotlib escapes the text
             for name, chart, titled in placed}
@@ -67,6 +68,10 @@ def render_text(s: Synthesis) -> str:
         "figures": figures(s),
         "radar_intro": view.radar_intro(s),
         "radar_table": view.radar_table(s),
+        "club_intro": view.club_intro(s),
+        "club_no_stage": view.club_no_stage(s),
+        "club_columns": view.club_columns(s.language),
+        "club_rows": view.club_rows(s),
     }
     return environment().get_template("session.html").render(context)
 

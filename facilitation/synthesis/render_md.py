@@ -55,6 +55,32 @@ def _theme(rank: int, theme: ThemeItem, language: str) -> list[str]:
             *(_card(c, language) for c in theme.cards), ""]
 
 
+def _club(s: Synthesis) -> list[str]:
+    """The club's projects: a line of numbers, projects per stage, then the table (the
+    member's cell says when the project was updated at this meeting, and what)."""
+    t = w.words(s.language)
+    sep = " : " if w.lang(s.language) == "fr" else ": "
+    out = [f"## {t['club_projects']}", "", esc(view.club_intro(s)), ""]
+    chart = view.club_chart(s)
+    if chart:
+        counts = " · ".join(f"{esc(bar.label)} {bar.value}" for bar in chart.bars)
+        out += [f"**{esc(chart.title)}**{sep}{counts}", ""]
+        if view.club_no_stage(s):
+            out += [f"*{esc(view.club_no_stage(s))}*", ""]
+    rows = []
+    for row in view.club_rows(s):
+        member = esc(row.member)
+        if row.updated:
+            tag = t["updated_here"] + (f"{sep}{row.changed}" if row.changed else "")
+            member += f" — *{esc(tag)}*"
+        project, stage = (esc(text) if said else f"*{esc(text)}*"
+                          for text, said in zip((row.project, row.stage), row.said,
+                                                strict=True))
+        rows.append((member, project, stage, " · ".join(esc(step) for step in row.steps)))
+    out += [*_table(view.club_columns(s.language), rows, raw=(0, 1, 2, 3)), ""]
+    return out
+
+
 def render(s: Synthesis) -> bytes:
     t = w.words(s.language)
     lang = s.language
@@ -104,6 +130,8 @@ def render(s: Synthesis) -> bytes:
     if radar:
         out += [f"## {t['radar']}", "", esc(view.radar_intro(s)), "",
                 *_table(radar.columns, list(radar.rows), numeric=(1, 2), raw=(1, 2)), ""]
+    if s.club:
+        out += _club(s)
     out += [f"## {t['conclusions']}", ""]
     paragraphs = view.paragraphs(s.conclusions or "")
     for paragraph in paragraphs or [t["no_conclusions"]]:

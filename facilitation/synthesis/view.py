@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import charts
+from ..club.words import stage_names
 from . import words as w
+from .club import NO_STAGE, NextStep
 from .model import Synthesis, ThemeItem
 from .programme import Answer, ProgrammeSynthesis, ProgrammeTheme
 
@@ -151,6 +153,79 @@ def radar_table(s: Synthesis) -> Table | None:
          "–" if r.p25.get(a.id) is None else f"{n(r.p25.get(a.id))} – {n(r.p75.get(a.id))}")
         for a in r.axes)
     return Table((t["competence"], t["median"], t["middle_half"]), rows)
+
+
+# -- a club meeting: the club's projects ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClubRow:
+    member: str
+    project: str  # the title, or "pas encore dit"
+    stage: str  # the stage's name, or "pas encore dite"
+    steps: tuple[str, ...]  # "Voir la banque (pour le 10 décembre 2026, avec l’aide de Moussa)"
+    updated: bool  # changed during this meeting
+    changed: str  # the fields changed during this meeting, named: "étape, prochaines étapes"
+    said: tuple[bool, bool]  # whether the project's title and its stage are said
+
+
+def club_chart(s: Synthesis) -> charts.StagesChart | None:
+    """Projects per stage (those with a stage); None for a session that is no club
+    meeting or a club where no project has a stage yet."""
+    if s.club is None:
+        return None
+    return charts.projects_by_stage(s.club.staged(), stage_names(s.language), s.language)
+
+
+def club_intro(s: Synthesis) -> str:
+    c = s.club
+    if c is None:
+        return ""
+    t = w.words(s.language)
+    projects = w.count(len(c.projects), "project", s.language)
+    if not c.updated:
+        return t["club_intro_none"].format(projects=projects)
+    return t["club_intro"].format(projects=projects, updated=c.updated)
+
+
+def club_no_stage(s: Synthesis) -> str:
+    """Under the chart: how many projects it leaves out (no stage yet); "" when none."""
+    missing = s.club.stages.get(NO_STAGE, 0) if s.club else 0
+    if not missing or club_chart(s) is None:
+        return ""
+    return w.words(s.language)["club_no_stage"].format(
+        projects=w.count(missing, "project", s.language))
+
+
+def club_columns(language: str) -> tuple[str, ...]:
+    t = w.words(language)
+    return (t["member"], t["project"], t["stage"], t["next_steps"])
+
+
+def step_text(step: NextStep, language: str) -> str:
+    t = w.words(language)
+    details = []
+    if step.due:
+        details.append(t["step_due"].format(date=w.long_date(step.due, language)))
+    if step.helper:
+        helper = "step_helper_elided" if w.elides(step.helper, language) else "step_helper"
+        details.append(t[helper].format(name=step.helper))
+    return f"{step.text} ({', '.join(details)})" if details else step.text
+
+
+def club_rows(s: Synthesis) -> list[ClubRow]:
+    if s.club is None:
+        return []
+    t = w.words(s.language)
+    names = stage_names(s.language)
+    return [ClubRow(
+        member=p.member, project=p.project or t["no_project"],
+        stage=names.get(p.stage, t["no_stage"]) if p.stage else t["no_stage"],
+        steps=tuple(step_text(step, s.language) for step in p.next_steps),
+        updated=p.updated_here,
+        changed=", ".join(t[f"field_{f}"] for f in p.changes_here if f"field_{f}" in t),
+        said=(bool(p.project), p.stage in names),
+    ) for p in s.club.projects]
 
 
 # -- programme ---------------------------------------------------------------------------

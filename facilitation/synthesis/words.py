@@ -6,6 +6,7 @@ document needs live here, one dict per language. Dates go through babel.dates.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from babel.dates import format_date
@@ -75,6 +76,27 @@ WORDS: dict[str, dict[str, str]] = {
         "competence": "Compétence",
         "median": "Médiane",
         "middle_half": "Moitié centrale",
+        "club_projects": "Projets du club",
+        "club_intro": "Où en sont les projets des membres à l’issue de la rencontre "
+                      "({projects}, dont {updated} mis à jour ce jour).",
+        "club_intro_none": "Où en sont les projets des membres à l’issue de la rencontre "
+                           "({projects}, aucun mis à jour ce jour).",
+        "club_no_stage": "Hors graphique : {projects} sans étape dite.",
+        "member": "Membre",
+        "project": "Projet",
+        "stage": "Étape",
+        "next_steps": "Prochaines étapes",
+        "no_stage": "pas encore dite",
+        "updated_here": "mis à jour ce jour",
+        "step_due": "pour le {date}",
+        "step_helper": "avec l’aide de {name}",
+        "step_helper_elided": "avec l’aide d’{name}",
+        "no_project": "pas encore dit",
+        "field_project": "projet",
+        "field_stage": "étape",
+        "field_strengths": "forces",
+        "field_difficulties": "difficultés",
+        "field_next_steps": "prochaines étapes",
     },
     "en": {
         "synthesis": "Synthesis",
@@ -139,6 +161,27 @@ WORDS: dict[str, dict[str, str]] = {
         "competence": "Competence",
         "median": "Median",
         "middle_half": "Middle half",
+        "club_projects": "Club projects",
+        "club_intro": "Where the members’ projects stand after the meeting ({projects}, "
+                      "{updated} updated at this meeting).",
+        "club_intro_none": "Where the members’ projects stand after the meeting "
+                           "({projects}, none updated at this meeting).",
+        "club_no_stage": "Not in the chart: {projects} with no stage yet.",
+        "member": "Member",
+        "project": "Project",
+        "stage": "Stage",
+        "next_steps": "Next steps",
+        "no_stage": "not said yet",
+        "updated_here": "updated at this meeting",
+        "step_due": "by {date}",
+        "step_helper": "helped by {name}",
+        "step_helper_elided": "helped by {name}",
+        "no_project": "not said yet",
+        "field_project": "project",
+        "field_stage": "stage",
+        "field_strengths": "strengths",
+        "field_difficulties": "difficulties",
+        "field_next_steps": "next steps",
     },
 }
 
@@ -173,6 +216,7 @@ NOUNS: dict[str, dict[str, tuple[str, str]]] = {
         "session": ("séance", "séances"),
         "participant": ("participant·e", "participant·es"),
         "response": ("réponse", "réponses"),
+        "project": ("projet", "projets"),
     },
     "en": {
         "vote": ("vote", "votes"),
@@ -180,6 +224,7 @@ NOUNS: dict[str, dict[str, tuple[str, str]]] = {
         "session": ("session", "sessions"),
         "participant": ("participant", "participants"),
         "response": ("response", "responses"),
+        "project": ("project", "projects"),
     },
 }
 
@@ -198,6 +243,14 @@ def count(n: int, noun: str, language: str | None) -> str:
     singular, plural = NOUNS[lang(language)][noun]
     one = n <= 1 if lang(language) == "fr" else n == 1
     return f"{n}\u00a0{singular if one else plural}"
+
+
+def elides(word: str, language: str | None) -> bool:
+    """French "de" becomes "d’" before this word ("avec l’aide d’Awa", "de Moussa")."""
+    if lang(language) != "fr" or not word:
+        return False
+    first = unicodedata.normalize("NFD", word[0])[0].lower()
+    return first in "aeiou"
 
 
 def actor_type(key: str, language: str | None) -> str:

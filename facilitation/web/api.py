@@ -150,7 +150,8 @@ def session_synthesis(session_id: str, fmt: str) -> ResponseReturnValue:
     """The session's synthesis as md, html, pdf, docx, csv or json."""
     from ..synthesis.formats import render
 
-    synthesis = exports.session_synthesis(service(), session_id, _facilitator())
+    synthesis = exports.session_synthesis(service(), session_id, _facilitator(),
+                                          current_app.extensions["clubs"])
     body = _render(render, synthesis, fmt)
     return _download(body, fmt, f"synthese-{synthesis.title}",
                      inline=request.args.get("inline") == "1")
@@ -189,7 +190,8 @@ def session_chart(session_id: str, name: str) -> ResponseReturnValue:
 
     if name not in SESSION_CHARTS:
         raise Rejected("unknown_chart")
-    synthesis = exports.session_synthesis(service(), session_id, _facilitator())
+    synthesis = exports.session_synthesis(service(), session_id, _facilitator(),
+                                          current_app.extensions["clubs"])
     chart = {"votes": view.votes_chart, "kinds": view.kinds_chart,
              "radar": view.radar_chart}[name](synthesis)
     if chart is None:

@@ -18,7 +18,8 @@ def main(out: str) -> None:
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     documents = {"session-fr": fixtures.with_radar("fr"), "session-en": fixtures.with_radar("en"),
-                 "hostile": fixtures.hostile()}
+                 "hostile": fixtures.hostile(), "club-fr": fixtures.club_meeting("fr"),
+                 "club-en": fixtures.club_meeting("en")}
     for name, synthesis in documents.items():
         for fmt in formats.FORMATS:
             (folder / f"{name}.{fmt}").write_bytes(formats.render(synthesis, fmt))

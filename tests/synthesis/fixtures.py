@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from facilitation.synthesis.club import ClubProject, ClubSection, NextStep
 from facilitation.synthesis.model import (
     CardItem,
     Decision,
@@ -181,6 +182,58 @@ def with_radar(language: str = "fr", responses: int = 12) -> Synthesis:
         median={k: v[0] for k, v in RADAR.items()}, p25={k: v[1] for k, v in RADAR.items()},
         p75={k: v[2] for k, v in RADAR.items()})
     return replace(session(language), radar=summary)
+
+
+CLUB = {
+    "fr": {
+        "name": "Club entreprendre Roubaix",
+        "title": "Rencontre de novembre",
+        "projects": ["Épicerie solidaire de quartier", "Garage associatif",
+                     "Traiteur sénégalais pour les entreprises", "Atelier de couture", ""],
+        "steps": [["Rencontrer la banque pour le prêt d’honneur",
+                   "Trouver un local en rez-de-chaussée"],
+                  ["Déposer les statuts en préfecture"],
+                  ["Tester trois menus auprès de deux entreprises"], [], []],
+    },
+    "en": {
+        "name": "Roubaix entrepreneurs' club",
+        "title": "November meeting",
+        "projects": ["Neighbourhood solidarity grocery", "Community garage",
+                     "Senegalese catering for companies", "Sewing workshop", ""],
+        "steps": [["Meet the bank about the honour loan", "Find a ground-floor shop"],
+                  ["File the articles of association"],
+                  ["Try three menus with two companies"], [], []],
+    },
+}
+
+
+def club_section(language: str = "fr") -> ClubSection:
+    """Five members: two projects updated at this meeting, one with no stage yet, one
+    with no project at all."""
+    x = CLUB[language]
+    names = ["Awa", "Moussa", "Fatou", "Karim", "Inès"]
+    stages = ["creation", "launch", "creation", "idea", None]
+    changed = [("stage", "next_steps"), ("project", "stage", "next_steps"), (), (), ()]
+    helpers = [["Moussa", None], [None], ["Awa"], [], []]
+    dues = [["2026-12-10", None], ["2026-11-30"], [None], [], []]
+    projects = tuple(
+        ClubProject(names[i], x["projects"][i], stages[i],
+                    tuple(NextStep(text, dues[i][j], helpers[i][j])
+                          for j, text in enumerate(x["steps"][i])),
+                    bool(changed[i]), changed[i])
+        for i in range(5))
+    counts = {"idea": 1, "creation": 2, "launch": 1, "development": 0, "none": 1}
+    return ClubSection(x["name"], counts, projects)
+
+
+def club_meeting(language: str = "fr") -> Synthesis:
+    """A club meeting: the MIES session's content and radar, of kind "club", with the
+    section "Projets du club"."""
+    x = CLUB[language]
+    return replace(with_radar(language, responses=5), kind="club",
+                   kind_name="Club entreprendre" if language == "fr" else "Entrepreneurs' club",
+                   title=x["title"], programme=x["name"], participants=5,
+                   club=club_section(language))
 
 
 HOSTILE_TEXTS = [

@@ -272,3 +272,20 @@ def test_bench_pair_runs_end_to_end() -> None:
     result = pair_and_import(12, "lexical", runs=1)
     assert result["cards"] == 12 and result["themes"] >= 1
     assert result["events"] > 12  # the cards and the session's own events
+
+
+def test_console_links_rooms_with_a_form(client, service, facilitator) -> None:
+    lille = room(service, facilitator, "Lille", "Lille", {})
+    kayes = room(service, facilitator, "Kayes", "Kayes", {})
+    client.post("/login", data={"email": facilitator.email, "password": facilitator.password})
+    page = client.get(f"/sessions/{lille}/console").get_data(as_text=True)
+    assert f'value="{kayes}"' in page and f"/api/sessions/{lille}/log.jsonl" in page
+    client.post(f"/sessions/{lille}/link", data={"session_id": kayes})
+    assert service.board(kayes).linked == lille
+    page = client.get(f"/sessions/{lille}/console").get_data(as_text=True)
+    assert 'name="unlink"' in page
+    refused = client.post(f"/sessions/{lille}/link", data={"session_id": lille},
+                          follow_redirects=True)
+    assert "flash-error" in refused.get_data(as_text=True)
+    client.post(f"/sessions/{lille}/link", data={"unlink": "1"})
+    assert service.board(kayes).linked is None

@@ -23,6 +23,7 @@ from .. import imports, qr
 from ..broadcast import publish
 from ..commands import Service
 from ..errors import Rejected
+from ..facilitator_commands import run_command
 from ..kinds import LANGUAGES, PROFILE_QUESTIONS, SESSION_KINDS
 from ..links import join_entry_url, join_url
 from ..messages import describe
@@ -131,14 +132,32 @@ def console(session_id: str):  # type: ignore[no-untyped-def]
     """The facilitator's console: phases, prompts, timer, votes, moderation, scribe,
     speaking circle — everything reachable by keyboard."""
     found = _owned(session_id)
+    mine = [b for b in service().sessions_of(int(current_user.get_id()))
+            if b.session_id != session_id]
+    linked = service().boards.get(found.linked) if found.linked else None
     return render_template(
         "console.html",
         board=found,
+        linked=linked,
+        partners=mine,
         join_link=join_url(found.code),
         kind_name=SESSION_KINDS[found.kind].names.get(str(get_locale()), found.kind),
         profile_questions=PROFILE_QUESTIONS,
         is_owner=found.facilitator_id == int(current_user.get_id()),
     )
+
+
+@bp.route("/sessions/<session_id>/link", methods=["POST"])
+@login_required
+def link(session_id: str):  # type: ignore[no-untyped-def]
+    """Link (or unlink) this session with another room's, from the console's form."""
+    data = ({"type": "unlink_session"} if request.form.get("unlink")
+            else {"type": "link_session", "session_id": request.form.get("session_id")})
+    try:
+        run_command(session_id, int(current_user.get_id()), data)
+    except Rejected as error:
+        flash(describe(error)["message"], "error")
+    return redirect(url_for("console.console", session_id=session_id))
 
 
 @bp.route("/sessions/<session_id>/team/<token>", methods=["GET", "POST"])

@@ -105,9 +105,10 @@ def open_session(server: AppServer, token: str, title: str, kind: str = "palabre
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--only", choices=["radar", "club"],
-                        help="only the club's shots (club board, member page, console panel) "
-                             "and the competence radar's, which are taken in a club meeting")
+    parser.add_argument("--only", choices=["radar", "club", "pair"],
+                        help="club (or radar): the club's shots (club board, member page, "
+                             "console panel) and the competence radar's, taken in a club "
+                             "meeting; pair: the double-espace board")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -127,7 +128,10 @@ def main() -> None:
                                                      args=CHROMIUM_ARGS)
                 if not args.only:
                     shoot(browser, server, demo, empty, args.out, token)
-                shoot_club(browser, server, token, args.out)
+                if args.only != "pair":
+                    shoot_club(browser, server, token, args.out)
+                if args.only in (None, "pair"):
+                    shoot_pair(browser, server, token, args.out)
                 browser.close()
         finally:
             server.stop()
@@ -188,11 +192,16 @@ def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path,  # noq
         context.add_cookies(cookies)
         return context
 
-    def board_shot(name: str, size: tuple[int, int] = (1280, 720), wait: str = "") -> None:
+    def board_shot(name: str, size: tuple[int, int] = (1280, 720), wait: str = "",
+                   key: str = "") -> None:
         context = desk(*size)
         board = context.new_page()
         board.goto(demo["board_url"])
         expect(board.locator("#board")).to_have_attribute("data-ready", "1")
+        if key:  # a view the facilitator calls up by keyboard (G: the synthesis charts)
+            board.wait_for_timeout(500)
+            board.keyboard.press(key)
+            board.wait_for_timeout(4500)  # the tools shown by the key press hide again
         if wait:
             expect(board.locator(wait).first).to_be_visible(timeout=30_000)
         board.wait_for_timeout(900)  # arrival fade-in, bars
@@ -300,6 +309,7 @@ def shoot(browser, server: AppServer, demo: dict, empty: dict, out: Path,  # noq
     console.locator("#phase-next").click()  # → synthesis
     expect(console.locator("#steps li[aria-current]")).to_have_attribute("data-phase", "synthesis")
     board_shot("synthesis", wait="#rank-lever li")
+    board_shot("charts", wait="#charts figure:not([hidden]) img", key="g")
     console.locator("#phase-close").click()
     console.locator("#phase-close").click()  # second click confirms
     expect(console.locator("#steps li[aria-current]")).to_have_attribute("data-phase", "closed")
@@ -520,6 +530,52 @@ def shoot_club(browser, server: AppServer, token: str, out: Path) -> None:  # no
     page.wait_for_timeout(300)
     page.locator(".box.radar").screenshot(path=out / "radar-console.png")
     phone_context.close()
+    context.close()
+
+
+
+
+# The other room of the double-espace: a thé-palabre in Kayes, said in its own words.
+KAYES_CARDS = [
+    (None, "blocker", "La banque ne prête pas aux femmes du village."),
+    (None, "blocker", "Pas de crédit sans garantie foncière."),
+    (None, "blocker", "Les coupures d'électricité arrêtent l'atelier."),
+    (None, "blocker", "Les papiers de la mairie prennent trop de temps."),
+    (None, "lever", "La tontine des femmes finance les premiers achats."),
+    (None, "lever", "Les ressortissants en France envoient du matériel."),
+    (None, "lever", "Un mentor de la diaspora pour le plan d'affaires."),
+    (None, "blocker", "Le transport des marchandises vers Bamako coûte cher."),
+    (None, "lever", "Des cours d'alphabétisation le soir au centre."),
+]
+
+
+def shoot_pair(browser, server: AppServer, token: str, out: Path) -> None:  # noqa: ANN001
+    """Two linked rooms, Lille and Kayes: the board's "here / there" view."""
+    from playwright.sync_api import expect
+
+    lille = open_session(server, token, "Petit-déjeuner de Lille-Moulins")
+    kayes = open_session(server, token, "Thé-palabre de Kayes")
+    for session, territory in ((lille, "Lille"), (kayes, "Kayes")):
+        command(server, token, session, type="set_details", territory=territory)
+        command(server, token, session, type="change_phase", phase="collect")
+    command(server, token, lille, type="link_session", session_id=kayes["id"])
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(server.url + "/login")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(lille["board_url"])
+    expect(page.locator("#board")).to_have_attribute("data-ready", "1")
+    page.evaluate(SEED_JS, {"code": lille["code"], "cards": [list(c) for c in CARDS[:16]]})
+    page.evaluate(SEED_JS, {"code": kayes["code"], "cards": [list(c) for c in KAYES_CARDS]})
+    for session in (lille, kayes):
+        command(server, token, session, type="change_phase", phase="group")
+        command(server, token, session, type="regroup")
+    expect(page.locator("#pair")).to_be_visible(timeout=30_000)
+    expect(page.locator("#pair-blocker li.shared").first).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(2500)  # both rooms' regroupings land, then the view is fetched
+    page.screenshot(path=out / "pair-board-1280x720.png")
     context.close()
 
 

@@ -149,10 +149,15 @@ def _localised(event: Event, facilitator_id: int, db: Session, session_id: str) 
     return event
 
 
+NOT_EXPORTED = frozenset({"radar_rated"})
+
+
 def export_lines(service: Service, session_id: str) -> list[str]:
-    """A session's log as JSON lines, the form `parse` reads."""
+    """A session's log as JSON lines, the form `parse` reads. One person's radar ratings
+    never leave the server (the room's radar is shown as aggregates only): the copy made
+    from this file has the radar without its answers."""
     return [json.dumps(e.to_record(), ensure_ascii=False, sort_keys=True)
-            for e in service.events_after(session_id, 0)]
+            for e in service.events_after(session_id, 0) if e.type not in NOT_EXPORTED]
 
 
 def records_of(payload: Any) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facilitation.commands import GroupingCommands
@@ -97,3 +97,43 @@ def test_custom_axes_and_an_earlier_radar_beside_the_new_one(service, facilitato
     with pytest.raises(Rejected) as refused:
         command(service, sid, facilitator.id, type="open_radar", axes=["seul"])
     assert refused.value.code == "invalid_axes"
+
+
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.integers(1, 5), min_size=7, max_size=7), min_size=1, max_size=6))
+def test_no_individual_rating_leaves_in_any_export(client, service, facilitator,
+                                                   people: list[list[int]]) -> None:
+    """Whatever the room answers, the syntheses, the event API and the exported log carry
+    the aggregates at most: no participant's ratings, no participant linked to a rating."""
+    import json
+
+    from facilitation import imports
+
+    board = service.create_session(facilitator.id, "Club", "club", "fr")
+    sid = board.session_id
+    command(service, sid, facilitator.id, type="open_radar")
+    axes = [a["id"] for a in service.board(sid).radars[service.board(sid).radar].axes]
+    pids = []
+    for values in people:
+        joined = service.join(board.code)
+        pids.append(joined.participant_id)
+        assert service.rate_radar(sid, joined.participant_id, new_client_id(),
+                                  dict(zip(axes, values, strict=True))).ack["ok"]
+    headers = {"Authorization": f"Bearer {facilitator.token}"}
+    for fmt in ("md", "html", "csv", "json"):
+        body = client.get(f"/api/sessions/{sid}/synthesis.{fmt}", headers=headers)
+        assert body.status_code == 200
+        assert not any(pid in body.get_data(as_text=True) for pid in pids), fmt
+    synthesis = client.get(f"/api/sessions/{sid}/synthesis.json", headers=headers).get_json()
+    if len(people) < 3:
+        assert synthesis["radar"] is None  # one or two answers would be someone's own
+    else:
+        assert set(synthesis["radar"]) <= {"id", "axes", "responses", "median", "p25", "p75",
+                                           "open"}
+    wire = client.get(f"/api/sessions/{sid}/events", headers=headers).get_json()["events"]
+    rated = [e for e in wire if e["type"] == "radar_rated"]
+    assert len(rated) == len(people) and all(set(e["payload"]) == {"radar_id"} for e in rated)
+    exported = imports.export_lines(service, sid)
+    assert not any(json.loads(line)["type"] == "radar_rated" for line in exported)
+    assert "ratings" not in "".join(exported)

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from .. import exports, imports, pairs
+from ..board import board_view
 from ..broadcast import publish
 from ..commands import Service
 from ..errors import Rejected
@@ -105,7 +106,8 @@ def events(session_id: str) -> ResponseReturnValue:
     if not after.isdigit() or not limit.isdigit():
         raise Rejected("invalid_payload", field="after")
     recorded = service().events_after(session_id, int(after), min(int(limit), 5000))
-    return jsonify({"events": [item.to_wire() for item in recorded]})
+    # as the board room gets them: a person's radar ratings are never handed out
+    return jsonify({"events": [board_view(item) for item in recorded]})
 
 
 @bp.post("/sessions/<session_id>/commands")

@@ -3,6 +3,8 @@ pure code cannot reach the app's Flask-Babel catalogue."""
 
 from __future__ import annotations
 
+from .. import plural
+
 WORDS: dict[str, dict[str, str]] = {
     "fr": {
         "themes_title": "Votes par thème",
@@ -58,6 +60,4 @@ def words(language: str | None) -> dict[str, str]:
 
 def count(n: int, noun: str, language: str | None) -> str:
     """'3 votes', '1 réponse', '0 vote' (French singular for 0 and 1)."""
-    singular, plural = NOUNS[lang(language)][noun]
-    one = n <= 1 if lang(language) == "fr" else n == 1
-    return f"{n}\u00a0{singular if one else plural}"
+    return plural.count(n, *NOUNS[lang(language)][noun], lang(language))

@@ -12,6 +12,8 @@ from datetime import date
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from .. import plural
+
 WORDS: dict[str, dict[str, str]] = {
     "fr": {
         "synthesis": "Synthèse",
@@ -240,9 +242,7 @@ def words(language: str | None) -> dict[str, str]:
 
 def count(n: int, noun: str, language: str | None) -> str:
     """'3 votes', '1 contribution', '0 vote' (French singular for 0 and 1)."""
-    singular, plural = NOUNS[lang(language)][noun]
-    one = n <= 1 if lang(language) == "fr" else n == 1
-    return f"{n}\u00a0{singular if one else plural}"
+    return plural.count(n, *NOUNS[lang(language)][noun], lang(language))
 
 
 def elides(word: str, language: str | None) -> bool:

@@ -1,0 +1,10 @@
+"""Counting nouns in the documents' two languages (pure)."""
+
+from __future__ import annotations
+
+
+def count(n: int, singular: str, plural: str, language: str) -> str:
+    """'3 votes', '1 réponse', '0 vote': French takes the singular for 0 and 1, English
+    for 1 only; a no-break space keeps the number with its noun."""
+    one = n <= 1 if language == "fr" else n == 1
+    return f"{n}\u00a0{singular if one else plural}"

@@ -260,13 +260,15 @@ def _room(service: Service, owner: int, title: str, texts: list[tuple[str, str]]
     return session_id
 
 
-def pair_and_import(cards: int, backend: str, runs: int = 5) -> dict[str, Any]:
+def pair_and_import(cards: int, backend: str, runs: int = 5,
+                    rows: list[dict[str, str]] | None = None) -> dict[str, Any]:
     """Double-espace costs: the "here / there" view of two linked rooms of `cards` cards
-    each, and merging one room's exported log into another server (first and second time)."""
+    each, and merging one room's exported log into another server (first and second time).
+    `rows`: `{text, kind}` to draw the cards from (default: the domain dev set)."""
     from . import imports, pairs
 
-    rows = [json.loads(line) for line in Path(_dev_set()).read_text(encoding="utf-8")
-            .splitlines() if line.strip()]
+    rows = rows or [json.loads(line) for line in Path(_dev_set()).read_text(encoding="utf-8")
+                    .splitlines() if line.strip()]
     texts = [(rows[i % len(rows)]["text"] + ("" if i < len(rows) else f" ({i})"),
               rows[i % len(rows)]["kind"]) for i in range(2 * cards)]
     with tempfile.TemporaryDirectory() as scratch:

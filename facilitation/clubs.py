@@ -49,17 +49,25 @@ class Clubs:
         self.streams: StreamCache[Club] = StreamCache(service.db, Club, apply)
 
     # -- reading ----------------------------------------------------------------------
+    def _owner(self, club_id: object) -> int | None:
+        """The club's facilitator from the index (None: no such club). Checked before the
+        stream cache is touched, so made-up ids cost one query and leave nothing behind."""
+        if not isinstance(club_id, str) or not club_id:
+            return None
+        with self.db.read() as db:
+            return db.scalar(select(ClubRow.facilitator_id).where(ClubRow.id == club_id))
+
     def club(self, club_id: str) -> Club:
-        club = self.streams.get(club_id)
+        club = self.streams.get(club_id) if self._owner(club_id) is not None else None
         if club is None or not club.name:
             raise Rejected("unknown_club")
         return club
 
-    def require(self, club_id: str, facilitator_id: int | None) -> Club:
-        club = self.club(club_id)
-        if facilitator_id is None or club.facilitator_id != facilitator_id:
-            raise Rejected("unknown_club")  # not "forbidden": a stranger learns nothing
-        return club
+    def require(self, club_id: object, facilitator_id: int | None) -> Club:
+        """The club, for its facilitator only (others learn nothing: `unknown_club`)."""
+        if facilitator_id is None or self._owner(club_id) != facilitator_id:
+            raise Rejected("unknown_club")
+        return self.club(str(club_id))
 
     def view(self, club_id: str) -> dict[str, Any]:
         return self.streams.view(club_id, Club.to_dict) or {}
@@ -168,8 +176,8 @@ class Clubs:
         By the facilitator (during a meeting: `session_id`) or by the member themself."""
         club = self.club(club_id) if by_member else self.require(club_id, facilitator_id)
         self._member(club, member_id)
-        if session_id is not None and session_id not in {b.session_id
-                                                         for b in self.meetings(club_id)}:
+        if session_id is not None and (not isinstance(session_id, str) or session_id not in {
+                b.session_id for b in self.meetings(club_id)}):
             raise Rejected("unknown_session")
         actor = f"member:{member_id}" if by_member else f"facilitator:{facilitator_id}"
         recorded: list[Recorded] = []

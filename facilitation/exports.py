@@ -38,7 +38,7 @@ def _club_section(service: Service, clubs: Clubs, board: Board) -> ClubSection |
     meeting's document). None when the club is unknown here."""
     club_id, session_id = board.club_id or "", board.session_id
     try:
-        clubs.club(club_id)
+        clubs.require(club_id, board.facilitator_id)  # the club of the meeting's owner only
     except Rejected:
         return None
     closed_at = _closed_at(service, session_id) if board.is_closed else None

@@ -27,10 +27,12 @@ def _set_link(service: Service, session_id: str, facilitator_id: int | None,
               partner: str | None, expect: str | None = None) -> list[Recorded]:
     """Record `session_linked(partner)` in one session (nothing when already so).
 
-    `expect`: only change the session if it is currently paired with that session."""
+    `expect`: only unpair the session if it is currently paired with that session — then
+    the caller need not run it (an owner may always leave a pair, whoever made it)."""
 
     def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
-        _check_facilitator(board, facilitator_id)
+        if expect is None or partner is not None:
+            _check_facilitator(board, facilitator_id)
         if board.linked == partner or (expect is not None and board.linked != expect):
             return [], None
         event = SessionLinked(partner)
@@ -140,7 +142,11 @@ def view(service: Service, session_id: str, facilitator_id: int | None,
     board = service.require_facilitator(session_id, facilitator_id)
     if not board.linked:
         raise Rejected("not_linked")
-    other = service.board(board.linked)
+    # both rooms are the caller's, and both say so: a link recorded on one side only
+    # (an imported log, say) shows nothing of the other
+    other = service.require_facilitator(board.linked, facilitator_id)
+    if other.linked != session_id:
+        raise Rejected("not_linked")
     here = service.boards.view(session_id, build)
     there = service.boards.view(other.session_id, build)
     assert here is not None and there is not None

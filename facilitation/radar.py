@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 RATING_MIN, RATING_MAX = 1, 5
+RESPONSES_MIN = 3  # fewer answers than this: the room's radar is not shown
 AXES_MIN, AXES_MAX = 3, 8
 AXIS_LABEL_MAX = 40
 
@@ -41,13 +42,16 @@ class Radar:
     ratings: dict[str, dict[str, int]] = field(default_factory=dict)  # participant -> axis
 
     def aggregate(self) -> dict[str, Any]:
-        """What the room and the facilitator see: per axis, responses and quartiles."""
+        """What the room and the facilitator see: per axis, responses and quartiles — only
+        from `RESPONSES_MIN` answers on (the median of one or two answers is someone's
+        own rating); before, every value is None."""
+        shown = len(self.ratings) >= RESPONSES_MIN
         return {
             "id": self.id,
             "open": self.open,
             "axes": [dict(axis) for axis in self.axes],
             "responses": len(self.ratings),
-            **summarise(self.axes, self.ratings.values()),
+            **summarise(self.axes, self.ratings.values() if shown else ()),
         }
 
 

@@ -255,8 +255,7 @@ class LiveNamespace(Namespace):
     @answer
     def on_join_club(self, data: dict[str, Any]) -> dict[str, Any]:
         """The club board: the club's view now, then `club` pushes on every change."""
-        club_id = data.get("club_id")
-        club = clubs().require(str(club_id), session.get("facilitator_id"))
+        club = clubs().require(data.get("club_id"), session.get("facilitator_id"))
         join_room(f"club:{club.id}")
         return {"ok": True, "club": clubs().view(club.id)}
 

@@ -194,3 +194,28 @@ def test_club_pages_are_the_facilitators_only(client, clubs, facilitator,
     login(client, other_facilitator)
     assert client.get(f"/clubs/{club.id}").status_code == 404
     assert client.get(f"/clubs/{club.id}/board").status_code == 404
+
+
+def test_forms_keep_every_step_and_radars_stay_the_members(client, app, clubs, service,
+                                                           facilitator) -> None:
+    club = clubs.create(facilitator.id, "Club Nord")
+    awa, link = clubs.add_member(club.id, facilitator.id, "Awa")
+    steps = [{"text": f"étape {n}"} for n in range(1, 6)]
+    clubs.update_project(club.id, awa, {"next_steps": steps}, facilitator_id=facilitator.id)
+    page = client.get(f"/m/{link}").get_data(as_text=True)
+    assert page.count('name="step_text"') == 6  # the five steps and one empty row
+    form = {"stage": "idea", "step_text": [s["text"] for s in steps] + [""],
+            "step_due": [""] * 6, "step_helper": [""] * 6}
+    client.post(f"/m/{link}/project", data=form)
+    assert len(clubs.club(club.id).members[awa].project.next_steps) == 5
+    _meeting_with_radar(clubs, service, facilitator, club.id, "Rencontre", {"Awa": link},
+                        {"Awa": {"finance": 2, "network": 4, "digital": 1}}, {})
+    own = client.get(f"/m/{link}/timeline.json").get_json()
+    assert own["radars"][0]["ratings"] == {"finance": 2, "network": 4, "digital": 1}
+    login(client, facilitator)
+    theirs = client.get(f"/clubs/{club.id}/members/{awa}/timeline.json").get_json()
+    assert theirs["radars"] == []  # one person's ratings are theirs
+    bad = client.post(f"/clubs/{club.id}/members/{awa}/project",
+                      json={"changes": {"next_steps": [{"text": "x", "helper": ["a"]}]},
+                            "session_id": ["x"]})
+    assert bad.status_code == 400

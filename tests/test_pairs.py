@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from facilitation import imports
 from facilitation.cli import main
 from facilitation.commands import GroupingCommands
+from facilitation.errors import Rejected
 
 from .conftest import new_client_id
 
@@ -178,7 +179,7 @@ def test_offline_merge_twice_gives_the_same_result(tmp_path, make_app, facilitat
 
 
 def test_import_refuses_bad_files_and_originals(service, facilitator) -> None:
-    from facilitation.errors import Rejected
+
 
     sid = room(service, facilitator, "Lille", "Lille", LILLE)
     lines = imports.export_lines(service, sid)
@@ -269,7 +270,8 @@ def test_bench_pair_runs_end_to_end() -> None:
     """The benchmark's code path (not its timings): two rooms, the view, two imports."""
     from facilitation.bench import pair_and_import
 
-    result = pair_and_import(12, "lexical", runs=1)
+    rows = [{"text": text, "kind": kind} for text, kind in {**LILLE, **KAYES}.items()]
+    result = pair_and_import(12, "lexical", runs=1, rows=rows)
     assert result["cards"] == 12 and result["themes"] >= 1
     assert result["events"] > 12  # the cards and the session's own events
 
@@ -289,3 +291,101 @@ def test_console_links_rooms_with_a_form(client, service, facilitator) -> None:
     assert "flash-error" in refused.get_data(as_text=True)
     client.post(f"/sessions/{lille}/link", data={"unlink": "1"})
     assert service.board(kayes).linked is None
+
+
+def _line(session_id: str, seq: int, type_: str, payload: dict[str, Any],
+          client_id: str | None = None) -> str:
+    return json.dumps({"session_id": session_id, "seq": seq, "type": type_, "version": 1,
+                       "payload": payload, "actor": None, "client_id": client_id,
+                       "at": "2026-11-20T10:00:00+00:00"})
+
+
+def _created(session_id: str, **extra: Any) -> str:
+    return _line(session_id, 1, "session_created", {
+        "title": "Copie", "kind": "palabre", "language": "fr", "code": "ABCDEF",
+        "facilitator_id": 99, "prompts": [], **extra})
+
+
+def test_a_crafted_log_cannot_reach_another_facilitators_data(client, app, service,
+                                                              facilitator,
+                                                              other_facilitator) -> None:
+    """The other room's file is not trusted: links to sessions the importer does not run,
+    club ids, club members' identities and unfoldable events are not merged."""
+    theirs = room(service, other_facilitator, "Secret", "Ailleurs", LILLE)
+    clubs = app.extensions["clubs"]
+    club = clubs.create(other_facilitator.id, "Club d'à côté")
+    member, _ = clubs.add_member(club.id, other_facilitator.id, "Fatou")
+    lines = [_created("evil1", club_id=club.id),
+             _line("evil1", 2, "session_linked", {"session_id": theirs}),
+             _line("evil1", 3, "participant_joined",
+                   {"participant_id": "p1", "name": "X", "member_id": member})]
+    report, _ = imports.import_log(service, imports.parse(lines), facilitator.id)
+    copy = service.board(report.session_id)
+    assert copy.linked is None and copy.club_id is None
+    assert copy.participants["p1"].member_id is None
+    assert copy.facilitator_id == facilitator.id
+    assert client.get(f"/api/sessions/{copy.session_id}/pair",
+                      headers=bearer(facilitator.token)).status_code == 404
+    # a link recorded on one side only shows nothing of the other room
+    from facilitation.commands import _append  # noqa: PLC2701 - a forged one-sided link
+    from facilitation.events import SessionLinked
+
+    service.boards.transact(copy.session_id, lambda db, b: (
+        _append(db, b, [SessionLinked(theirs)], "test"), None))
+    leak = client.get(f"/api/sessions/{copy.session_id}/pair",
+                      headers=bearer(facilitator.token))
+    assert leak.status_code == 403 and "Secret" not in leak.get_data(as_text=True)
+    # an event the board cannot fold is refused, and nothing of the file is kept
+    broken = [_created("evil2"),
+              _line("evil2", 2, "themes_updated", {"themes": [{"nolabel": 1}], "based_on": 1})]
+    try:
+        imports.import_log(service, imports.parse(broken), facilitator.id)
+    except Rejected as error:
+        assert error.code == "invalid_import" and error.params["line"] == 2
+    else:
+        raise AssertionError("an unfoldable event was merged")
+    assert service.boards.get("evil2") is None
+    assert client.get("/", headers=bearer(facilitator.token)).status_code in (200, 302)
+    # a club's events, unknown kinds, odd ids are refused at parsing
+    for bad in ([_created("evil3", kind="zzz")],
+                [_created("evil/4")],
+                [_created("evil5"), _line("evil5", 2, "member_added",
+                                          {"member_id": "m", "name": "x"})],
+                [_created("evil6"), _line("evil6", 2, "phase_changed",
+                                          {"phase": "collect", "previous": "welcome"},
+                                          client_id=["list"])]):
+        try:
+            imports.parse(bad)
+        except Rejected as error:
+            assert error.code == "invalid_import"
+        else:
+            raise AssertionError(bad)
+
+
+def test_merged_copy_keeps_regrouping_locally(service, facilitator, tmp_path,
+                                              make_app) -> None:
+    """Events left out of the file (radar answers) shift the numbering: the copy's
+    `based_on` is rewritten, so this server's own regroupings are not thrown away."""
+    from facilitation import accounts, grouping
+    from facilitation.commands import GroupingCommands as Commands
+
+    source_app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'src.db'}",
+                          INSTANCE_PATH=str(tmp_path / "src"))
+    source = source_app.extensions["facilitation"]
+    owner = accounts.create(source.db, "moussa@kayes.example", "the-palabre-1")
+    sid = room(source, owner, "Kayes", "Kayes", KAYES)
+    Commands(source).run(sid, owner.id, {"type": "open_radar"})
+    for _ in range(3):
+        joined = source.join(source.board(sid).code)
+        source.rate_radar(sid, joined.participant_id, new_client_id(), {"finance": 3})
+    result = grouping.compute(grouping.snapshot(source.board(sid)), "lexical")
+    assert Commands(source).apply_result(sid, result)
+    report, _ = imports.import_log(service, imports.parse(imports.export_lines(source, sid)),
+                                   facilitator.id)
+    copy = service.board(sid)
+    assert copy.grouped_seq <= copy.seq
+    joined = service.join(copy.code)
+    service.add_contribution(sid, joined.participant_id, new_client_id(),
+                             "pas de banque au village", "blocker")
+    local = grouping.compute(grouping.snapshot(service.board(sid)), "lexical")
+    assert Commands(service).apply_result(sid, local)  # not dropped as stale

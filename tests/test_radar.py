@@ -70,6 +70,13 @@ def test_a_room_rates_itself_and_each_phone_keeps_its_own(
         "finance": 2, "digital": 5}
     view = service.board(sid).to_dict()["radar"]
     assert view["responses"] == 2
+    # two answers: their median would be someone's own rating — nothing is shown yet
+    assert set(view["median"].values()) == {None} and set(view["p25"].values()) == {None}
+    fatou = phone(palabre.code)
+    fatou.emit("rate_radar", {"client_id": new_client_id(), "ratings": {"finance": 3}},
+               callback=True)
+    view = service.board(sid).to_dict()["radar"]
+    assert view["responses"] == 3
     assert view["median"]["finance"] == 3 and view["median"]["network"] is None
     live = [e for e in pushed_events(board) if e["type"] == "radar_rated"]
     assert live and all(set(e["payload"]) == {"radar_id"} for e in live)

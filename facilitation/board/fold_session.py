@@ -28,6 +28,8 @@ def session_created(event: SessionCreated, board: Board, recorded: Recorded) -> 
 
 
 def participant_joined(event: ParticipantJoined, board: Board, recorded: Recorded) -> None:
+    if event.participant_id in board.participants:
+        return  # a participant joins once; nothing may take over an identity
     board.participants[event.participant_id] = Participant(
         event.participant_id, event.name, recorded.seq, len(board.participants) + 1,
         member_id=event.member_id,

@@ -50,7 +50,7 @@ def _steps(raw: object, helpers: set[str]) -> list[dict[str, str]]:
             step["due"] = due
         helper = item.get("helper") or None
         if helper is not None:
-            if helper not in helpers:
+            if not isinstance(helper, str) or helper not in helpers:
                 raise Rejected("unknown_member")
             step["helper"] = str(helper)
         steps.append(step)

@@ -174,6 +174,11 @@ def log_export(session_id: str) -> ResponseReturnValue:
 def import_log() -> ResponseReturnValue:
     """Merge a log exported by another server (body: the JSON lines). Idempotent."""
     facilitator_id = _facilitator()
+    # the body a cross-site form could send is refused: only a script posts a log here
+    if request.mimetype in ("text/plain", "application/x-www-form-urlencoded",
+                            "multipart/form-data"):
+        raise Rejected("invalid_payload", field="Content-Type")
+    request.max_content_length = imports.UPLOAD_MAX  # a log is bigger than a command
     lines = imports.records_of(request.get_data())
     report, recorded = imports.import_log(service(), imports.parse(lines), facilitator_id)
     publish(report.session_id, recorded)

@@ -3,6 +3,7 @@ personal page (a phone, no account, no JavaScript needed) and timeline downloads
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import (
@@ -22,6 +23,7 @@ from flask_login import current_user, login_required
 from .. import qr
 from ..broadcast import publish
 from ..club import STAGES, timeline
+from ..club.project import STEPS_MAX
 from ..club.timeline_formats import FORMATS
 from ..club.timeline_formats import render as render_timeline
 from ..club.words import stage_names
@@ -30,12 +32,13 @@ from ..errors import Rejected
 from ..events import Recorded
 from ..extensions import socketio
 from ..links import public_base
-from ..messages import describe
+from ..messages import describe, refusal
 from ..synthesis.formats import PdfUnavailable, media_type, slug
+from .auth import current_facilitator_id
 from .participant import TOKEN_COOKIE
 
 bp = Blueprint("clubs", __name__)
-MAX_STEPS_IN_FORM = 3
+MAX_STEPS_IN_FORM = 3  # empty rows offered; a form always shows every existing step
 
 
 def clubs() -> Clubs:
@@ -109,7 +112,7 @@ def page(club_id: str):  # type: ignore[no-untyped-def]
     return render_template(
         "club.html", club=club, view=view, meetings=meetings, stages=STAGES,
         stage_names=stage_names(club.language), steps_in_form=MAX_STEPS_IN_FORM,
-        formats=FORMATS, current=clubs().current_meeting(club_id))
+        steps_max=STEPS_MAX, formats=FORMATS, current=clubs().current_meeting(club_id))
 
 
 @bp.get("/clubs/<club_id>/board")
@@ -122,10 +125,13 @@ def board(club_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/api/clubs/<club_id>")
-@login_required
 def api_view(club_id: str):  # type: ignore[no-untyped-def]
-    _club(club_id)
-    return {**clubs().view(club_id), "stage_names": stage_names(clubs().club(club_id).language)}
+    """The club view for scripts and the console panel (bearer token or login cookie)."""
+    try:
+        club = clubs().require(club_id, current_facilitator_id())
+    except Rejected as error:
+        return refusal(error), 404
+    return {**clubs().view(club_id), "stage_names": stage_names(club.language)}
 
 
 @bp.get("/clubs/<club_id>/charts/stages.svg")
@@ -214,7 +220,9 @@ def open_meeting(club_id: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("console.console", session_id=board.session_id))
 
 
-def _timeline_response(club_id: str, member_id: str, fmt: str) -> Response:
+def _timeline_response(club_id: str, member_id: str, fmt: str, own: bool) -> Response:
+    """A member's timeline; their radars only in their own copy (`own`): one person's
+    ratings are theirs, the facilitator sees the room's radar only."""
     if fmt not in FORMATS:
         abort(404)
     club = clubs().club(club_id)
@@ -222,6 +230,8 @@ def _timeline_response(club_id: str, member_id: str, fmt: str) -> Response:
     if member is None:
         abort(404)
     document = timeline.build(club, member, clubs().meetings(club_id))
+    if not own:
+        document = dataclasses.replace(document, radars=())
     try:
         body = render_timeline(document, fmt)
     except PdfUnavailable:
@@ -238,7 +248,7 @@ def _timeline_response(club_id: str, member_id: str, fmt: str) -> Response:
 @login_required
 def member_timeline(club_id: str, member_id: str, fmt: str) -> Response:
     _club(club_id)
-    return _timeline_response(club_id, member_id, fmt)
+    return _timeline_response(club_id, member_id, fmt, own=False)
 
 
 # -- the member (personal link, no account) --------------------------------------------------
@@ -258,8 +268,8 @@ def member(token: str):  # type: ignore[no-untyped-def]
         "member.html", error=None, club=club, member=club.members[access.member_id],
         view=club.member_dict(club.members[access.member_id]), token=token, stages=STAGES,
         stage_names=stage_names(club.language), meeting=clubs().current_meeting(club.id),
-        steps_in_form=MAX_STEPS_IN_FORM, others=[m for m in club.members.values()
-                                                 if m.id != access.member_id]))
+        steps_in_form=MAX_STEPS_IN_FORM, steps_max=STEPS_MAX,
+        others=[m for m in club.members.values() if m.id != access.member_id]))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the link is the member's key
     return response
@@ -302,4 +312,4 @@ def member_join(token: str):  # type: ignore[no-untyped-def]
 @bp.get("/m/<token>/timeline.<fmt>")
 def member_own_timeline(token: str, fmt: str) -> Response:
     access = _access(token)
-    return _timeline_response(access.club_id, access.member_id, fmt)
+    return _timeline_response(access.club_id, access.member_id, fmt, own=True)

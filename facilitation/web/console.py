@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import imports, qr
 from ..broadcast import publish
@@ -83,8 +84,9 @@ def create():  # type: ignore[no-untyped-def]
 @login_required
 def import_log():  # type: ignore[no-untyped-def]
     """The other room's log (double-espace offline): merged once, then its console."""
-    upload = request.files.get("log")
+    request.max_content_length = imports.UPLOAD_MAX  # a log is bigger than a form
     try:
+        upload = request.files.get("log")
         if upload is None or not upload.filename:
             raise Rejected("missing_file")
         lines = imports.records_of(upload.read())
@@ -92,6 +94,9 @@ def import_log():  # type: ignore[no-untyped-def]
                                               int(current_user.get_id()))
     except Rejected as error:
         flash(describe(error)["message"], "error")
+        return redirect(url_for("console.home"))
+    except RequestEntityTooLarge:
+        flash(describe(Rejected("too_large"))["message"], "error")
         return redirect(url_for("console.home"))
     publish(report.session_id, recorded)
     flash(_("“%(title)s”: %(added)s events merged, %(skipped)s already here.",

@@ -68,6 +68,18 @@
       }
     });
   }
+  function answers(found) {
+    var box = document.getElementById("pair-answers");
+    var list = document.getElementById("pair-answers-list");
+    list.textContent = "";
+    (found || []).slice(0, 3).forEach(function (a, i) {
+      if (i) list.appendChild(document.createTextNode(" · "));
+      list.appendChild(el("span", "al", a.lever));
+      list.appendChild(el("span", "arrow", " → "));
+      list.appendChild(el("span", "ab", a.blocker));
+    });
+    box.hidden = !list.childNodes.length;
+  }
   function load() {
     clearTimeout(timer);
     timer = setTimeout(function () {
@@ -78,7 +90,11 @@
       xhr.onloadend = function () {
         busy = false;
         if (xhr.status === 200) {
-          try { draw(JSON.parse(xhr.responseText)); } catch (e) { /* keep the last view */ }
+          try {
+            var data = JSON.parse(xhr.responseText);
+            answers(data.answers_from_there);
+            draw(data);
+          } catch (e) { /* keep the last view */ }
         }
         if (again) { again = false; load(); }
       };

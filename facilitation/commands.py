@@ -33,7 +33,7 @@ from .events import (
     VoteWithdrawn,
 )
 from .kinds import COLLECTING, SESSION_KINDS
-from .models import MeetingSession, ParticipantToken, utcnow
+from .models import MeetingSession, ParticipantToken, TeamMember, utcnow
 from .projections import BoardCache
 
 
@@ -105,10 +105,13 @@ class Service:
             return log.read(db, session_id, after=after, limit=limit)
 
     def sessions_of(self, facilitator_id: int) -> list[Board]:
+        """The sessions a facilitator runs or co-facilitates, newest first."""
+        team = select(TeamMember.session_id).where(TeamMember.facilitator_id == facilitator_id)
         with self.db.read() as db:
             ids = db.scalars(
                 select(MeetingSession.id)
-                .where(MeetingSession.facilitator_id == facilitator_id)
+                .where((MeetingSession.facilitator_id == facilitator_id)
+                       | MeetingSession.id.in_(team))
                 .order_by(MeetingSession.created_at.desc())
             ).all()
         return [board for sid in ids if (board := self.boards.get(sid)) is not None]
@@ -184,6 +187,7 @@ class Service:
             if hashed not in board.invitations:
                 raise Rejected("invalid_invitation")
             event = CofacilitatorAdded(facilitator_id, hashed)
+            db.add(TeamMember(session_id=session_id, facilitator_id=facilitator_id))
             return _append(db, board, [event], f"facilitator:{facilitator_id}"), None
 
         self.boards.transact(session_id, decide)

@@ -82,8 +82,8 @@ class Database:
         finally:
             session.close()  # ends the transaction; loaded objects keep their values
 
-    def upgrade(self) -> None:
-        """Bring the schema to the newest Alembic revision (users' data survives)."""
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to an Alembic revision, the newest by default (data survives)."""
         from alembic import command
         from alembic.config import Config
 
@@ -91,7 +91,7 @@ class Database:
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -40,6 +40,17 @@ class MeetingSession(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class TeamMember(Base):
+    """Index of co-facilitators (the log's `cofacilitator_added`), so that a session shows
+    on its co-facilitators' home page too."""
+
+    __tablename__ = "session_team"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitators.id"),
+                                                primary_key=True, index=True)
+
+
 class Club(Base):
     """Index of clubs entreprendre: who runs it (members and projects live in its log,
     the `events` rows whose stream id is the club's id)."""

@@ -393,6 +393,8 @@ def test_a_cofacilitator_joins_by_a_one_time_link(app, client, service, facilita
     joined = client.post(f"/sessions/{sid}/team/{token}")
     assert joined.status_code == 302 and joined.headers["Location"].endswith("/console")
     assert client.get(f"/sessions/{sid}/console").status_code == 200
+    assert sid in client.get("/").get_data(as_text=True)  # on the co-facilitator's home too
+    assert [b.session_id for b in service.sessions_of(other_facilitator.id)] == [sid]
     assert run(service, sid, other_facilitator.id, type="start_timer", seconds=60)["ok"]
     assert refusal(lambda: run(service, sid, other_facilitator.id,
                                type="invite_cofacilitator")) == "forbidden"

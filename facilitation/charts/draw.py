@@ -20,7 +20,17 @@ from contextlib import contextmanager
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .specs import Chart, KindsChart, MemberRadarChart, RadarChart, StagesChart, ThemesChart
+from .specs import (
+    Bar,
+    Chart,
+    HereThereChart,
+    KindsChart,
+    MemberRadarChart,
+    ProgrammeThemesChart,
+    RadarChart,
+    StagesChart,
+    ThemesChart,
+)
 
 # Colours of the print stylesheet (synthesis/templates/print.css) and the board's radar.
 INK = "#1f2328"
@@ -106,7 +116,8 @@ def _figure(chart: Chart, titled: bool) -> Iterator[Any]:
     from matplotlib.figure import Figure
 
     draw = {ThemesChart: _themes, KindsChart: _kinds, RadarChart: _radar,
-            MemberRadarChart: _member_radar, StagesChart: _stages}[type(chart)]
+            MemberRadarChart: _member_radar, StagesChart: _stages,
+            ProgrammeThemesChart: _programme_themes, HereThereChart: _here_there}[type(chart)]
     with _lock, matplotlib.rc_context(RC), warnings.catch_warnings():
         # a glyph DejaVu Sans lacks (an emoji) is drawn as a box in PNG; SVG text keeps it
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
@@ -190,25 +201,40 @@ def _bar(figure: Any, ax: Any, y: float, value: float, thickness: float,
 
 
 def _themes(figure: Any, chart: ThemesChart, title_room: float) -> None:
-    n, row = len(chart.bars), 0.34
+    _ranked(figure, chart.title, chart.note, chart.legend, chart.bars, title_room)
+
+
+def _programme_themes(figure: Any, chart: ProgrammeThemesChart, title_room: float) -> None:
+    """The session's chart of votes, with in how many sessions each theme came up written
+    at the right, in a column of its own."""
+    _ranked(figure, chart.title, chart.note, chart.legend,
+            tuple(Bar(b.label, b.votes, b.kind) for b in chart.bars), title_room,
+            aside=tuple(b.where for b in chart.bars))
+
+
+def _ranked(figure: Any, title: str, note: str, legend: tuple[tuple[str, str], ...],
+            bars: tuple[Bar, ...], title_room: float, aside: tuple[str, ...] = ()) -> None:
+    """Horizontal bars, largest first, their label at the left and their value at their
+    end; `aside`, one text per bar, right-aligned in a column at the right edge."""
+    n, row = len(bars), 0.34
     head = title_room + 0.3  # the title, then the legend line
     bottom = 0.06
     height = head + n * row + bottom
-    _size(figure, height, chart.title, title_room)
+    _size(figure, height, title, title_room)
     line = _top(height, title_room + 0.1)
-    _legend(figure, [_swatch(kind) for kind, _ in chart.legend],
-            [word for _, word in chart.legend], line)
-    if chart.note:
-        figure.text(0.997, line, chart.note, ha="right", va="center", fontsize=SMALL,
+    _legend(figure, [_swatch(kind) for kind, _ in legend], [word for _, word in legend], line)
+    if note:
+        figure.text(0.997, line, note, ha="right", va="center", fontsize=SMALL,
                     color=MUTED, fontstyle="italic")
     label_width, value_room = 2.75, 0.45
-    ax = figure.add_axes(_frac(figure, label_width, bottom, WIDTH - label_width - value_room,
-                               n * row))
+    aside_room = 0.95 if aside else 0.0
+    ax = figure.add_axes(_frac(figure, label_width, bottom,
+                               WIDTH - label_width - value_room - aside_room, n * row))
     _bare(ax)
-    top = max(bar.value for bar in chart.bars)
+    top = max(bar.value for bar in bars)
     ax.set_xlim(0, top)
     ax.set_ylim(n - 0.5, -0.5)
-    for y, bar in enumerate(chart.bars):
+    for y, bar in enumerate(bars):
         _bar(figure, ax, y, bar.value, 0.64, bar.kind)
         ax.text(bar.value + top * 0.015, y, str(bar.value), ha="left", va="center_baseline",
                 fontweight="bold", color=INK, clip_on=False)
@@ -217,6 +243,11 @@ def _themes(figure: Any, chart: ThemesChart, title_room: float) -> None:
                 va="center" if "\n" in label else "center_baseline", color=INK,
                 linespacing=1.1, clip_on=False)
     ax.axvline(0, color=INK, linewidth=0.8)
+    if aside:
+        to_figure = ax.transData + figure.transFigure.inverted()
+        for y, text in enumerate(aside):
+            _, fy = to_figure.transform((0, y))
+            figure.text(0.997, fy, text, ha="right", va="center_baseline", color=MUTED)
 
 
 def _kinds(figure: Any, chart: KindsChart, title_room: float) -> None:
@@ -253,6 +284,65 @@ def _kinds(figure: Any, chart: KindsChart, title_room: float) -> None:
                     fontweight="bold", color=INK if value else MUTED)
         y += h + gap
     ax.plot([0, 0], [0, body], color=INK, linewidth=0.8, solid_capstyle="butt")
+
+
+def _here_there(figure: Any, chart: HereThereChart, title_room: float) -> None:
+    """Like the chart per question, with territories for sides: "◀ here" and "there ▶"
+    over the two halves, the blockers then the levers under their word (in their colour),
+    each theme's label over its two bars; what the bars count, and what was left out, at
+    the bottom."""
+    title = wrap(chart.title, 72, 2)
+    if title_room and "\n" in title:
+        title_room += 0.19
+    label_line, bar_h, gap, group_h = 0.165, 0.19, 0.15, 0.3
+    labels = [wrap(row.label, 96, 2) for row in chart.rows]
+    heights = [(label.count("\n") + 1) * label_line + 0.04 + bar_h for label in labels]
+    groups = [kind for kind, _ in chart.kinds]
+    head = title_room + 0.34  # the title, then the two territories over the two halves
+    foot = 0.3  # what the bars count
+    body = sum(heights) + gap * (len(heights) - 1) + group_h * len(groups)
+    height = head + body + foot
+    _size(figure, height, title, title_room)
+    for name, sign in ((chart.here, -1), (chart.there, 1)):
+        name = wrap(name, 40, 1)
+        figure.text(0.5 + sign * 0.012, _top(height, title_room + 0.13),
+                    f"◀ {name}" if sign < 0 else f"{name} ▶",
+                    ha="right" if sign < 0 else "left", va="center", fontsize=SIZE + 0.5,
+                    fontweight="bold", color=INK)
+    line = 0.11 / height
+    figure.text(0.001, line, chart.measure, ha="left", va="center", fontsize=SMALL,
+                color=MUTED)
+    if chart.note:
+        figure.text(0.997, line, chart.note, ha="right", va="center", fontsize=SMALL,
+                    color=MUTED, fontstyle="italic")
+    ax = figure.add_axes(_frac(figure, 0, foot, WIDTH, body))
+    _bare(ax)
+    top = max(max(r.here, r.there) for r in chart.rows)
+    span = top * 1.18
+    ax.set_xlim(-span, span)
+    ax.set_ylim(body, 0)
+    words = dict(chart.kinds)
+    y, kind = 0.0, None
+    for row, label, h in zip(chart.rows, labels, heights, strict=True):
+        if row.kind != kind:
+            kind = row.kind
+            if y:  # the levers: a rule between the two groups
+                ax.plot([-span, span], [y - gap / 2, y - gap / 2], color=RULE, linewidth=0.8)
+            ax.text(-span, y + group_h / 2, words[kind], ha="left", va="center",
+                    fontsize=SIZE + 0.5, fontweight="bold", color=KIND_COLOUR[kind])
+            y += group_h
+        ax.text(-span, y, label, ha="left", va="top", color=INK, linespacing=1.15,
+                clip_on=False)
+        centre = y + h - bar_h / 2
+        for value, sign in ((row.here, -1), (row.there, 1)):
+            if value:
+                _bar(figure, ax, centre, sign * value, bar_h, row.kind)
+            ax.text(sign * (value + top * 0.03), centre, str(value),
+                    ha="right" if sign < 0 else "left", va="center_baseline",
+                    fontweight="bold", color=INK if value else MUTED)
+        ax.plot([0, 0], [centre - bar_h / 2 - 0.03, centre + bar_h / 2 + 0.03], color=INK,
+                linewidth=0.8, solid_capstyle="butt")
+        y += h + gap
 
 
 class _Grid:

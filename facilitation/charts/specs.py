@@ -19,6 +19,7 @@ from . import words as w
 KINDS = ("blocker", "lever")
 SCALE_MIN, SCALE_MAX = 1, 5  # the radar's rating scale (facilitation.radar)
 TOP_THEMES = 10
+TOP_COMPARED = 6  # per kind, in the "here and there" chart: it stays within an A4 page
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,68 @@ class StagesChart:
         return "; ".join(f"{bar.label} — {bar.value}" for bar in self.bars)
 
 
-Chart = ThemesChart | KindsChart | RadarChart | MemberRadarChart | StagesChart
+@dataclass(frozen=True)
+class ThemeSpread:
+    """A programme theme: its votes (the bar) and in how many sessions it came up."""
+
+    label: str
+    votes: int
+    sessions: int
+    kind: str | None
+    where: str  # "3 séances", written out in the document's language
+
+
+@dataclass(frozen=True)
+class ProgrammeThemesChart:
+    """A programme's merged themes ranked by votes, then by number of sessions: one bar
+    (votes) each, coloured (and patterned) by kind, the sessions written at the right."""
+
+    title: str
+    note: str  # "the 10 most voted themes out of 14", or ""
+    bars: tuple[ThemeSpread, ...]
+    legend: tuple[tuple[str, str], ...]  # (kind, word) of the kinds shown
+
+    @property
+    def summary(self) -> str:
+        kinds = {kind: word for kind, word in self.legend}
+        return "; ".join(
+            (f"{bar.label} ({kinds[bar.kind]})" if bar.kind in kinds else bar.label)
+            + f" — {bar.votes}, {bar.where}" for bar in self.bars)
+
+
+@dataclass(frozen=True)
+class SideRow:
+    """A theme of the comparison: its contributions on each side (0 on the side where it
+    did not come up)."""
+
+    label: str
+    kind: str  # "blocker" or "lever"
+    here: int
+    there: int
+
+
+@dataclass(frozen=True)
+class HereThereChart:
+    """Two territories face to face: "here" on the left, "there" on the right, one row per
+    blocker or lever they share or raise alone, blockers first."""
+
+    title: str
+    here: str
+    there: str
+    rows: tuple[SideRow, ...]
+    kinds: tuple[tuple[str, str], ...]  # (kind, word) of the kinds shown, in order
+    measure: str  # what the bars count
+    note: str  # "the 12 most raised themes out of 15", or ""
+
+    @property
+    def summary(self) -> str:
+        words = dict(self.kinds)
+        return "; ".join(f"{row.label} ({words[row.kind]}) — {self.here} {row.here}, "
+                         f"{self.there} {row.there}" for row in self.rows)
+
+
+Chart = (ThemesChart | KindsChart | RadarChart | MemberRadarChart | StagesChart
+         | ProgrammeThemesChart | HereThereChart)
 
 
 def _field(item: Any, name: str) -> Any:
@@ -176,6 +238,58 @@ def themes_by_votes(themes: Iterable[Any], language: str = "fr",
     note = t["top"].format(shown=len(shown), total=len(voted)) if len(voted) > top else ""
     legend = tuple((kind, t[kind + "s"]) for kind in KINDS if any(b.kind == kind for b in shown))
     return ThemesChart(t["themes_title"], note, tuple(shown), legend)
+
+
+def programme_themes(themes: Iterable[Any], language: str = "fr",
+                     top: int = TOP_THEMES) -> ProgrammeThemesChart | None:
+    """A programme's `top` most voted themes of both kinds, most votes first, then those
+    raised in more sessions; None when no theme has a vote.
+
+    :param themes: anything with `kind`, `label`, `votes` and `sessions` (the number of
+        sessions where it came up) as attributes or keys: a programme's merged themes.
+    """
+    t = w.words(language)
+    voted = [(str(_field(x, "label")), int(_field(x, "votes")), int(_field(x, "sessions")),
+              str(_field(x, "kind"))) for x in themes]
+    voted = [x for x in voted if x[1] > 0]
+    if not voted:
+        return None
+    ranked = sorted(enumerate(voted), key=lambda p: (-p[1][1], -p[1][2], p[0]))
+    shown = [ThemeSpread(label, votes, sessions, kind if kind in KINDS else None,
+                         w.count(sessions, "session", language))
+             for _, (label, votes, sessions, kind) in ranked[:top]]
+    note = t["top"].format(shown=len(shown), total=len(voted)) if len(voted) > top else ""
+    legend = tuple((kind, t[kind + "s"]) for kind in KINDS if any(b.kind == kind for b in shown))
+    return ProgrammeThemesChart(t["programme_themes_title"], note, tuple(shown), legend)
+
+
+def here_and_there(here: str, there: str,
+                   rows: Iterable[SideRow | tuple[str, str, int, int]],
+                   language: str = "fr", top: int = TOP_COMPARED) -> HereThereChart | None:
+    """Blockers and levers of two territories, face to face; None when neither raised any.
+
+    :param rows: (label, kind, contributions here, contributions there), in the order to
+        show them (shared themes, then those of here, then those of there); a kind other
+        than blocker or lever, or a theme with no contribution on either side, is left out.
+        At most `top` themes of each kind are kept, those with the most contributions.
+    """
+    t = w.words(language)
+    clean = [row if isinstance(row, SideRow)
+             else SideRow(str(row[0]), str(row[1]), int(row[2]), int(row[3])) for row in rows]
+    clean = [row for row in clean if row.kind in KINDS and (row.here > 0 or row.there > 0)]
+    if not clean:
+        return None
+    kept: list[SideRow] = []
+    for kind in KINDS:
+        of_kind = [row for row in clean if row.kind == kind]
+        biggest = sorted(range(len(of_kind)),
+                         key=lambda i: (-(of_kind[i].here + of_kind[i].there), i))[:top]
+        kept += [of_kind[i] for i in sorted(biggest)]
+    note = (t["here_there_top"].format(shown=len(kept), total=len(clean))
+            if len(kept) < len(clean) else "")
+    kinds = tuple((kind, t[kind + "s"]) for kind in KINDS if any(r.kind == kind for r in kept))
+    return HereThereChart(t["here_there_title"].format(here=here, there=there), here, there,
+                          tuple(kept), kinds, t["here_there_measure"], note)
 
 
 def kinds_per_prompt(rows: Iterable[PromptRow | tuple[str | None, int, int]],

@@ -21,6 +21,10 @@ WORDS: dict[str, dict[str, str]] = {
         "scale": "1 = pas encore · 5 = tout à fait",
         "stages_title": "Projets par étape",
         "member_radar_title": "Mon radar des compétences",
+        "programme_themes_title": "Thèmes du programme\u00a0: votes et séances",
+        "here_there_title": "Freins et leviers\u00a0: {here} et {there}",
+        "here_there_measure": "Longueur des barres\u00a0: contributions de chaque territoire",
+        "here_there_top": "Les {shown} thèmes les plus cités sur {total}",
     },
     "en": {
         "themes_title": "Votes by theme",
@@ -37,15 +41,19 @@ WORDS: dict[str, dict[str, str]] = {
         "scale": "1 = not yet · 5 = very much",
         "stages_title": "Projects by stage",
         "member_radar_title": "My competence radar",
+        "programme_themes_title": "Themes across the programme: votes and sessions",
+        "here_there_title": "Blockers and levers: {here} and {there}",
+        "here_there_measure": "Bar length: contributions from each territory",
+        "here_there_top": "The {shown} most raised themes out of {total}",
     },
 }
 
 # count nouns: (singular, plural)
 NOUNS: dict[str, dict[str, tuple[str, str]]] = {
     "fr": {"vote": ("vote", "votes"), "response": ("réponse", "réponses"),
-           "project": ("projet", "projets")},
+           "project": ("projet", "projets"), "session": ("séance", "séances")},
     "en": {"vote": ("vote", "votes"), "response": ("response", "responses"),
-           "project": ("project", "projects")},
+           "project": ("project", "projects"), "session": ("session", "sessions")},
 }
 
 

@@ -273,6 +273,7 @@ def render_programme(p: ProgrammeSynthesis) -> bytes:
     _heading(doc, t["sessions"], 1)
     _table(doc, view.session_columns(lang), [view.session_row(s, lang) for s in p.sessions],
            numeric=(3, 4))
+    _chart(doc, view.programme_chart(p))
     for kind, plural in view.KINDS:
         themes = getattr(p, plural)
         _heading(doc, t[plural], 1, kind)
@@ -294,6 +295,7 @@ def render_programme(p: ProgrammeSynthesis) -> bytes:
     if comparison:
         lists, answers = comparison
         _heading(doc, t["here_and_there"], 1)
+        _chart(doc, view.here_and_there_chart(p))
         for item in lists:
             _heading(doc, item.heading, 2, item.kind)
             for label in item.labels:

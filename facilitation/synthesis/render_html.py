@@ -54,6 +54,16 @@ def figures(s: Synthesis) -> dict[str, Markup | None]:
             for name, chart, titled in placed}
 
 
+def programme_figures(p: ProgrammeSynthesis) -> dict[str, Markup | None]:
+    """The charts of a programme as inline SVG: "themes" (before the blockers and levers)
+    and "here_and_there" (under its heading, with the comparison); None for a chart
+    without data."""
+    placed = (("themes", view.programme_chart(p)),
+              ("here_and_there", view.here_and_there_chart(p)))
+    return {name: None if chart is None else Markup(charts.svg(chart))
+            for name, chart in placed}
+
+
 def render_text(s: Synthesis) -> str:
     context = _common(s.language) | {
         "s": s,
@@ -89,6 +99,7 @@ def render_programme_text(p: ProgrammeSynthesis) -> str:
         "raised_in": lambda theme: view.raised_in(theme, p.language),
         "examples": view.examples,
         "comparison": view.here_and_there(p),
+        "figures": programme_figures(p),
     }
     return environment().get_template("programme.html").render(context)
 

@@ -282,6 +282,36 @@ def examples(theme: ProgrammeTheme, limit: int = 4) -> list[str]:
     return list(seen)[:limit]
 
 
+def programme_chart(p: ProgrammeSynthesis) -> charts.ProgrammeThemesChart | None:
+    """The ten most voted merged themes of both kinds (then those raised in more
+    sessions), with in how many sessions each came up; None without any vote."""
+    return charts.programme_themes((*p.blockers, *p.levers), p.language)
+
+
+def side_rows(p: ProgrammeSynthesis) -> list[charts.SideRow]:
+    """The comparison's themes, blockers then levers, each kind's shared themes first, then
+    those of here, then those of there, with their contributions on each side."""
+    c = p.comparison
+    if c is None:
+        return []
+
+    def on(theme: ProgrammeTheme, territory: str) -> int:
+        return sum(m.size for m in theme.mentions if m.territory == territory)
+
+    ids = (*c.shared_blockers, *c.blockers_only_here, *c.blockers_only_there,
+           *c.shared_levers, *c.levers_only_here, *c.levers_only_there)
+    return [charts.SideRow(theme.label, theme.kind, on(theme, c.here), on(theme, c.there))
+            for theme in (p.theme(i) for i in ids)]
+
+
+def here_and_there_chart(p: ProgrammeSynthesis) -> charts.HereThereChart | None:
+    """The two territories face to face; None without a comparison or a theme on a side."""
+    c = p.comparison
+    if c is None:
+        return None
+    return charts.here_and_there(c.here, c.there, side_rows(p), p.language)
+
+
 @dataclass(frozen=True)
 class ThemeList:
     heading: str

@@ -2,11 +2,16 @@
 
     .venv/bin/python -m tests.synthesis.demo /tmp/synthesis-demo
     pdftoppm -r 70 -png /tmp/synthesis-demo/session-fr.pdf /tmp/synthesis-demo/session-fr
+
+The programmes: "programme" (French, compared Hauts-de-France / Kayes: both programme
+charts), "programme-en", "programme-plain" (no comparison: the themes chart only) and
+"programme-crowded" (long, hostile names, more themes than the charts keep).
 """
 
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from facilitation.synthesis import formats
@@ -23,9 +28,13 @@ def main(out: str) -> None:
     for name, synthesis in documents.items():
         for fmt in formats.FORMATS:
             (folder / f"{name}.{fmt}").write_bytes(formats.render(synthesis, fmt))
-    programme = fixtures.programme()
-    for fmt in formats.FORMATS:
-        (folder / f"programme.{fmt}").write_bytes(formats.render_programme(programme, fmt))
+    base = fixtures.programme()
+    programmes = {"programme": base, "programme-en": replace(base, language="en"),
+                  "programme-plain": replace(base, comparison=None),
+                  "programme-crowded": fixtures.crowded_programme()}
+    for name, programme in programmes.items():
+        for fmt in formats.FORMATS:
+            (folder / f"{name}.{fmt}").write_bytes(formats.render_programme(programme, fmt))
     print(folder)
 
 

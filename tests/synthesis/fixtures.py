@@ -15,7 +15,14 @@ from facilitation.synthesis.model import (
     Synthesis,
     ThemeItem,
 )
-from facilitation.synthesis.programme import Answer, ProgrammeSynthesis, merge
+from facilitation.synthesis.programme import (
+    Answer,
+    HereAndThere,
+    Mention,
+    ProgrammeSynthesis,
+    ProgrammeTheme,
+    merge,
+)
 
 PROMPTS = {
     "fr": ("Quels freins rencontrez-vous ?", "Quels leviers pour avancer ?"),
@@ -288,3 +295,47 @@ def programme(with_answers: bool = True) -> ProgrammeSynthesis:
     return replace(merged, comparison=replace(
         c, answers_from_there=(Answer(lever, money, 0.61),),
         answers_from_here=(Answer(network, land, 0.42), Answer(lever, money, 0.61))))
+
+
+HERE_LONG = "Communauté d'agglomération <b>Porte du Hainaut</b> & environs"
+THERE_LONG = "Cercle de Bafoulabé (Kayes, Mali) — <script>alert(1)</script> $5"
+
+
+def crowded_programme() -> ProgrammeSynthesis:
+    """Two territories with long, hostile names and many themes, hostile labels among them:
+    more than the charts keep (ten themes, six of each kind face to face)."""
+    sessions = [("s-here", "Séance <i>ici</i>", HERE_LONG), ("s-there", "Séance là-bas",
+                                                                THERE_LONG)]
+    labels = {
+        "blocker": [*HOSTILE_TEXTS, "Accès au financement des projets portés par des femmes "
+                    "de la diaspora dans les zones rurales et périurbaines", "Le coût $x^2$",
+                    "Transport", "Langue"],
+        "lever": ["Tontines & <em>garanties</em>", "Mentorat", "Réseaux ESS", "Radio locale",
+                  "Coopératives", "Formation", "Jumelages", "Marchés publics"],
+    }
+    themes: dict[str, list[ProgrammeTheme]] = {"blocker": [], "lever": []}
+    for kind, names in labels.items():
+        for n, label in enumerate(names):
+            where = sessions if n % 3 == 0 else [sessions[n % 2]]
+            mentions = tuple(Mention(sid, title, territory, label, votes=(n * 7) % 11,
+                                     size=1 + (n * 5 + i) % 6, examples=(f"{label} !",))
+                             for i, (sid, title, territory) in enumerate(where))
+            themes[kind].append(ProgrammeTheme(f"{kind}-{n}", kind, label, mentions))
+
+    def ids(kind: str, test) -> tuple[str, ...]:  # noqa: ANN001 - a predicate
+        return tuple(t.id for t in themes[kind] if test(set(t.territories)))
+
+    both = {HERE_LONG, THERE_LONG}
+    comparison = HereAndThere(
+        HERE_LONG, THERE_LONG,
+        ids("blocker", lambda t: t == both), ids("blocker", lambda t: t == {HERE_LONG}),
+        ids("blocker", lambda t: t == {THERE_LONG}), ids("lever", lambda t: t == both),
+        ids("lever", lambda t: t == {HERE_LONG}), ids("lever", lambda t: t == {THERE_LONG}),
+        (), ())
+    return ProgrammeSynthesis(
+        "Programme <b>test</b> & « $5 »", "fr",
+        tuple({"id": sid, "title": title, "kind_name": "Thé-palabre", "date": "2026-03-12",
+               "territory": territory, "participants": 10, "contributions": 20}
+              for sid, title, territory in sessions),
+        (HERE_LONG, THERE_LONG), 20, 40, tuple(themes["blocker"]), tuple(themes["lever"]),
+        comparison)

@@ -291,24 +291,26 @@ def _here_there(figure: Any, chart: HereThereChart, title_room: float) -> None:
     over the two halves, the blockers then the levers under their word (in their colour),
     each theme's label over its two bars; what the bars count, and what was left out, at
     the bottom."""
-    title = wrap(chart.title, 72, 2)
-    if title_room and "\n" in title:
-        title_room += 0.19
+    title = wrap(chart.title, 62, 3)  # long territories' names: up to three lines
+    if title_room:
+        title_room += 0.19 * title.count("\n")
+    sides = [wrap(name, 32, 2) for name in (chart.here, chart.there)]
+    side_lines = max(side.count("\n") + 1 for side in sides)
     label_line, bar_h, gap, group_h = 0.165, 0.19, 0.15, 0.3
     labels = [wrap(row.label, 96, 2) for row in chart.rows]
     heights = [(label.count("\n") + 1) * label_line + 0.04 + bar_h for label in labels]
     groups = [kind for kind, _ in chart.kinds]
-    head = title_room + 0.34  # the title, then the two territories over the two halves
+    head = title_room + 0.17 + 0.17 * side_lines  # the title, the two territories' names
     foot = 0.3  # what the bars count
     body = sum(heights) + gap * (len(heights) - 1) + group_h * len(groups)
     height = head + body + foot
     _size(figure, height, title, title_room)
-    for name, sign in ((chart.here, -1), (chart.there, 1)):
-        name = wrap(name, 40, 1)
-        figure.text(0.5 + sign * 0.012, _top(height, title_room + 0.13),
-                    f"◀ {name}" if sign < 0 else f"{name} ▶",
-                    ha="right" if sign < 0 else "left", va="center", fontsize=SIZE + 0.5,
-                    fontweight="bold", color=INK)
+    for side, sign in zip(sides, (-1, 1), strict=True):
+        text = f"◀ {side}" if sign < 0 else f"{side} ▶"  # the arrows point outwards
+        figure.text(0.5 + sign * 0.012, _top(height, title_room + 0.05), text,
+                    ha="right" if sign < 0 else "left",
+                    va="top", multialignment="right" if sign < 0 else "left",
+                    fontsize=SIZE + 0.5, fontweight="bold", color=INK, linespacing=1.15)
     line = 0.11 / height
     figure.text(0.001, line, chart.measure, ha="left", va="center", fontsize=SMALL,
                 color=MUTED)

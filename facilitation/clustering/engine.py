@@ -23,7 +23,7 @@ from .kind import classify_kinds
 from .labels import label_groups
 from .language import majority_language
 from .schema import Card, Constraints, SeedTheme, Theme
-from .similarity import blended, centre, knn_smooth, unit
+from .similarity import SECOND_ORDER_WEIGHT, blended, centre, knn_smooth, second_order, unit
 from .stable import MISC_COLOUR, IdAllocator, match_previous
 
 BIG_POOL = 2000  # above this many free cards, cluster a sample and assign the rest
@@ -67,14 +67,21 @@ def _mean_sim(sim: np.ndarray, rows: Sequence[int], cols: Sequence[int]) -> floa
     return float(sim[np.ix_(list(rows), list(cols))].mean())
 
 
-def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray) -> np.ndarray:
-    """Labels for free cards (-1 = misc); samples big pools for speed."""
+def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray,
+                  smooth: np.ndarray | None = None) -> np.ndarray:
+    """Labels for free cards (-1 = misc); samples big pools for speed.
+
+    `smooth`: the kNN-smoothed vectors `sim` was built from (recomputed when not given).
+    """
     n = len(x)
     cut = pool_cut(cut, n)
     if n <= BIG_POOL:
         labels = average_linkage(sim, cut)
-        if n <= REFINE_MAX:
-            labels = refine_cpm(labels, sim, 1.0 - cut)
+        if n <= REFINE_MAX:  # objective: the similarity blended with its second order
+            w = np.float32(SECOND_ORDER_WEIGHT)
+            xs = knn_smooth(x) if smooth is None else smooth
+            objective = (1 - w) * sim + w * second_order(xs)
+            labels = refine_cpm(labels, objective, 1.0 - cut)
         return relabel(absorb_small(labels, raw @ raw.T))
     rng = np.random.default_rng(0)
     sample = np.sort(rng.choice(n, SAMPLE, replace=False))
@@ -151,14 +158,15 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
                   for tid, p in constraints.pinned.items() if tid not in anchors)
     if not free:
         return groups, x
-    sim_all = blended(knn_smooth(x)) if n <= BIG_POOL else None
+    xs = knn_smooth(x) if n <= BIG_POOL else None
+    sim_all = blended(xs) if xs is not None else None
     fx = x[free]
     if len(free) > BIG_POOL:  # sampled inside _cluster_free
         labels = _cluster_free(fx, np.zeros((0, 0), dtype=np.float32), cut, raw[free])
     else:
-        sim_free = sim_all[np.ix_(free, free)] if sim_all is not None \
-            else blended(knn_smooth(fx))
-        labels = _cluster_free(fx, sim_free, cut, raw[free])
+        fxs = xs[free] if xs is not None else knn_smooth(fx)
+        sim_free = sim_all[np.ix_(free, free)] if sim_all is not None else blended(fxs)
+        labels = _cluster_free(fx, sim_free, cut, raw[free], fxs)
     clusters: dict[int, list[int]] = defaultdict(list)
     misc: list[int] = []
     for j, lab in enumerate(labels):

@@ -83,6 +83,21 @@ def knn_smooth(x: np.ndarray, alpha: float | None = None, k: int = SMOOTH_K) -> 
     return unit(x + np.float32(alpha) * mean * (total > 0))
 
 
+SECOND_ORDER_WEIGHT = 0.2  # share of second-order similarity in the CPM refinement objective
+
+
+def second_order(x: np.ndarray) -> np.ndarray:
+    """Cosine between cards' (row-centred) cosine profiles over the whole pool.
+
+    Two cards are alike when they are alike to the same other cards: a smoother signal than
+    their own cosine, used only by the refinement of small pools (see docs/clustering.md).
+    """
+    cos = (x @ x.T).astype(np.float32)
+    cos -= cos.mean(axis=1, keepdims=True)
+    profiles = unit(cos)
+    return profiles @ profiles.T
+
+
 def blended(x: np.ndarray, snn_weight: float = SNN_WEIGHT) -> np.ndarray:
     """Similarity used for clustering: SNN overlap blended with cosine of centred vectors."""
     cos = (x @ x.T).astype(np.float32)

@@ -396,6 +396,10 @@
     var axis = r.axes[rPos], val = mine[axis.id], rate = $("r-rate");
     $("r-step").textContent = (rPos + 1) + " / " + r.axes.length;
     $("r-axis").textContent = axis.label;
+    var icon = $("r-icons").querySelector('[data-axis="' + axis.id + '"]'), slot = $("r-icon");
+    slot.textContent = "";
+    if (icon) slot.appendChild(icon.cloneNode(true));
+    slot.hidden = !icon;
     var st = q.st[axis.id] || (view.my_ratings && view.my_ratings[axis.id] ? "sent" : "");
     var sent = $("r-sent");
     sent.textContent = st === "sent" ? "✓ " + T.sent : st === "waiting" ? T.waiting : st === "refused" ? q.why || T.refused : "";

@@ -54,7 +54,8 @@ def main() -> None:
               help="Listen on every interface and put the LAN address in join links and QR "
                    "codes (a laptop and a phone hotspot, no internet needed).")
 @click.option("--access-log", is_flag=True,
-              help="Print one line per request (it shows client IP addresses).")
+              help="Print one line per request (it shows client IP addresses and club "
+                   "members' personal links).")
 def serve(host: str, port: int, lan: bool, access_log: bool) -> None:
     """Run the server (Flask-SocketIO's own server; eventlet unless configured)."""
     mode = os.environ.get("FACILITATION_ASYNC_MODE", "eventlet")

@@ -1,4 +1,4 @@
-"""Counting nouns in the documents' two languages (pure)."""
+"""The documents' two languages: which one, and counting nouns in it (pure)."""
 
 from __future__ import annotations
 
@@ -8,3 +8,8 @@ def count(n: int, singular: str, plural: str, language: str) -> str:
     for 1 only; a no-break space keeps the number with its noun."""
     one = n <= 1 if language == "fr" else n == 1
     return f"{n}\u00a0{singular if one else plural}"
+
+
+def lang(language: str | None) -> str:
+    """A supported language (French unless English is asked for)."""
+    return "en" if language == "en" else "fr"

@@ -35,6 +35,17 @@ def room(service: Any, facilitator: Any, title: str, territory: str,
     return sid
 
 
+def other_server(tmp_path: Path, make_app: Any, name: str = "kayes") -> tuple[Any, Any, Any]:
+    """Another server (its own database) with the Kayes room's facilitator:
+    (app, service, facilitator)."""
+    from facilitation import accounts
+
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / (name + '.db')}",
+                   INSTANCE_PATH=str(tmp_path / name))
+    service = app.extensions["facilitation"]
+    return app, service, accounts.create(service.db, "moussa@kayes.example", "the-palabre-1")
+
+
 LILLE = {"la banque refuse mon crédit": "blocker", "pas de prêt de la banque": "blocker",
          "les papiers de la préfecture": "blocker", "une tontine entre nous": "lever"}
 KAYES = {"la banque ne prête pas aux femmes": "blocker", "crédit bancaire refusé": "blocker",
@@ -131,12 +142,8 @@ def _export(service: Any, sid: str, path: Path) -> Path:
 
 def test_offline_merge_twice_gives_the_same_result(tmp_path, make_app, facilitator) -> None:
     """Kayes works offline on its own server; Lille imports its log twice, then a newer one."""
-    from facilitation import accounts
 
-    kayes_app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'kayes.db'}",
-                         INSTANCE_PATH=str(tmp_path / "kayes"))
-    kayes_service = kayes_app.extensions["facilitation"]
-    moussa = accounts.create(kayes_service.db, "moussa@kayes.example", "the-palabre-1")
+    kayes_app, kayes_service, moussa = other_server(tmp_path, make_app, "kayes")
     kayes = room(kayes_service, moussa, "Thé-palabre de Kayes", "Kayes", KAYES)
     GroupingCommands(kayes_service).run(kayes, moussa.id, {"type": "invite_cofacilitator"})
     first = _export(kayes_service, kayes, tmp_path / "kayes-1.jsonl")
@@ -199,12 +206,8 @@ def test_import_refuses_bad_files_and_originals(service, facilitator) -> None:
 
 
 def test_cli_export_then_import(tmp_path, make_app, facilitator) -> None:
-    from facilitation import accounts
 
-    source_app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'source.db'}",
-                          INSTANCE_PATH=str(tmp_path / "source"))
-    source = source_app.extensions["facilitation"]
-    owner = accounts.create(source.db, "moussa@kayes.example", "the-palabre-1")
+    source_app, source, owner = other_server(tmp_path, make_app, "source")
     kayes = room(source, owner, "Kayes", "Kayes", KAYES)
     log_file = tmp_path / "kayes.jsonl"
     runner = CliRunner()
@@ -366,13 +369,10 @@ def test_merged_copy_keeps_regrouping_locally(service, facilitator, tmp_path,
                                               make_app) -> None:
     """Events left out of the file (radar answers) shift the numbering: the copy's
     `based_on` is rewritten, so this server's own regroupings are not thrown away."""
-    from facilitation import accounts, grouping
+    from facilitation import grouping
     from facilitation.commands import GroupingCommands as Commands
 
-    source_app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'src.db'}",
-                          INSTANCE_PATH=str(tmp_path / "src"))
-    source = source_app.extensions["facilitation"]
-    owner = accounts.create(source.db, "moussa@kayes.example", "the-palabre-1")
+    source_app, source, owner = other_server(tmp_path, make_app, "src")
     sid = room(source, owner, "Kayes", "Kayes", KAYES)
     Commands(source).run(sid, owner.id, {"type": "open_radar"})
     for _ in range(3):
@@ -389,3 +389,32 @@ def test_merged_copy_keeps_regrouping_locally(service, facilitator, tmp_path,
                              "pas de banque au village", "blocker")
     local = grouping.compute(grouping.snapshot(service.board(sid)), "lexical")
     assert Commands(service).apply_result(sid, local)  # not dropped as stale
+
+
+def test_log_download_and_upload_over_http(client, tmp_path, make_app, facilitator) -> None:
+    """The facilitators' way without a terminal: download the log, upload it elsewhere."""
+    from facilitation import accounts
+
+    kayes_app, kayes_service, moussa = other_server(tmp_path, make_app)
+    moussa_token = accounts.issue_token(kayes_service.db, moussa.email)
+    kayes = room(kayes_service, moussa, "Kayes", "Kayes", KAYES)
+    download = kayes_app.test_client().get(f"/api/sessions/{kayes}/log.jsonl",
+                                           headers=bearer(moussa_token))
+    assert download.status_code == 200
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.data.count(b"\n") == len(kayes_service.events_after(kayes, 0))
+    ndjson = {**bearer(facilitator.token), "Content-Type": "application/x-ndjson"}
+    for created in (True, False):
+        answer = client.post("/api/imports", data=download.data, headers=ndjson)
+        assert answer.status_code == 200, answer.get_json()
+        assert answer.get_json()["created"] is created
+    assert answer.get_json()["added"] == 0
+    # what a cross-site form could send is refused, whatever it holds
+    forged = client.post("/api/imports", data=download.data,
+                         headers={**bearer(facilitator.token), "Content-Type": "text/plain"})
+    assert forged.status_code == 400
+    bad = client.post("/api/imports", data=b"{}\n", headers=ndjson)
+    assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid_import"
+    # a log bigger than a command is accepted (commands stop at 64 KB)
+    big = download.data + b"\n" * (200 * 1024)
+    assert client.post("/api/imports", data=big, headers=ndjson).status_code == 200

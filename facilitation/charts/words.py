@@ -57,9 +57,7 @@ NOUNS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
-def lang(language: str | None) -> str:
-    """A supported language (French unless English is asked for)."""
-    return language if language in WORDS else "fr"
+lang = plural.lang
 
 
 def words(language: str | None) -> dict[str, str]:

@@ -57,17 +57,23 @@ class Clubs:
         with self.db.read() as db:
             return db.scalar(select(ClubRow.facilitator_id).where(ClubRow.id == club_id))
 
-    def club(self, club_id: str) -> Club:
-        club = self.streams.get(club_id) if self._owner(club_id) is not None else None
+    def _load(self, club_id: str) -> Club:
+        """The club's state, caught up (its index row was checked by the caller)."""
+        club = self.streams.get(club_id)
         if club is None or not club.name:
             raise Rejected("unknown_club")
         return club
+
+    def club(self, club_id: str) -> Club:
+        if self._owner(club_id) is None:
+            raise Rejected("unknown_club")
+        return self._load(club_id)
 
     def require(self, club_id: object, facilitator_id: int | None) -> Club:
         """The club, for its facilitator only (others learn nothing: `unknown_club`)."""
         if facilitator_id is None or self._owner(club_id) != facilitator_id:
             raise Rejected("unknown_club")
-        return self.club(str(club_id))
+        return self._load(str(club_id))
 
     def view(self, club_id: str) -> dict[str, Any]:
         return self.streams.view(club_id, Club.to_dict) or {}

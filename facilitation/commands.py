@@ -61,8 +61,9 @@ class Joined:
     events: list[Recorded]
 
 
-def _append(db: Session, board: Board, events: list[Event], actor: str | None,
-            client_id: str | None = None) -> list[Recorded]:
+def append_events(db: Session, board: Board, events: list[Event], actor: str | None,
+                  client_id: str | None = None) -> list[Recorded]:
+    """Append after the board's last event, in the caller's transaction."""
     return log.append(db, board.session_id, events, actor=actor, client_id=client_id,
                       after=board.seq)
 
@@ -153,7 +154,7 @@ class Service:
                 clean_title, clean_kind, clean_language, code, facilitator_id, prompts,
                 clean_programme, club_id,
             )
-            return _append(db, board, [event], f"facilitator:{facilitator_id}"), None
+            return append_events(db, board, [event], f"facilitator:{facilitator_id}"), None
 
         self.boards.transact(session_id, decide)
         return self.board(session_id)
@@ -168,7 +169,7 @@ class Service:
 
     def require_facilitator(self, session_id: str, facilitator_id: int | None) -> Board:
         board = self.board(session_id)
-        _check_facilitator(board, facilitator_id)
+        check_facilitator(board, facilitator_id)
         return board
 
     def change_phase(self, session_id: str, facilitator_id: int | None, phase: object) -> Outcome:
@@ -188,7 +189,7 @@ class Service:
                 raise Rejected("invalid_invitation")
             event = CofacilitatorAdded(facilitator_id, hashed)
             db.add(TeamMember(session_id=session_id, facilitator_id=facilitator_id))
-            return _append(db, board, [event], f"facilitator:{facilitator_id}"), None
+            return append_events(db, board, [event], f"facilitator:{facilitator_id}"), None
 
         self.boards.transact(session_id, decide)
         return self.board(session_id)
@@ -217,13 +218,13 @@ class Service:
                 if name is None or known.name == clean_name:
                     return [], (known_id, str(token))
                 renamed = ParticipantRenamed(known_id, clean_name)
-                return _append(db, board, [renamed], known_id), (known_id, str(token))
+                return append_events(db, board, [renamed], known_id), (known_id, str(token))
             new_token, participant_id = secrets.token_urlsafe(24), new_id()
             db.add(ParticipantToken(
                 id=participant_id, session_id=session_id, token_hash=token_hash(new_token)
             ))
             joined = ParticipantJoined(participant_id, clean_name, member_id)
-            return _append(db, board, [joined], participant_id), (participant_id, new_token)
+            return append_events(db, board, [joined], participant_id), (participant_id, new_token)
 
         recorded, (participant_id, new_token) = self.boards.transact(session_id, decide)
         return Joined(participant_id, new_token, self.board(session_id), recorded)
@@ -256,7 +257,7 @@ class Service:
                 rules.contribution_kind(kind), rules.prompt_of(board, prompt_id),
                 pending=board.premoderation,
             )
-            recorded = _append(db, board, [event], actor or participant_id, clean_client_id)
+            recorded = append_events(db, board, [event], actor or participant_id, clean_client_id)
             return recorded, {"ok": True, "seq": recorded[0].seq,
                               "contribution_id": event.contribution_id}
 
@@ -286,7 +287,7 @@ class Service:
             events = build(board, pid)
             if not events:
                 return [], None
-            return _append(db, board, events, pid, clean_client_id), None
+            return append_events(db, board, events, pid, clean_client_id), None
 
         recorded, _ = self.boards.transact(session_id, decide)
         board = self.board(session_id)
@@ -398,7 +399,7 @@ def _check_can_act(board: Board, participant_id: str | None) -> None:
         raise Rejected("blocked")
 
 
-def _check_facilitator(board: Board, facilitator_id: int | None, owner: bool = False) -> None:
+def check_facilitator(board: Board, facilitator_id: int | None, owner: bool = False) -> None:
     """The session's facilitator (or a co-facilitator, unless `owner` is required)."""
     if not board.seq:
         raise Rejected("unknown_session")
@@ -423,7 +424,7 @@ class GroupingCommands:
         def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
             if not grouping.still_valid(board, result) or result.based_on <= board.grouped_seq:
                 return [], None
-            return _append(db, board, [result], "machine"), None
+            return append_events(db, board, [result], "machine"), None
 
         recorded, _ = self.service.boards.transact(session_id, decide)
         return recorded
@@ -454,7 +455,7 @@ class GroupingCommands:
         clean_client_id = None if client_id is None else rules.client_id(client_id)
 
         def decide(db: Session, board: Board) -> tuple[list[Recorded], dict[str, Any]]:
-            _check_facilitator(board, facilitator_id, owner=kind in OWNER_ONLY)
+            check_facilitator(board, facilitator_id, owner=kind in OWNER_ONLY)
             assert facilitator_id is not None
             if clean_client_id is not None:
                 first = log.find_by_client_id(db, session_id, clean_client_id)
@@ -464,7 +465,7 @@ class GroupingCommands:
             result = run_action(board, data, actor)
             if not result.events:
                 return [], {"ok": True, "seq": board.seq, **result.extra}
-            recorded = _append(db, board, result.events, f"facilitator:{facilitator_id}",
+            recorded = append_events(db, board, result.events, f"facilitator:{facilitator_id}",
                                clean_client_id)
             return recorded, {"ok": True, "seq": recorded[-1].seq, **result.extra}
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from .board import Board
-from .commands import Outcome, Service, _append, _check_facilitator
+from .commands import Outcome, Service, append_events, check_facilitator
 from .errors import Rejected
 from .events import Recorded, SessionLinked
 from .synthesis import Synthesis, build
@@ -32,11 +32,11 @@ def _set_link(service: Service, session_id: str, facilitator_id: int | None,
 
     def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
         if expect is None or partner is not None:
-            _check_facilitator(board, facilitator_id)
+            check_facilitator(board, facilitator_id)
         if board.linked == partner or (expect is not None and board.linked != expect):
             return [], None
         event = SessionLinked(partner)
-        return _append(db, board, [event], f"facilitator:{facilitator_id}"), None
+        return append_events(db, board, [event], f"facilitator:{facilitator_id}"), None
 
     recorded, _ = service.boards.transact(session_id, decide)
     return recorded

@@ -10,11 +10,11 @@ from typing import Any
 from ..events import (
     ClubCreated,
     MemberAdded,
-    MemberLinkIssued,
     MemberRenamed,
     ProjectUpdated,
     Recorded,
 )
+from .project import STAGES
 
 
 @dataclass
@@ -50,7 +50,6 @@ class Member:
     joined_at: datetime
     project: Project = field(default_factory=Project)
     history: list[Change] = field(default_factory=list)
-    links_issued: int = 0
 
 
 @dataclass
@@ -68,8 +67,6 @@ class Club:
 
     def by_stage(self) -> dict[str | None, list[Member]]:
         """Members grouped by their project's stage (None: not said yet)."""
-        from .project import STAGES
-
         grouped: dict[str | None, list[Member]] = {stage: [] for stage in STAGES}
         grouped[None] = []
         for member in self.members.values():
@@ -109,8 +106,6 @@ def apply(club: Club, recorded: Recorded) -> Club:
                                                len(club.members) + 1, recorded.created_at)
     elif isinstance(event, MemberRenamed) and event.member_id in club.members:
         club.members[event.member_id].name = event.name
-    elif isinstance(event, MemberLinkIssued) and event.member_id in club.members:
-        club.members[event.member_id].links_issued += 1
     elif isinstance(event, ProjectUpdated) and event.member_id in club.members:
         member = club.members[event.member_id]
         for name, value in event.changes.items():

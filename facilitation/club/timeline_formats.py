@@ -39,7 +39,23 @@ def _helpers(language: str) -> dict[str, Callable[..., str]]:
             text += f", {t['helper']} {item['helper']}"
         return text
 
-    return {"stage": stage, "step": step, "day": lambda value: _day(value, language)}
+    def steps(items: list[dict[str, str]]) -> str:
+        return " ; ".join(step(item) for item in items)
+
+    def change(field: str, value: Any) -> str:
+        """One changed field of a project, in words."""
+        shown = steps(value) if field == "next_steps" else stage(value) if field == "stage" \
+            else value
+        return f"{t[field]} : {shown or t['none']}"
+
+    def heading(s: Any) -> str:
+        """When, in which meeting and by whom a change was made."""
+        who = t["by_member"] if s.by_member else t["by_facilitator"]
+        return f"{_day(s.meeting_date or s.at[:10], language)} · {s.meeting or t['between']}" \
+               f" ({who})"
+
+    return {"stage": stage, "step": step, "steps": steps, "change": change,
+            "heading": heading, "day": lambda value: _day(value, language)}
 
 
 def axes_of(tl: Timeline) -> list[dict[str, str]]:
@@ -66,15 +82,8 @@ def render_md(tl: Timeline) -> bytes:
     if tl.steps:
         lines += ["", f"## {t['history']}"]
         for s in tl.steps:
-            where = s.meeting or t["between"]
-            who = t["by_member"] if s.by_member else t["by_facilitator"]
-            lines += ["", f"### {h['day'](s.meeting_date or s.at[:10])} · {where} ({who})", ""]
-            for field, value in s.changes.items():
-                if field == "next_steps":
-                    value = " ; ".join(h["step"](n) for n in value) or t["none"]
-                elif field == "stage":
-                    value = h["stage"](value)
-                lines.append(f"- {t[field]} : {value or t['none']}")
+            lines += ["", f"### {h['heading'](s)}", ""]
+            lines += [f"- {h['change'](field, value)}" for field, value in s.changes.items()]
     if tl.radars:
         axes = axes_of(tl)
         lines += ["", f"## {t['radar']}", "",
@@ -135,7 +144,7 @@ def render_csv(tl: Timeline) -> bytes:
     for s in tl.steps:
         for field, value in s.changes.items():
             if field == "next_steps":
-                value = " ; ".join(h["step"](n) for n in value)
+                value = h["steps"](value)
             writer.writerow([s.meeting_date or s.at[:10], s.meeting or t["between"],
                              "member" if s.by_member else "facilitator", field, value])
     for radar in tl.radars:
@@ -172,15 +181,9 @@ def render_docx(tl: Timeline) -> bytes:
     if tl.steps:
         doc.add_heading(t["history"], 1)
         for s in tl.steps:
-            who = t["by_member"] if s.by_member else t["by_facilitator"]
-            doc.add_heading(f"{h['day'](s.meeting_date or s.at[:10])} · "
-                            f"{s.meeting or t['between']} ({who})", 2)
+            doc.add_heading(h["heading"](s), 2)
             for field, value in s.changes.items():
-                if field == "next_steps":
-                    value = " ; ".join(h["step"](n) for n in value)
-                elif field == "stage":
-                    value = h["stage"](value)
-                doc.add_paragraph(f"{t[field]} : {value or t['none']}", style="List Bullet")
+                doc.add_paragraph(h["change"](field, value), style="List Bullet")
     if tl.radars:
         doc.add_heading(t["radar"], 1)
         _docx_radar_chart(doc, tl)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .project import STAGES
+
 WORDS: dict[str, dict[str, str]] = {
     "fr": {
         "timeline": "Suivi de projet", "club": "Club", "member": "Membre",
@@ -35,7 +37,5 @@ def words(language: str) -> dict[str, str]:
 
 
 def stage_names(language: str) -> dict[str, str]:
-    from .project import STAGES
-
     t = words(language)
     return {stage: t[stage] for stage in STAGES}

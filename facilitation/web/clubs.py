@@ -35,7 +35,7 @@ from ..links import public_base
 from ..messages import describe, refusal
 from ..synthesis.formats import PdfUnavailable, media_type, slug
 from .auth import current_facilitator_id
-from .participant import TOKEN_COOKIE
+from .participant import TOKEN_COOKIE, remember_phone
 
 bp = Blueprint("clubs", __name__)
 MAX_STEPS_IN_FORM = 3  # empty rows offered; a form always shows every existing step
@@ -301,12 +301,8 @@ def member_join(token: str):  # type: ignore[no-untyped-def]
         flash(describe(error)["message"], "error")
         return redirect(url_for("clubs.member", token=token))
     publish(joined.board.session_id, joined.events)
-    response = redirect(url_for("participant.join", code=joined.board.code)
-                        + f"#t={joined.token}")
-    response.set_cookie(TOKEN_COOKIE.format(joined.board.session_id), joined.token,
-                        max_age=30 * 24 * 3600, httponly=True, samesite="Lax",
-                        secure=request.is_secure)
-    return response
+    target = url_for("participant.join", code=joined.board.code) + f"#t={joined.token}"
+    return remember_phone(redirect(target), joined.board.session_id, joined.token)
 
 
 @bp.get("/m/<token>/timeline.<fmt>")

@@ -109,9 +109,14 @@ def contribute(code: str):  # type: ignore[no-untyped-def]
     except Rejected as error:
         return _page(board, error=describe(error)["message"], text=text, kind=kind, status=400)
     flash(_("Received, thank you!"), "ok")
-    response = redirect(url_for("participant.join", code=board.code))
-    response.set_cookie(cookie, joined.token, max_age=30 * 24 * 3600, httponly=True,
-                        samesite="Lax", secure=request.is_secure)
+    return remember_phone(redirect(url_for("participant.join", code=board.code)),
+                          board.session_id, joined.token)
+
+
+def remember_phone(response: Response, session_id: str, token: str) -> Response:
+    """Keep the phone's participant token for this session (the no-JavaScript path)."""
+    response.set_cookie(TOKEN_COOKIE.format(session_id), token, max_age=30 * 24 * 3600,
+                        httponly=True, samesite="Lax", secure=request.is_secure)
     return response
 
 

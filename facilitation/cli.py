@@ -274,7 +274,8 @@ _PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True,
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def cluster_command(args: tuple[str, ...]) -> None:
     """Group cards: [--input FILE] [--output FILE] [--backend use|use+e5|lexical]
-    [--granularity G]; JSON lines {id, text, kind?} in, {id, kind, theme, label} out."""
+    [--granularity G] [--no-concepts]; JSON lines {id, text, kind?} in,
+    {id, kind, theme, label} out."""
     from .clustering.__main__ import main as clustering_main
 
     sys.exit(clustering_main(["cluster", *args]))
@@ -284,7 +285,8 @@ def cluster_command(args: tuple[str, ...]) -> None:
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def bench_clustering(args: tuple[str, ...]) -> None:
     """Score the engine on gold JSON-lines sets (ARI, NMI, themes, kind accuracy) and time
-    re-clustering 100/1,000/5,000 cards: FILE... [--backend B]... [--granularity G]."""
+    re-clustering 100/1,000/5,000 cards: FILE... [--backend B]... [--granularity G]
+    [--no-concepts | --compare-concepts] [--no-timing]."""
     from .clustering.__main__ import main as clustering_main
 
     sys.exit(clustering_main(["bench-clustering", *args]))

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from facilitation.clustering import engine
+from facilitation.clustering.cache import get_cache
+from facilitation.clustering.concepts import ConceptSpace, domain_concepts
 from facilitation.clustering.metrics import ari, nmi
 from facilitation.clustering.normalise import embedding_text
 from facilitation.clustering.schema import Constraints
@@ -54,11 +56,15 @@ def vectors() -> dict[str, np.ndarray]:
 VEC = vectors()
 
 
+CONCEPTS: ConceptSpace | None = domain_concepts()  # set to None to measure without
+
+
 def pool_labels(texts: list[str], kind: str | None = "x") -> np.ndarray:
     """Engine clustering of one pool (no constraints, no seeds); misc = its own label."""
     raw = np.vstack([VEC[embedding_text(t)] for t in texts]).astype(np.float32)
+    view = CONCEPTS.augment(raw, get_cache("use")) if CONCEPTS is not None else raw
     ids = [str(i) for i in range(len(texts))]
-    groups, _ = engine._pool_groups(ids, raw, 0.5, Constraints(), (), [], kind)
+    groups, _ = engine._pool_groups(ids, raw, 0.5, Constraints(), (), [], kind, view=view)
     lab = np.full(len(texts), -1, dtype=int)
     for j, g in enumerate(groups):
         lab[g.members] = j

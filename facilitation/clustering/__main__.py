@@ -26,7 +26,8 @@ def _cluster_command(args: argparse.Namespace) -> int:
     else:
         rows = load_jsonl(args.input)
     cards = [Card(str(r["id"]), str(r["text"]), r.get("kind") or None) for r in rows]
-    themes = cluster(cards, args.granularity, backend=args.backend)
+    themes = cluster(cards, args.granularity, backend=args.backend,
+                     concepts=not args.no_concepts)
     by_card = {cid: t for t in themes for cid in t.card_ids}
     lines = [
         json.dumps({"id": card.id, "kind": by_card[card.id].kind, "theme": by_card[card.id].id,
@@ -44,8 +45,10 @@ def _cluster_command(args: argparse.Namespace) -> int:
 def _bench_command(args: argparse.Namespace) -> int:
     """Print the quality table, then timings, embedding speed and model memory."""
     results = []
+    views = (True, False) if args.compare_concepts else (not args.no_concepts,)
     for backend in args.backend:
-        results.extend(benchmark(args.files, backend, args.granularity))
+        for view in views:
+            results.extend(benchmark(args.files, backend, args.granularity, view))
     print(format_table(results))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
@@ -75,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "(default: stdout)")
     c.add_argument("--backend", default="use", choices=["use", "use+e5", "lexical"])
     c.add_argument("--granularity", type=float, default=0.5)
+    c.add_argument("--no-concepts", action="store_true",
+                   help="without the domain's concept view (lexicon.py)")
     c.set_defaults(func=_cluster_command)
     b = sub.add_parser("bench-clustering", help="score gold JSON-lines sets and time the engine")
     b.add_argument("files", nargs="+")
@@ -82,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     b.add_argument("--granularity", type=float, default=0.5)
     b.add_argument("--json", help="also write the quality rows to this file")
     b.add_argument("--no-timing", action="store_true")
+    b.add_argument("--no-concepts", action="store_true",
+                   help="without the domain's concept view (lexicon.py)")
+    b.add_argument("--compare-concepts", action="store_true",
+                   help="one row with and one without the concept view per set")
     b.set_defaults(func=_bench_command)
     args = parser.parse_args(argv)
     if getattr(args, "backend", None) is None:

@@ -18,6 +18,7 @@ from .agglomerate import (
     relabel,
 )
 from .cache import VectorCache, get_cache
+from .concepts import ConceptSpace, domain_concepts
 from .embedders import Embedder
 from .kind import classify_kinds
 from .labels import label_groups
@@ -137,14 +138,18 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
                  seeds: Sequence[SeedTheme], seed_vecs: list[np.ndarray | None],
                  kind: str | None,
                  bars: tuple[float, float] = (TIGHT_SIM, SEED_RAW),
+                 view: np.ndarray | None = None,
                  ) -> tuple[list[_Group], np.ndarray]:
-    """Cluster one kind's pool into groups; returns groups and the centred vectors.
+    """Cluster one kind's pool into groups; returns groups and the centred vectors compared.
 
     `bars`: the backend's raw-cosine bars (tight group of leftovers, lone card to a seed).
+    `view`: the vectors clustering compares when not `raw` (raw + concept profile,
+    `concepts.py`); tight groups and seeds stay in the backend's own space.
     """
     n = len(ids)
-    mean = raw.mean(axis=0)
-    x = centre(raw, mean)
+    if view is None:
+        view = raw
+    x = centre(view)
     cut = cut_distance(granularity)
     anchors = _anchor_groups(ids, constraints)
     forced = {p for members in anchors.values() for p in members}
@@ -162,11 +167,11 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
     sim_all = blended(xs) if xs is not None else None
     fx = x[free]
     if len(free) > BIG_POOL:  # sampled inside _cluster_free
-        labels = _cluster_free(fx, np.zeros((0, 0), dtype=np.float32), cut, raw[free])
+        labels = _cluster_free(fx, np.zeros((0, 0), dtype=np.float32), cut, view[free])
     else:
         fxs = xs[free] if xs is not None else knn_smooth(fx)
         sim_free = sim_all[np.ix_(free, free)] if sim_all is not None else blended(fxs)
-        labels = _cluster_free(fx, sim_free, cut, raw[free], fxs)
+        labels = _cluster_free(fx, sim_free, cut, view[free], fxs)
     clusters: dict[int, list[int]] = defaultdict(list)
     misc: list[int] = []
     for j, lab in enumerate(labels):
@@ -199,7 +204,9 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
         new_groups.append(_Group([still_misc[j] for j in grp]))
     taken = {p for g in new_groups for p in g.members}
     still_misc = [p for p in still_misc if p not in taken]
-    _apply_seeds(new_groups, still_misc, x, unit_raw, mean, seeds, seed_vecs, kind, bars[1])
+    mean = raw.mean(axis=0)
+    seed_x = x if view is raw else centre(raw, mean)
+    _apply_seeds(new_groups, still_misc, seed_x, unit_raw, mean, seeds, seed_vecs, kind, bars[1])
     groups.extend(g for g in new_groups if g.members)
     return groups, x
 
@@ -281,11 +288,13 @@ def _anchor_kinds(cards: Sequence[Card], kinds: list[str | None],
 def cluster(cards: Sequence[Card], granularity: float = 0.5,
             previous: Sequence[Theme] | None = None, constraints: Constraints | None = None,
             seed_themes: Sequence[SeedTheme] = (), *, backend: str | Embedder = "use",
-            cache: VectorCache | None = None) -> list[Theme]:
+            cache: VectorCache | None = None,
+            concepts: ConceptSpace | bool = True) -> list[Theme]:
     """Group cards into themes, per kind, keeping facilitator decisions and previous ids.
 
     `granularity`: 0 = few big themes, 1 = many small ones. Cards whose kind is None get a
     predicted kind. Small leftovers go to one "Divers / Other" theme per kind.
+    `concepts`: the domain's concept view (True: the programme's lexicon, False: none).
     """
     constraints = constraints or Constraints()
     previous = list(previous or [])
@@ -313,6 +322,7 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         [t.id for t in previous] + list(constraints.pinned)
         + list(constraints.assignments.values()), [t.colour for t in previous])
     prev_colour = {t.id: t.colour for t in previous}
+    space = domain_concepts() if concepts is True else (concepts or None)
     themes: list[Theme] = []
     for kind in sorted(pools, key=lambda k: (k is None, k or "")):
         idx = pools[kind]
@@ -321,8 +331,10 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
             pinned={t: p for t, p in constraints.pinned.items()
                     if (p.kind or anchor_kind.get(t)) == kind},
             assignments=constraints.assignments, labels=constraints.labels)
-        groups, x = _pool_groups(ids, vectors[idx], granularity, pinned_here, seed_themes,
-                                 seed_vecs, kind, bars)
+        raw = vectors[idx]
+        view = space.augment(raw, cache) if space is not None else raw
+        groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
+                                 seed_vecs, kind, bars, view)
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
                                  allocator, prev_colour))
     return themes

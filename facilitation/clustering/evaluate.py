@@ -32,14 +32,18 @@ def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
 
 
 def evaluate_rows(rows: Sequence[dict[str, Any]], backend: str = "use",
-                  granularity: float = 0.5, cache: VectorCache | None = None) -> dict[str, Any]:
-    """Cluster one gold set (per given kind when present) and score it against `theme`."""
+                  granularity: float = 0.5, cache: VectorCache | None = None,
+                  concepts: bool = True) -> dict[str, Any]:
+    """Cluster one gold set (per given kind when present) and score it against `theme`.
+
+    `concepts`: with the domain's concept view (the product's default) or without it.
+    """
     cache = cache or VectorCache(backend)
     has_kind = all("kind" in r for r in rows)
     cards = [Card(str(r["id"]), r["text"], r["kind"] if has_kind else POOL) for r in rows]
     cache.add([c.text for c in cards])
     start = time.perf_counter()
-    themes = cluster(cards, granularity, backend=backend, cache=cache)
+    themes = cluster(cards, granularity, backend=backend, cache=cache, concepts=concepts)
     seconds = time.perf_counter() - start
     pred = {cid: t.id for t in themes for cid in t.card_ids}
     gold = [str(r["theme"]) for r in rows]
@@ -60,13 +64,13 @@ def evaluate_rows(rows: Sequence[dict[str, Any]], backend: str = "use",
 
 
 def benchmark(paths: Sequence[str | Path], backend: str = "use",
-              granularity: float = 0.5) -> list[dict[str, Any]]:
+              granularity: float = 0.5, concepts: bool = True) -> list[dict[str, Any]]:
     """One result row per JSON-lines file: ARI, NMI, themes found vs gold, kind accuracy."""
     cache = VectorCache(backend)
     out = []
     for path in paths:
-        row = evaluate_rows(load_jsonl(path), backend, granularity, cache)
-        out.append({"set": Path(path).stem, "backend": backend, **row})
+        row = evaluate_rows(load_jsonl(path), backend, granularity, cache, concepts)
+        out.append({"set": Path(path).stem, "backend": backend, "concepts": concepts, **row})
     return out
 
 
@@ -160,11 +164,13 @@ def _memory_here(backend: str) -> dict[str, float]:
 
 def format_table(results: Sequence[dict[str, Any]]) -> str:
     """Plain-text table of benchmark rows."""
-    head = f"{'set':<22}{'backend':<9}{'n':>6}{'ARI':>7}{'NMI':>7}{'themes':>11}{'kind acc':>10}"
+    head = (f"{'set':<22}{'backend':<9}{'concepts':<10}{'n':>6}{'ARI':>7}{'NMI':>7}"
+            f"{'themes':>11}{'kind acc':>10}")
     lines = [head, "-" * len(head)]
     for r in results:
         kind = "-" if r.get("kind_accuracy") is None else f"{r['kind_accuracy']:.3f}"
         themes = f"{r['themes_found']}/{r['themes_gold']}"
-        lines.append(f"{r['set']:<22}{r['backend']:<9}{r['n']:>6}{r['ari']:>7.3f}"
+        view = "yes" if r.get("concepts", True) else "no"
+        lines.append(f"{r['set']:<22}{r['backend']:<9}{view:<10}{r['n']:>6}{r['ari']:>7.3f}"
                      f"{r['nmi']:>7.3f}{themes:>11}{kind:>10}")
     return "\n".join(lines)

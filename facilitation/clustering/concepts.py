@@ -1,0 +1,87 @@
+"""Concept view: each card's closeness to the domain's concepts, appended to its vector.
+
+Sentence vectors put "mon français est faible" near "les formulaires de l'administration
+française" (a shared word) and far from "le vocabulaire technique je le comprends pas". A card's
+soft assignment to a few dozen concepts of the domain (`lexicon.py`) says what it is *about* in
+the domain's terms; appending it to the card's unit vector (weight `weight`) makes two cards
+about the same concept closer, whatever their words. Measured in docs/clustering.md (round 6).
+
+Two guards keep it where it helps:
+- a pool that is not about the domain (median best-concept cosine below `gate[0]`, e.g.
+  StackOverflow titles or HR questions) is left alone, with a linear ramp up to `gate[1]`;
+- pools above `max_pool` cards are left alone: they have enough cards to shape their own
+  neighbourhoods (a live workshop's pool of one kind is far smaller).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from .cache import VectorCache
+from .lexicon import DOMAIN_CONCEPTS
+from .similarity import unit
+
+WEIGHT = 1.0  # norm of the appended concept profile, relative to the unit card vector
+TEMPERATURE = 0.1  # softmax temperature over concept cosines (lower = more one-concept)
+GATE = (0.23, 0.27)  # pool median best-concept cosine: off below, full weight above
+MAX_POOL = 500  # larger pools are clustered on their own vectors
+
+
+class ConceptSpace:
+    """Concept centroids per embedding space, computed once, and the augmentation of a pool."""
+
+    def __init__(self, concepts: Mapping[str, Sequence[str]], weight: float = WEIGHT,
+                 temperature: float = TEMPERATURE, gate: tuple[float, float] = GATE,
+                 max_pool: int = MAX_POOL) -> None:
+        self.names = list(concepts)
+        self.phrases = [list(concepts[n]) for n in self.names]
+        self.weight = weight
+        self.temperature = temperature
+        self.gate = gate
+        self.max_pool = max_pool
+        self._centroids: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def centroids(self, cache: VectorCache) -> np.ndarray:
+        """(concepts x dim) unit centroids of each concept's phrases in `cache`'s space."""
+        key = cache.embedder.name
+        with self._lock:
+            if key not in self._centroids:
+                rows = [unit(unit(cache.vectors(p)).mean(axis=0, keepdims=True))[0]
+                        for p in self.phrases]
+                self._centroids[key] = np.vstack(rows).astype(np.float32)
+            return self._centroids[key]
+
+    def pool_weight(self, best: np.ndarray) -> float:
+        """Share of `weight` a pool gets from its cards' best concept cosines (domain gate)."""
+        lo, hi = self.gate
+        med = float(np.median(best)) if len(best) else 0.0
+        return float(np.clip((med - lo) / (hi - lo), 0.0, 1.0)) if hi > lo else float(med >= lo)
+
+    def augment(self, raw: np.ndarray, cache: VectorCache) -> np.ndarray:
+        """The pool's unit vectors with the weighted concept profile appended, or `raw` as is."""
+        if len(raw) > self.max_pool or not len(raw) or not self.names:
+            return raw
+        v = unit(np.asarray(raw, dtype=np.float32))
+        cos = v @ self.centroids(cache).T
+        best = cos.max(axis=1, keepdims=True)
+        share = self.pool_weight(best[:, 0])
+        if share <= 0:
+            return raw
+        profile = np.exp((cos - best) / self.temperature)
+        profile = unit(profile / profile.sum(axis=1, keepdims=True))
+        return unit(np.hstack([v, np.float32(self.weight * share) * profile]))
+
+
+_DOMAIN: ConceptSpace | None = None
+
+
+def domain_concepts() -> ConceptSpace:
+    """The shared concept space of the programme's lexicon (centroids cached per backend)."""
+    global _DOMAIN
+    if _DOMAIN is None:
+        _DOMAIN = ConceptSpace(DOMAIN_CONCEPTS)
+    return _DOMAIN

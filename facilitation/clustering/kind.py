@@ -14,7 +14,7 @@ from .schema import BLOCKER, LEVER
 from .similarity import unit
 
 LOW_CONFIDENCE = 0.65
-SEMANTIC_WEIGHT = 0.5  # prototype direction, in standard deviations of the prototypes
+SEMANTIC_WEIGHT = 1.0  # prototype direction, in standard deviations of the prototypes
 BIAS = -0.4  # levers nearly always carry a proposal cue; plain statements lean blocker
 
 # Generic prototypes written for this engine (obstacles vs proposals), not taken from any data.
@@ -61,6 +61,16 @@ _BLOCKER_CUES: tuple[tuple[str, float], ...] = (
     (r"\bje (?:sais|comprends|peux|suis)|\bj'ai (?:pas|du mal|rien)|\bon (?:sait|a) pas", 0.8),
     (r"\bnot\b|\bno\b|\bnever\b|\bnobody\b|\bcan't\b|\bdon't\b|\bdidn't\b|\bwon't\b", 0.9),
     (r"\bhard\b|\black\b|\btoo\b|\bafraid\b|\bstruggl|\bnightmare|\blost\b|\bbarrier", 1.0),
+    # plain facts that are complaints: costs, waiting, refusals, losses, prohibitions
+    (r"\bcout(?:e|ent)?\b|\bdouble\b|\baugment|\bhausse\b|\bfrais\b|\bloin\b", 0.7),
+    (r"\battend|\battente|\bdepuis\b|\bretard|\bdelai", 0.8),
+    (r"\bvaut rien|\binterdi|\boblig|\bexclu|\brejet|\bmepris|\bdiscrimin|\bracis|\bprejug",
+     1.0),
+    (r"\bperte|\bpanne|\bcasse|\bcoupure|\bdette|\bendett|\bfaillite|\bechou|\bechec", 1.0),
+    (r"\bparcours du combattant|\bcercle\b|\bcasse-tete|\bmission impossible|\bchaud\b", 1.0),
+    (r"\b(?:pr|pour)\b[^,.;!?]*\b(?:faut|exige|demande)", 2.0),  # a requirement, not a proposal
+    (r"\bexpensive|\bwait|\bdelay|\bdenied|\brefused|\brejected|\bfail|\bdebt|\bcuts?\b|"
+     r"\bkills?\b|\bbroke", 0.9),
 )
 _LEVER_CUES: tuple[tuple[str, float], ...] = (
     (r"\bil faudrait|\bfaudrait|\bil faut\b|\bfaut\b", 1.5),
@@ -74,6 +84,20 @@ _LEVER_CUES: tuple[tuple[str, float], ...] = (
     (r"\bprovide\b|\boffer\b|\bbuild\b|\btrain(?:ing)?\b|\bworkshop|\bnetwork\b|\bhelp us\b",
      1.0),
     (r"\bwould (?:help|save)\b|\bmore\b|\bensemble\b|\btogether\b|\bregular", 0.6),
+    # what worked, what exists, what others can do: testimonies and resources are levers too
+    (r"\bgrace a|\bpermis\b|\ba marche|\bca marche|\bmarchent\b|\ba paye|\ba aide|\bm'a aide|"
+     r"\bnous a aide|\breussi|\bworked\b|\bhelped\b|\bthanks to\b|\bsucceed", 1.2),
+    (r"\b(?:peut|peuvent|pourra|doit|doivent)\b", 0.9),
+    (r"\bet si\b|\bwhy not\b|\bwhat if\b|\bhow about\b|\bplease\b|\bstp\b|\bs'il vous plait", 1.2),
+    (r"\bpas besoin\b|\bsans (?:interet|garantie|frais|apport)|\bgratuit|\bpas cher\b|\btaux zero|"
+     r"\bfree\b|\bno need\b", 1.5),
+    (r"\ben commun\b|\ba tour de role\b|\ba plusieurs\b|\bchacun (?:paie|met|donne)", 0.8),
+    (r"\bmeilleur|\bmieux\b|\btop\b|\bsuper\b|\bgenial|\butile\b|\bka nyi\b|\ba ka di\b|"
+     r"\bbravo\b|\bcourage\b|\bbetter\b|\bbest\b|\bgreat\b|\buseful\b", 0.8),
+    (r"\bmet(?:tre|tent)? a dispo|\bprete(?:nt)?\b|\bfinance(?:nt)?\b|\bcofinanc|\binvestir|"
+     r"\bmobiliser|\bvaloriser", 0.6),
+    (r"^(?:get|give|start|ask|use|train|teach|help|make|keep|share|join|find|put|invest|open|build|"
+     r"create|offer|organi[sz]e|pool|let)\b", 1.0),
 )
 _INFINITIVE = re.compile(r"^(?:se |s')?[a-z]{3,}(?:er|ir|re)\b")
 _NOT_INFINITIVE = frozenset({"pour", "leur", "notre", "votre", "entre", "autre", "faire",

@@ -92,8 +92,10 @@ def embed_new(shot: Snapshot, backend: str, pause: Callable[[], None]) -> None:
 
 
 def warm_up(backend: str) -> None:
-    """Load the model now (seconds) rather than in the middle of a session."""
-    clustering.get_cache(backend).add(["échauffement du modèle"])
+    """Load the model and embed the domain's concepts now (seconds), not mid-session."""
+    cache = clustering.get_cache(backend)
+    cache.add(["échauffement du modèle"])
+    clustering.domain_concepts().centroids(cache)
 
 
 def still_valid(board: Board, result: ThemesUpdated) -> bool:

@@ -29,6 +29,7 @@ from facilitation.clustering.schema import Constraints
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 DEV = EVAL / "fr_gold_dev.jsonl"
 PUBLIC = sorted((EVAL / "public").glob("*.jsonl"))
+SYNTH = sorted((Path(__file__).resolve().parents[1] / "eval").glob("*.jsonl"))  # our own sets
 VEC_FILE = Path(tempfile.gettempdir()) / "facilitation_use_vectors.npz"
 DRAWS = 30
 
@@ -40,17 +41,20 @@ def load(path: Path) -> list[dict]:
 
 def vectors() -> dict[str, np.ndarray]:
     """embedding_text -> USE vector for every text of every set (computed once, cached)."""
+    texts = [r["text"] for p in [DEV, *SYNTH, *PUBLIC] for r in load(p)]
+    known: dict[str, np.ndarray] = {}
     if VEC_FILE.exists():
         z = np.load(VEC_FILE, allow_pickle=True)
-        return dict(zip(z["keys"].tolist(), z["vecs"], strict=True))
-    from facilitation.clustering.cache import VectorCache
+        known = dict(zip(z["keys"].tolist(), z["vecs"], strict=True))
+    missing = [t for t in texts if embedding_text(t) not in known]
+    if missing:
+        from facilitation.clustering.cache import VectorCache
 
-    texts = [r["text"] for p in [DEV, *PUBLIC] for r in load(p)]
-    cache = VectorCache("use")
-    vecs = cache.vectors(texts)
-    keys = [embedding_text(t) for t in texts]
-    np.savez(VEC_FILE, keys=np.array(keys, dtype=object), vecs=vecs)
-    return dict(zip(keys, vecs, strict=True))
+        vecs = VectorCache("use").vectors(missing)
+        known.update(zip((embedding_text(t) for t in missing), vecs, strict=True))
+        np.savez(VEC_FILE, keys=np.array(list(known), dtype=object),
+                 vecs=np.vstack(list(known.values())))
+    return known
 
 
 VEC = vectors()

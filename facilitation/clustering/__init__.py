@@ -8,7 +8,8 @@ Public API::
     PinnedTheme(label, card_ids, kind=None, closed=False)
     SeedTheme(label, kind=None, centroid=None, examples=())
     cluster(cards, granularity=0.5, previous=None, constraints=None, seed_themes=(),
-            *, backend="use", cache=None) -> list[Theme]
+            *, backend="use", cache=None, concepts=True) -> list[Theme]
+    ConceptSpace(concepts), domain_concepts()     # the domain's concept view (lexicon.py)
     normalise(text) -> str
     label(texts, language=None, others=()) -> (label, example)
     classify_kind(text, backend="use") -> (kind, confidence); is_low_confidence(confidence)
@@ -21,6 +22,7 @@ Public API::
 from __future__ import annotations
 
 from .cache import VectorCache, get_cache
+from .concepts import ConceptSpace, domain_concepts
 from .embedders import Embedder, get_backend
 from .engine import cluster
 from .kind import LOW_CONFIDENCE, classify_kind, classify_kinds, is_low_confidence
@@ -30,7 +32,8 @@ from .normalise import normalise
 from .schema import BLOCKER, KINDS, LEVER, Card, Constraints, PinnedTheme, SeedTheme, Theme
 
 __all__ = [
-    "BLOCKER", "KINDS", "LEVER", "LOW_CONFIDENCE", "Card", "Constraints", "Embedder",
+    "BLOCKER", "KINDS", "LEVER", "LOW_CONFIDENCE", "Card", "ConceptSpace", "Constraints",
+    "Embedder", "domain_concepts",
     "PinnedTheme", "SeedTheme", "Theme", "VectorCache", "ari", "classify_kind",
     "classify_kinds", "cluster", "get_backend", "get_cache", "is_low_confidence", "label",
     "nmi", "normalise",

@@ -6,7 +6,8 @@ soft assignment to a few dozen concepts of the domain (`lexicon.py`) says what i
 the domain's terms; appending it to the card's unit vector (weight `weight`) makes two cards
 about the same concept closer, whatever their words. Measured in docs/clustering.md (round 6).
 
-Two guards keep it where it helps:
+Three guards keep it where it helps:
+- only for the embedding spaces its gate was measured in (`backends`, default "use");
 - a pool that is not about the domain (median best-concept cosine below `gate[0]`, e.g.
   StackOverflow titles or HR questions) is left alone, with a linear ramp up to `gate[1]`;
 - pools above `max_pool` cards are left alone: they have enough cards to shape their own
@@ -25,7 +26,7 @@ from .lexicon import DOMAIN_CONCEPTS
 from .similarity import unit
 
 WEIGHT = 1.0  # norm of the appended concept profile, relative to the unit card vector
-TEMPERATURE = 0.1  # softmax temperature over concept cosines (lower = more one-concept)
+TEMPERATURE = 0.07  # softmax temperature over concept cosines (lower = more one-concept)
 GATE = (0.23, 0.27)  # pool median best-concept cosine: off below, full weight above
 MAX_POOL = 500  # larger pools are clustered on their own vectors
 
@@ -35,13 +36,14 @@ class ConceptSpace:
 
     def __init__(self, concepts: Mapping[str, Sequence[str]], weight: float = WEIGHT,
                  temperature: float = TEMPERATURE, gate: tuple[float, float] = GATE,
-                 max_pool: int = MAX_POOL) -> None:
+                 max_pool: int = MAX_POOL, backends: tuple[str, ...] = ("use",)) -> None:
         self.names = list(concepts)
         self.phrases = [list(concepts[n]) for n in self.names]
         self.weight = weight
         self.temperature = temperature
         self.gate = gate
         self.max_pool = max_pool
+        self.backends = backends
         self._centroids: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -63,7 +65,8 @@ class ConceptSpace:
 
     def augment(self, raw: np.ndarray, cache: VectorCache) -> np.ndarray:
         """The pool's unit vectors with the weighted concept profile appended, or `raw` as is."""
-        if len(raw) > self.max_pool or not len(raw) or not self.names:
+        if (len(raw) > self.max_pool or not len(raw) or not self.names
+                or cache.embedder.name not in self.backends):
             return raw
         v = unit(np.asarray(raw, dtype=np.float32))
         cos = v @ self.centroids(cache).T

@@ -54,7 +54,7 @@ LEVER_PROTOTYPES: tuple[str, ...] = (
 _BLOCKER_CUES: tuple[tuple[str, float], ...] = (
     (r"\bmanque|\bmanqu", 1.2), (r"\bdifficile|\bdifficult|\bdur\b|\bgalere", 1.0),
     (r"\bpas de\b|\bpas d'|\bpas assez\b|\bpas les moyens", 1.0), (r"\bn'|\bne\b", 0.6),
-    (r"\bpas\b|\bjamais\b|\brien\b|\bpersonne\b|\baucun", 0.7),
+    (r"\bpas\b(?! besoin| cher)|\bjamais\b|\brien\b|\bpersonne\b|\baucun", 0.7),
     (r"\bprobleme|\bcomplique|\bbloqu|\bfrein|\bobstacle|\bimpossible", 1.0),
     (r"\bpeur\b|\bhonte\b|\bperdu|\bperd\b|\bfatigu|\bdepasse|\bcauchemar|\bgalere", 1.0),
     (r"\btrop\b|\brefus|\bexige|\bcher\b|\bseul\b|\bseule\b|\bconflit|\btension", 0.7),

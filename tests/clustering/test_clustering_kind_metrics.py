@@ -36,3 +36,23 @@ def test_ari_nmi_known_values() -> None:
     assert ari([0, 0, 0, 1, 1, 1], [0, 0, 1, 1, 2, 2]) == pytest.approx(0.2424242424)
     assert nmi([0, 0, 0, 1, 1, 1], [0, 0, 1, 1, 2, 2]) == pytest.approx(0.5158037429)
     assert ari([0, 1, 2, 3], [0, 0, 0, 0]) == pytest.approx(0.0)
+
+
+def test_testimonies_resources_and_plain_complaints() -> None:
+    """Levers are also what worked and what exists; blockers are also plain facts."""
+    levers = [
+        "grâce à la tontine j'ai ouvert ma boutique",
+        "pas besoin de banque, on cotise entre nous",
+        "la mairie peut prêter une salle le samedi",
+        "Crowdfunding worked for my cousin's shop",
+    ]
+    blockers = [
+        "le loyer a doublé en deux ans",
+        "pour avoir un prêt il faut déjà avoir de l'argent",
+        "j'attends ma carte depuis huit mois",
+        "mon diplôme vaut rien ici",
+    ]
+    for text in levers:
+        assert classify_kind(text, "use")[0] == "lever", text
+    for text in blockers:
+        assert classify_kind(text, "use")[0] == "blocker", text

@@ -1,0 +1,88 @@
+"""The concept view: what it changes, where it stays off, and that the engine honours it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from facilitation.clustering import Card, ConceptSpace, cluster, domain_concepts
+from facilitation.clustering.cache import get_cache
+from facilitation.clustering.lexicon import DOMAIN_CONCEPTS
+
+USE = get_cache("use")
+
+# Two pairs of cards, each pair about one thing said with different words; the words of the
+# first card of each pair also appear in the other pair ("français", "banque").
+LANGUAGE = ["mon français est encore faible", "je comprends rien quand ils parlent vite"]
+PAPERS = ["les formulaires de l'administration française", "trop de dossiers et de justificatifs"]
+DOMAIN_POOL = LANGUAGE + PAPERS + [
+    "la banque refuse mon prêt", "pas de garant pour le crédit",
+    "personne nous explique les aides", "je connais pas les structures d'accompagnement",
+    "j'ai peur de me lancer", "pas confiance en moi",
+]
+CODE_POOL = [
+    "How to sort a dictionary by value in Python", "Segmentation fault when freeing a pointer",
+    "git rebase interactive squash commits", "CSS flexbox center a div vertically",
+    "SQL join three tables with a group by", "Java stream collect to map duplicates",
+    "Docker container exits immediately after start", "React useEffect runs twice",
+]
+
+
+def _cos(v: np.ndarray, i: int, j: int) -> float:
+    return float(v[i] @ v[j] / (np.linalg.norm(v[i]) * np.linalg.norm(v[j])))
+
+
+def test_the_lexicon_is_phrases_per_concept() -> None:
+    assert len(DOMAIN_CONCEPTS) >= 50
+    assert all(len(p) >= 2 and all(isinstance(x, str) and x for x in p)
+               for p in DOMAIN_CONCEPTS.values())
+
+
+def test_cards_about_the_same_concept_come_closer_than_cards_sharing_a_word() -> None:
+    raw = USE.vectors(DOMAIN_POOL)
+    aug = domain_concepts().augment(raw, USE)
+    assert aug.shape == (len(DOMAIN_POOL), raw.shape[1] + len(DOMAIN_CONCEPTS))
+    assert np.allclose(np.linalg.norm(aug, axis=1), 1.0, atol=1e-5)
+    # the two language cards gain on each other relative to the "French paperwork" card
+    raw_margin = _cos(raw, 0, 1) - _cos(raw, 0, 2)
+    aug_margin = _cos(aug, 0, 1) - _cos(aug, 0, 2)
+    assert aug_margin > raw_margin
+
+
+def test_a_pool_outside_the_domain_is_left_alone() -> None:
+    raw = USE.vectors(CODE_POOL)
+    assert domain_concepts().augment(raw, USE) is raw
+
+
+def test_pools_above_the_size_limit_are_left_alone() -> None:
+    space = ConceptSpace(DOMAIN_CONCEPTS, max_pool=5)
+    raw = USE.vectors(DOMAIN_POOL)
+    assert space.augment(raw, USE) is raw
+    assert space.augment(raw[:5], USE) is not raw[:5]
+
+
+def test_the_domain_gate_ramps_with_the_pool_median() -> None:
+    space = ConceptSpace({"a": ["x", "y"]}, gate=(0.2, 0.3))
+    assert space.pool_weight(np.array([0.1, 0.15, 0.19])) == 0.0
+    assert abs(space.pool_weight(np.array([0.25, 0.25, 0.25])) - 0.5) < 1e-6
+    assert space.pool_weight(np.array([0.4, 0.5, 0.6])) == 1.0
+
+
+def test_centroids_are_computed_once_per_backend() -> None:
+    space = ConceptSpace({"money": ["banque", "crédit"], "words": ["langue", "français"]})
+    first = space.centroids(USE)
+    assert first.shape == (2, 512)
+    assert space.centroids(USE) is first
+
+
+def test_other_embedding_spaces_are_left_alone() -> None:
+    lexical = get_cache("lexical")
+    raw = lexical.vectors(DOMAIN_POOL)
+    assert domain_concepts().augment(raw, lexical) is raw
+
+
+def test_cluster_with_and_without_concepts_and_a_custom_space() -> None:
+    cards = [Card(str(i), t, "blocker") for i, t in enumerate(DOMAIN_POOL)]
+    for concepts in (True, False, ConceptSpace({"argent": ["banque", "prêt"]})):
+        themes = cluster(cards, backend="use", concepts=concepts)
+        ids = [c for t in themes for c in t.card_ids]
+        assert sorted(ids) == sorted(c.id for c in cards)  # each card in exactly one theme

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from clustering_fixtures import CHILDCARE, LEVERS, TRANSPORT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -45,14 +46,16 @@ def _check(themes: list[Theme], cards: list[Card], c: Constraints) -> None:
             assert by_id[tid].label == label
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("backend", ["lexical", "use"])  # "use": with the concept view
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
 @given(st.lists(st.integers(0, len(POOL) - 1), min_size=3, max_size=12, unique=True),
        st.lists(action, min_size=1, max_size=10))
-def test_constraints_survive(initial: list[int], actions: list[tuple]) -> None:
+def test_constraints_survive(backend: str, initial: list[int], actions: list[tuple]) -> None:
     cards = [Card(f"k{i}", POOL[i][1], POOL[i][0]) for i in initial]
     c = Constraints()
     granularity = 0.5
-    themes = cluster(cards, granularity, backend="lexical")
+    themes = cluster(cards, granularity, backend=backend)
     for act in actions:
         regular = [t for t in themes if not t.misc] or themes
         if act[0] == "add":
@@ -74,7 +77,7 @@ def test_constraints_survive(initial: list[int], actions: list[tuple]) -> None:
                 c = c.merge([a, b], into=b.id)
         else:
             granularity = act[1]
-        themes = cluster(cards, granularity, previous=themes, constraints=c, backend="lexical")
+        themes = cluster(cards, granularity, previous=themes, constraints=c, backend=backend)
         _check(themes, cards, c)
 
 

@@ -1,20 +1,30 @@
-"""Blocker vs lever: nearest prototype centroid plus cue words, smoothed over neighbours."""
+"""Blocker vs lever: a learned direction in the USE space plus cue words.
+
+With the `use` backend the score is a logistic regression over the card's vector and its
+cue-word score, trained by `scripts/train_kind.py` on labelled sets (`kind_model.json`).
+Other backends use the older rule: projection on the lever-minus-blocker direction of
+prototype phrases written for this engine, plus cue words and a bias.
+"""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
 from .embedders import Embedder, get_backend
-from .normalise import normalise, strip_accents
+from .normalise import embedding_text, normalise, strip_accents
 from .schema import BLOCKER, LEVER
 from .similarity import unit
 
 LOW_CONFIDENCE = 0.65
-SEMANTIC_WEIGHT = 1.0  # prototype direction, in standard deviations of the prototypes
+MODEL_FILE = Path(__file__).with_name("kind_model.json")
+# Backends without a trained model: prototype direction, in standard deviations of the prototypes
+SEMANTIC_WEIGHT = 1.0
 BIAS = -0.4  # levers nearly always carry a proposal cue; plain statements lean blocker
 
 # Generic prototypes written for this engine (obstacles vs proposals), not taken from any data.
@@ -115,11 +125,24 @@ def cue_score(text: str) -> float:
     return lever - blocker
 
 
+def load_model(path: Path = MODEL_FILE) -> dict | None:
+    """The trained model (backend, vector weights, cue weight, bias), or None if absent."""
+    if not path.exists():
+        return None
+    model = json.loads(path.read_text(encoding="utf-8"))
+    model["vector_weights"] = np.asarray(model["vector_weights"], dtype=np.float32)
+    return model
+
+
 class KindClassifier:
     """Scores texts on a blocker (<0) to lever (>0) axis with one embedder."""
 
-    def __init__(self, embedder: Embedder | str = "use") -> None:
+    def __init__(self, embedder: Embedder | str = "use", model: dict | None = None) -> None:
         self.embedder = get_backend(embedder)
+        model = model if model is not None else load_model()
+        self.model = model if model and model["backend"] == self.embedder.name else None
+        if self.model is not None:
+            return
         protos = self.embedder.embed([normalise(t) for t in BLOCKER_PROTOTYPES + LEVER_PROTOTYPES])
         self._mean = protos.mean(axis=0)
         c = unit(protos - self._mean)
@@ -129,15 +152,23 @@ class KindClassifier:
         semantic = c @ (self._lever - self._blocker)
         self._scale = float(np.std(semantic)) or 1.0
 
+    def _vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors as the model was trained on (cleaned text) or as the prototypes were."""
+        clean = embedding_text if self.model is not None else normalise
+        return self.embedder.embed([clean(t) for t in texts])
+
     def scores(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
-        """Raw lever-minus-blocker scores (semantic + cues), one per text."""
+        """Raw lever-minus-blocker scores (log-odds), one per text."""
         if not texts:
             return np.zeros(0)
         if vectors is None:
-            vectors = self.embedder.embed([normalise(t) for t in texts])
+            vectors = self._vectors(texts)
+        cues = np.array([cue_score(t) for t in texts])
+        if self.model is not None:
+            m = self.model
+            return vectors @ m["vector_weights"] + m["cue_weight"] * cues + m["bias"]
         v = unit(vectors - self._mean)
         semantic = (v @ (self._lever - self._blocker)) / self._scale
-        cues = np.array([cue_score(t) for t in texts])
         return SEMANTIC_WEIGHT * semantic + cues + BIAS
 
     def classify(self, texts: Sequence[str], vectors: np.ndarray | None = None,
@@ -146,7 +177,7 @@ class KindClassifier:
         s = self.scores(texts, vectors)
         if smooth > 0 and len(texts) >= 8:
             if vectors is None:
-                vectors = self.embedder.embed([normalise(t) for t in texts])
+                vectors = self._vectors(texts)
             c = unit(vectors - vectors.mean(axis=0))
             sim = c @ c.T
             np.fill_diagonal(sim, -np.inf)

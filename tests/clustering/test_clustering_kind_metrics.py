@@ -56,3 +56,32 @@ def test_testimonies_resources_and_plain_complaints() -> None:
         assert classify_kind(text, "use")[0] == "lever", text
     for text in blockers:
         assert classify_kind(text, "use")[0] == "blocker", text
+
+
+def test_trained_model_and_prototype_fallback() -> None:
+    """The shipped model is for USE only; another backend (or no model) uses the prototypes."""
+    from facilitation.clustering.kind import MODEL_FILE, KindClassifier, load_model
+
+    model = load_model()
+    assert model is not None and model["backend"] == "use"
+    assert model["vector_weights"].shape == (512,) and MODEL_FILE.exists()
+    assert KindClassifier("use").model is not None
+    assert KindClassifier("lexical").model is None
+    assert load_model(MODEL_FILE.with_name("absent.json")) is None
+
+
+def test_regression_training_separates_a_toy_problem() -> None:
+    import sys
+    from pathlib import Path
+
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    from train_kind import fit
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 3))
+    y = (x[:, 0] - 2 * x[:, 2] > 0).astype(float)
+    w = fit(x, y, l2=0.1)
+    pred = (np.hstack([x, np.ones((200, 1))]) @ w) > 0
+    assert (pred == y).mean() > 0.97

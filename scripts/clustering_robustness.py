@@ -66,7 +66,7 @@ CONCEPTS: ConceptSpace | None = domain_concepts()  # set to None to measure with
 def pool_labels(texts: list[str], kind: str | None = "x") -> np.ndarray:
     """Engine clustering of one pool (no constraints, no seeds); misc = its own label."""
     raw = np.vstack([VEC[embedding_text(t)] for t in texts]).astype(np.float32)
-    view = CONCEPTS.augment(raw, get_cache("use")) if CONCEPTS is not None else raw
+    view = CONCEPTS.augment(raw, get_cache("use"), texts) if CONCEPTS is not None else raw
     ids = [str(i) for i in range(len(texts))]
     groups, _ = engine._pool_groups(ids, raw, 0.5, Constraints(), (), [], kind, view=view)
     lab = np.full(len(texts), -1, dtype=int)

@@ -6,6 +6,10 @@ soft assignment to a few dozen concepts of the domain (`lexicon.py`) says what i
 the domain's terms; appending it to the card's unit vector (weight `weight`) makes two cards
 about the same concept closer, whatever their words. Measured in docs/clustering.md (round 6).
 
+A card's closeness to a concept is its cosine to the concept's centroid plus, with weight
+`lexical`, the words it shares with the concept's phrases (stems, weighted by how few concepts
+use them): the encoder knows little of "tontine", "Adie" or "récépissé", the lexicon does.
+
 Three guards keep it where it helps:
 - only for the embedding spaces its gate was measured in (`backends`, default "use");
 - a pool that is not about the domain (median best-concept cosine below `gate[0]`, e.g.
@@ -16,7 +20,9 @@ Three guards keep it where it helps:
 
 from __future__ import annotations
 
+import math
 import threading
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -24,9 +30,11 @@ import numpy as np
 from .cache import VectorCache
 from .lexicon import DOMAIN_CONCEPTS
 from .similarity import unit
+from .tokens import stems
 
 WEIGHT = 1.0  # norm of the appended concept profile, relative to the unit card vector
 TEMPERATURE = 0.07  # softmax temperature over concept cosines (lower = more one-concept)
+LEXICAL = 0.1  # weight of shared words (IDF over concepts, in units of the largest IDF)
 GATE = (0.23, 0.27)  # pool median best-concept cosine: off below, full weight above
 MAX_POOL = 500  # larger pools are clustered on their own vectors
 
@@ -36,7 +44,8 @@ class ConceptSpace:
 
     def __init__(self, concepts: Mapping[str, Sequence[str]], weight: float = WEIGHT,
                  temperature: float = TEMPERATURE, gate: tuple[float, float] = GATE,
-                 max_pool: int = MAX_POOL, backends: tuple[str, ...] = ("use",)) -> None:
+                 max_pool: int = MAX_POOL, backends: tuple[str, ...] = ("use",),
+                 lexical: float = LEXICAL) -> None:
         self.names = list(concepts)
         self.phrases = [list(concepts[n]) for n in self.names]
         self.weight = weight
@@ -44,8 +53,32 @@ class ConceptSpace:
         self.gate = gate
         self.max_pool = max_pool
         self.backends = backends
+        self.lexical = lexical
         self._centroids: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+        self._stem_weights = self._stem_index()
+
+    def _stem_index(self) -> dict[str, np.ndarray]:
+        """stem -> per-concept weight (its IDF over concepts where a phrase uses it, else 0)."""
+        bags = [{s for p in phrases for s in stems(p)} for phrases in self.phrases]
+        df = Counter(s for bag in bags for s in bag)
+        top = math.log(1 + len(bags)) or 1.0
+        index: dict[str, np.ndarray] = {}
+        for c, bag in enumerate(bags):
+            for s in bag:
+                row = index.setdefault(s, np.zeros(len(bags), dtype=np.float32))
+                row[c] = math.log(1 + len(bags) / df[s]) / top
+        return index
+
+    def shared_words(self, texts: Sequence[str]) -> np.ndarray:
+        """(texts x concepts) sum of the weights of the stems a text shares with each concept."""
+        out = np.zeros((len(texts), len(self.names)), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for s in set(stems(text)):
+                row = self._stem_weights.get(s)
+                if row is not None:
+                    out[i] += row
+        return out
 
     def centroids(self, cache: VectorCache) -> np.ndarray:
         """(concepts x dim) unit centroids of each concept's phrases in `cache`'s space."""
@@ -63,8 +96,13 @@ class ConceptSpace:
         med = float(np.median(best)) if len(best) else 0.0
         return float(np.clip((med - lo) / (hi - lo), 0.0, 1.0)) if hi > lo else float(med >= lo)
 
-    def augment(self, raw: np.ndarray, cache: VectorCache) -> np.ndarray:
-        """The pool's unit vectors with the weighted concept profile appended, or `raw` as is."""
+    def augment(self, raw: np.ndarray, cache: VectorCache,
+                texts: Sequence[str] | None = None) -> np.ndarray:
+        """The pool's unit vectors with the weighted concept profile appended, or `raw` as is.
+
+        `texts` (the cards' texts, in order) add the shared-words term; without them the
+        profile uses cosines only.
+        """
         if (len(raw) > self.max_pool or not len(raw) or not self.names
                 or cache.embedder.name not in self.backends):
             return raw
@@ -74,6 +112,9 @@ class ConceptSpace:
         share = self.pool_weight(best[:, 0])
         if share <= 0:
             return raw
+        if texts is not None and self.lexical > 0:
+            cos = cos + np.float32(self.lexical) * self.shared_words(texts)
+            best = cos.max(axis=1, keepdims=True)
         profile = np.exp((cos - best) / self.temperature)
         profile = unit(profile / profile.sum(axis=1, keepdims=True))
         return unit(np.hstack([v, np.float32(self.weight * share) * profile]))

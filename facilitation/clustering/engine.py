@@ -332,7 +332,8 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
                     if (p.kind or anchor_kind.get(t)) == kind},
             assignments=constraints.assignments, labels=constraints.labels)
         raw = vectors[idx]
-        view = space.augment(raw, cache) if space is not None else raw
+        view = (space.augment(raw, cache, [cards[i].text for i in idx]) if space is not None
+                else raw)
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
                                  seed_vecs, kind, bars, view)
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,

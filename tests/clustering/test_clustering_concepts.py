@@ -86,3 +86,26 @@ def test_cluster_with_and_without_concepts_and_a_custom_space() -> None:
         themes = cluster(cards, backend="use", concepts=concepts)
         ids = [c for t in themes for c in t.card_ids]
         assert sorted(ids) == sorted(c.id for c in cards)  # each card in exactly one theme
+
+
+def test_shared_words_count_rare_words_of_a_concept_most() -> None:
+    space = ConceptSpace({"money": ["tontine et épargne", "prêt et épargne"],
+                          "words": ["cours de langue", "langue et épargne"]})
+    w = space.shared_words(["la tontine du quartier", "un cours", "rien à voir", "épargne"])
+    assert w[0, 0] > 0 and w[0, 1] == 0  # "tontine": only in money
+    assert w[1, 1] > 0 and w[1, 0] == 0
+    assert not w[2].any()
+    assert w[3, 0] == w[3, 1] > 0  # "épargne" is in both concepts: counts alike, and less
+    assert w[3, 0] < w[0, 0]
+
+
+def test_texts_add_the_shared_words_to_the_profile() -> None:
+    raw = USE.vectors(DOMAIN_POOL)
+    space = domain_concepts()
+    with_words = space.augment(raw, USE, DOMAIN_POOL)
+    without = space.augment(raw, USE)
+    assert with_words.shape == without.shape
+    assert not np.allclose(with_words, without)
+    # the card's own vector keeps its direction; only the appended profile changes
+    head = with_words[:, :512] / np.linalg.norm(with_words[:, :512], axis=1, keepdims=True)
+    assert np.allclose(head, raw / np.linalg.norm(raw, axis=1, keepdims=True), atol=1e-5)

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from .cache import VectorCache
-from .lexicon import DOMAIN_CONCEPTS
+from .lexicon import CONCEPT_LABELS, DOMAIN_CONCEPTS
 from .similarity import unit
 from .tokens import stems
 
@@ -45,7 +45,8 @@ class ConceptSpace:
     def __init__(self, concepts: Mapping[str, Sequence[str]], weight: float = WEIGHT,
                  temperature: float = TEMPERATURE, gate: tuple[float, float] = GATE,
                  max_pool: int = MAX_POOL, backends: tuple[str, ...] = ("use",),
-                 lexical: float = LEXICAL) -> None:
+                 lexical: float = LEXICAL,
+                 labels: Mapping[str, tuple[str, str]] | None = None) -> None:
         self.names = list(concepts)
         self.phrases = [list(concepts[n]) for n in self.names]
         self.weight = weight
@@ -54,6 +55,7 @@ class ConceptSpace:
         self.max_pool = max_pool
         self.backends = backends
         self.lexical = lexical
+        self.labels = dict(labels or {})
         self._centroids: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._stem_weights = self._stem_index()
@@ -96,28 +98,46 @@ class ConceptSpace:
         med = float(np.median(best)) if len(best) else 0.0
         return float(np.clip((med - lo) / (hi - lo), 0.0, 1.0)) if hi > lo else float(med >= lo)
 
-    def augment(self, raw: np.ndarray, cache: VectorCache,
-                texts: Sequence[str] | None = None) -> np.ndarray:
-        """The pool's unit vectors with the weighted concept profile appended, or `raw` as is.
+    def closeness(self, raw: np.ndarray, cache: VectorCache,
+                  texts: Sequence[str] | None = None) -> tuple[np.ndarray, float] | None:
+        """(cards x concepts) closeness and the pool's share of the weight, or None when the
+        view is off for this pool (other backend, too big, not about the domain).
 
-        `texts` (the cards' texts, in order) add the shared-words term; without them the
-        profile uses cosines only.
+        Closeness = cosine to the concept's centroid + `lexical` x shared words (when `texts`).
         """
         if (len(raw) > self.max_pool or not len(raw) or not self.names
                 or cache.embedder.name not in self.backends):
-            return raw
+            return None
         v = unit(np.asarray(raw, dtype=np.float32))
         cos = v @ self.centroids(cache).T
-        best = cos.max(axis=1, keepdims=True)
-        share = self.pool_weight(best[:, 0])
+        share = self.pool_weight(cos.max(axis=1))
         if share <= 0:
-            return raw
+            return None
         if texts is not None and self.lexical > 0:
             cos = cos + np.float32(self.lexical) * self.shared_words(texts)
-            best = cos.max(axis=1, keepdims=True)
-        profile = np.exp((cos - best) / self.temperature)
+        return cos, share
+
+    def augment(self, raw: np.ndarray, cache: VectorCache,
+                texts: Sequence[str] | None = None,
+                closeness: tuple[np.ndarray, float] | None = None) -> np.ndarray:
+        """The pool's unit vectors with the weighted concept profile appended, or `raw` as is.
+
+        `texts` (the cards' texts, in order) add the shared-words term; `closeness` reuses a
+        result of `closeness()` for the same pool.
+        """
+        found = closeness if closeness is not None else self.closeness(raw, cache, texts)
+        if found is None:
+            return raw
+        cos, share = found
+        profile = np.exp((cos - cos.max(axis=1, keepdims=True)) / self.temperature)
         profile = unit(profile / profile.sum(axis=1, keepdims=True))
+        v = unit(np.asarray(raw, dtype=np.float32))
         return unit(np.hstack([v, np.float32(self.weight * share) * profile]))
+
+    def label(self, concept: int, language: str) -> str | None:
+        """A facilitator's name for a concept, in "fr" or "en" (None if it has none)."""
+        names = self.labels.get(self.names[concept])
+        return None if names is None else names[1 if language == "en" else 0]
 
 
 _DOMAIN: ConceptSpace | None = None
@@ -127,5 +147,5 @@ def domain_concepts() -> ConceptSpace:
     """The shared concept space of the programme's lexicon (centroids cached per backend)."""
     global _DOMAIN
     if _DOMAIN is None:
-        _DOMAIN = ConceptSpace(DOMAIN_CONCEPTS)
+        _DOMAIN = ConceptSpace(DOMAIN_CONCEPTS, labels=CONCEPT_LABELS)
     return _DOMAIN

@@ -37,6 +37,8 @@ TIGHT_MIN = 3  # ... with at least this many cards
 TIGHT_MAX_POOL = 400  # leftovers beyond this (big pools) are not searched for tight groups
 SMALL_POOL = 8  # below this many cards, pool centring is meaningless: raw cosines only
 MISC_LABELS = {"fr": "Divers", "en": "Other"}
+MIN_CONCEPT_CARDS = 3  # cards closest to one concept before a theme may take its name
+CONCEPT_SHARE = 2 / 3  # ... and their least share of the theme's cards
 
 
 @dataclass
@@ -332,19 +334,49 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
                     if (p.kind or anchor_kind.get(t)) == kind},
             assignments=constraints.assignments, labels=constraints.labels)
         raw = vectors[idx]
-        view = (space.augment(raw, cache, [cards[i].text for i in idx]) if space is not None
-                else raw)
+        texts = [cards[i].text for i in idx]
+        found = space.closeness(raw, cache, texts) if space is not None else None
+        view = space.augment(raw, cache, closeness=found) if found is not None else raw
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
                                  seed_vecs, kind, bars, view)
+        named = (_concept_names(groups, found[0].argmax(axis=1), space, texts)
+                 if found is not None and space is not None else {})
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
-                                 allocator, prev_colour))
+                                 allocator, prev_colour, named))
     return themes
+
+
+def _concept_names(groups: list[_Group], tops: np.ndarray, space: ConceptSpace,
+                   texts: Sequence[str]) -> dict[int, str]:
+    """Labels for new themes mostly about one concept: {id(group): the concept's name}.
+
+    A theme is named after a concept when at least two thirds of its cards (and 3) are
+    closest to it (a wrong name that sounds right misleads more than a clumsy phrase); when
+    several themes of the pool qualify for one concept, the one with most such cards gets the
+    name and the others keep their phrase labels (no two alike).
+    """
+    best: dict[int, tuple[int, _Group]] = {}
+    for g in groups:
+        if g.misc or g.anchor is not None or g.seed is not None or len(g.members) < 3:
+            continue
+        concept, count = Counter(int(tops[p]) for p in g.members).most_common(1)[0]
+        if count >= max(MIN_CONCEPT_CARDS, CONCEPT_SHARE * len(g.members)) and (
+                concept not in best or count > best[concept][0]):
+            best[concept] = (count, g)
+    out: dict[int, str] = {}
+    for concept, (_, g) in best.items():
+        name = space.label(concept, majority_language([texts[p] for p in g.members]))
+        if name:
+            out[id(g)] = name
+    return out
 
 
 def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Sequence[Card],
                kind: str | None, previous: Sequence[Theme], constraints: Constraints,
-               allocator: IdAllocator, prev_colour: dict[str, str]) -> list[Theme]:
-    """Name, identify and colour one pool's groups."""
+               allocator: IdAllocator, prev_colour: dict[str, str],
+               named: dict[int, str] | None = None) -> list[Theme]:
+    """Name, identify and colour one pool's groups (`named`: concept names, see above)."""
+    named = named or {}
     regular = [g for g in groups if not g.misc and (g.members or g.anchor)]
     misc = [g for g in groups if g.misc and g.members]
     texts = [[cards[idx[p]].text for p in g.members] for g in regular]
@@ -367,7 +399,7 @@ def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Seque
         prev_colour[tid] = colour
         pin = constraints.pinned.get(tid)
         label = (pin.label if pin is not None else None) or constraints.labels.get(tid) \
-            or g.seed or auto_label
+            or g.seed or named.get(id(g)) or auto_label
         out.append(Theme(id=tid, kind=kind, label=label,
                          card_ids=tuple(cards[idx[p]].id for p in g.members), colour=colour,
                          example=example, pinned=pin is not None, seed_label=g.seed))

@@ -16,7 +16,8 @@ from .tokens import STOPWORDS, stem
 
 _SURFACE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 _ELIDED = re.compile(r"^(?:l|d|j|c|n|s|m|t|qu|jusqu|lorsqu|puisqu)'")
-# Frequent words that make poor labels on their own (verbs of opinion, fillers).
+# Frequent words that make poor labels on their own (verbs of opinion, fillers, and the
+# reporting words of a facilitator typing what someone said: "Awa dit que…").
 _WEAK = frozenset(strip_accents(w) for w in """
 problème problèmes difficile dur compliqué besoin vraiment gens truc choses faire mettre
 pouvoir vouloir savoir dire aller venir voir prendre donner mieux bon bien grand petit petits
@@ -24,6 +25,9 @@ gros chose fois jour ans mois semaine aujourd'hui hard really need help make get
 know good bad lot much many time people thing things way still even just pourrait devrait
 faudrait voudrait aimerait serait avait sais sait peux peut veux veut dois doit quelqu un
 pourraient devraient pourrions devrions peuvent doivent existe existent plein vrai
+dit disent explique expliqué raconte raconté ajoute ajouté témoigne témoigné selon
+participant participante participants participantes facilitateur facilitatrice says said
+tells told explains
 """.split())
 # Function words allowed inside a phrase label ("accès au crédit", "cours de français").
 _CONNECTORS = frozenset(strip_accents(w) for w in """

@@ -109,3 +109,44 @@ def test_texts_add_the_shared_words_to_the_profile() -> None:
     # the card's own vector keeps its direction; only the appended profile changes
     head = with_words[:, :512] / np.linalg.norm(with_words[:, :512], axis=1, keepdims=True)
     assert np.allclose(head, raw / np.linalg.norm(raw, axis=1, keepdims=True), atol=1e-5)
+
+
+BANK = ["la banque refuse mon prêt", "pas de garant pour le crédit bancaire",
+        "le banquier exige un apport", "aucun prêt de la banque sans CDI"]
+BANK_EN = ["the bank refused my loan", "no bank credit without a guarantor",
+           "the banker wants a personal contribution", "banks never lend to newcomers"]
+
+
+def test_a_theme_about_one_concept_is_named_after_it_in_its_language() -> None:
+    cards = [Card(f"b{i}", t, "blocker") for i, t in enumerate(BANK + DOMAIN_POOL[:4])]
+    labels = {t.label for t in cluster(cards, backend="use")}
+    assert "Crédit bancaire" in labels
+    cards_en = [Card(f"e{i}", t, "blocker") for i, t in enumerate(BANK_EN + CODE_POOL[:2])]
+    assert "Bank credit" in {t.label for t in cluster(cards_en, backend="use")}
+
+
+def test_concept_names_need_two_thirds_and_never_repeat() -> None:
+    from facilitation.clustering.engine import _concept_names, _Group
+
+    space = ConceptSpace({"money": ["banque"], "words": ["langue"]},
+                         labels={"money": ("Argent", "Money"), "words": ("Langues", "Languages")})
+    tops = np.array([0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0])
+    big, small, mixed = _Group([0, 1, 2, 3, 4, 5]), _Group([6, 7, 0]), _Group([8, 9, 10, 11])
+    texts = ["la banque"] * 12
+    named = _concept_names([big, small, mixed], tops, space, texts)
+    assert named == {id(big): "Argent", id(mixed): "Langues"}  # small: same concept, fewer
+    assert _concept_names([_Group([0, 8, 9, 1, 2])], tops, space, texts) == {}  # 3/5 < 2/3
+    assert _concept_names([_Group([0, 1, 2], seed="Crédit")], tops, space, texts) == {}
+
+
+def test_concept_names_give_way_to_the_facilitator() -> None:
+    from facilitation.clustering import Constraints
+
+    cards = [Card(f"b{i}", t, "blocker") for i, t in enumerate(BANK + BANK_EN)]
+    themes = cluster(cards, backend="use")
+    bank = next(t for t in themes if t.label == "Crédit bancaire")
+    again = cluster(cards, previous=themes, constraints=Constraints().rename(bank.id, "Banques"),
+                    backend="use")
+    assert next(t for t in again if t.id == bank.id).label == "Banques"
+    without = cluster(cards, backend="use", concepts=False)
+    assert "Crédit bancaire" not in {t.label for t in without}

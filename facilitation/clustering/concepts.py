@@ -57,6 +57,7 @@ class ConceptSpace:
         self.lexical = lexical
         self.labels = dict(labels or {})
         self._centroids: dict[str, np.ndarray] = {}
+        self._references: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._stem_weights = self._stem_index()
 
@@ -91,6 +92,24 @@ class ConceptSpace:
                         for p in self.phrases]
                 self._centroids[key] = np.vstack(rows).astype(np.float32)
             return self._centroids[key]
+
+    def reference(self, cache: VectorCache) -> np.ndarray:
+        """Mean concept view of the lexicon's own phrases: where "the domain" sits.
+
+        A small pool's mean is a poor centre (with one big theme, centring makes all the
+        other cards look alike); the engine blends it with this reference.
+        """
+        key = cache.embedder.name
+        if key not in self._references:
+            phrases = [p for group in self.phrases for p in group]
+            raw = cache.vectors(phrases)
+            cos = unit(raw) @ self.centroids(cache).T
+            if self.lexical > 0:
+                cos = cos + np.float32(self.lexical) * self.shared_words(phrases)
+            view = self.augment(raw, cache, closeness=(cos, 1.0))
+            with self._lock:
+                self._references[key] = view.mean(axis=0)
+        return self._references[key]
 
     def pool_weight(self, best: np.ndarray) -> float:
         """Share of `weight` a pool gets from its cards' best concept cosines (domain gate)."""

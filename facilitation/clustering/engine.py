@@ -37,6 +37,7 @@ TIGHT_MIN = 3  # ... with at least this many cards
 TIGHT_MAX_POOL = 400  # leftovers beyond this (big pools) are not searched for tight groups
 SMALL_POOL = 8  # below this many cards, pool centring is meaningless: raw cosines only
 MISC_LABELS = {"fr": "Divers", "en": "Other"}
+CENTRE_PRIOR = 15  # cards' worth of the domain's mean view in a pool's centre (concept view)
 MIN_CONCEPT_CARDS = 3  # cards closest to one concept before a theme may take its name
 CONCEPT_SHARE = 2 / 3  # ... and their least share of the theme's cards
 
@@ -141,17 +142,23 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
                  kind: str | None,
                  bars: tuple[float, float] = (TIGHT_SIM, SEED_RAW),
                  view: np.ndarray | None = None,
+                 reference: np.ndarray | None = None,
                  ) -> tuple[list[_Group], np.ndarray]:
     """Cluster one kind's pool into groups; returns groups and the centred vectors compared.
 
     `bars`: the backend's raw-cosine bars (tight group of leftovers, lone card to a seed).
     `view`: the vectors clustering compares when not `raw` (raw + concept profile,
-    `concepts.py`); tight groups and seeds stay in the backend's own space.
+    `concepts.py`); tight groups and seeds stay in the backend's own space. `reference`:
+    the domain's mean view, blended into the centre of small pools (`CENTRE_PRIOR`).
     """
     n = len(ids)
     if view is None:
         view = raw
-    x = centre(view)
+    if reference is not None and len(view):
+        share = n / (n + CENTRE_PRIOR)
+        x = centre(view, share * view.mean(axis=0) + (1 - share) * reference)
+    else:
+        x = centre(view)
     cut = cut_distance(granularity)
     anchors = _anchor_groups(ids, constraints)
     forced = {p for members in anchors.values() for p in members}
@@ -337,8 +344,9 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         texts = [cards[i].text for i in idx]
         found = space.closeness(raw, cache, texts) if space is not None else None
         view = space.augment(raw, cache, closeness=found) if found is not None else raw
+        reference = space.reference(cache) if found is not None and space is not None else None
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
-                                 seed_vecs, kind, bars, view)
+                                 seed_vecs, kind, bars, view, reference)
         named = (_concept_names(groups, found[0].argmax(axis=1), space, texts)
                  if found is not None and space is not None else {})
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,

@@ -150,3 +150,10 @@ def test_concept_names_give_way_to_the_facilitator() -> None:
     assert next(t for t in again if t.id == bank.id).label == "Banques"
     without = cluster(cards, backend="use", concepts=False)
     assert "Crédit bancaire" not in {t.label for t in without}
+
+
+def test_the_domain_reference_is_a_view_computed_once() -> None:
+    space = domain_concepts()
+    ref = space.reference(USE)
+    assert ref.shape == (512 + len(DOMAIN_CONCEPTS),)
+    assert space.reference(USE) is ref

@@ -4,7 +4,9 @@ Usage:  .venv/bin/python scripts/clustering_robustness.py [--public]
 
 `evaluate_all()` reports, for the current state of `facilitation.clustering.engine` (patch
 module attributes before calling it to try a variant):
-- dev: full set, leave-3-themes-out (lto), random 80 % / 50 % card subsamples;
+- dev: full set, leave-3-themes-out (lto), random 95 / 80 / 50 % card subsamples;
+- our synthetic domain sets (`eval/`): their mean ARI ("synth"), and 15 % / 25 % subsamples of
+  every domain set ("dom15", "dom25": pools of 7-40 cards, the start of a session);
 - small pools drawn from the public sets (7 themes x 5-12 cards, like a workshop pool):
   French intents ("intents-sp") and StackOverflow ("so-sp");
 - the public sets whole (optional, slower).
@@ -127,6 +129,15 @@ def robustness(draws: int = DRAWS) -> dict[str, float]:
         res = [score_rows([dev[i] for i in rng.choice(len(dev), int(frac * len(dev)),
                                                        replace=False)]) for _ in range(draws)]
         out[f"s{int(frac * 100)}"] = float(np.mean([r[0] for r in res]))
+    domain = [dev] + [load(p) for p in SYNTH]  # our own synthetic sets too (eval/)
+    out["synth"] = float(np.mean([score_rows(rows)[0] for rows in domain[1:]])) if SYNTH else 0.0
+    for frac in (0.15, 0.25):  # the start of a session: 7-40 cards per kind
+        res = []
+        for rows in domain:
+            rng = np.random.default_rng(11)
+            res += [score_rows([rows[i] for i in rng.choice(len(rows), max(6, int(frac * len(
+                rows))), replace=False)])[0] for _ in range(20)]
+        out[f"dom{int(frac * 100)}"] = float(np.mean(res))
     for name, file in (("intents-sp", "fr_intents_wikit"), ("so-sp", "stackoverflow_2k")):
         rows = load(EVAL / "public" / f"{file}.jsonl")
         rng = np.random.default_rng(3)

@@ -68,10 +68,8 @@ CONCEPTS: ConceptSpace | None = domain_concepts()  # set to None to measure with
 def pool_labels(texts: list[str], kind: str | None = "x") -> np.ndarray:
     """Engine clustering of one pool (no constraints, no seeds); misc = its own label."""
     raw = np.vstack([VEC[embedding_text(t)] for t in texts]).astype(np.float32)
-    cache = get_cache("use")
-    found = CONCEPTS.closeness(raw, cache, texts) if CONCEPTS is not None else None
-    view = CONCEPTS.augment(raw, cache, closeness=found) if found is not None else raw
-    reference = CONCEPTS.reference(cache) if found is not None else None
+    view, _, reference = (CONCEPTS.view(raw, get_cache("use"), texts) if CONCEPTS is not None
+                          else (raw, None, None))
     ids = [str(i) for i in range(len(texts))]
     groups, _ = engine._pool_groups(ids, raw, 0.5, Constraints(), (), [], kind, view=view,
                                     reference=reference)

@@ -103,10 +103,7 @@ class ConceptSpace:
         if key not in self._references:
             phrases = [p for group in self.phrases for p in group]
             raw = cache.vectors(phrases)
-            cos = unit(raw) @ self.centroids(cache).T
-            if self.lexical > 0:
-                cos = cos + np.float32(self.lexical) * self.shared_words(phrases)
-            view = self.augment(raw, cache, closeness=(cos, 1.0))
+            view = self.augment(raw, cache, closeness=(self._scores(raw, cache, phrases), 1.0))
             with self._lock:
                 self._references[key] = view.mean(axis=0)
         return self._references[key]
@@ -117,24 +114,42 @@ class ConceptSpace:
         med = float(np.median(best)) if len(best) else 0.0
         return float(np.clip((med - lo) / (hi - lo), 0.0, 1.0)) if hi > lo else float(med >= lo)
 
+    def _scores(self, raw: np.ndarray, cache: VectorCache,
+                texts: Sequence[str] | None) -> np.ndarray:
+        """(cards x concepts) cosine to each centroid + `lexical` x shared words (with texts)."""
+        cos = unit(np.asarray(raw, dtype=np.float32)) @ self.centroids(cache).T
+        if texts is not None and self.lexical > 0:
+            cos = cos + np.float32(self.lexical) * self.shared_words(texts)
+        return cos
+
     def closeness(self, raw: np.ndarray, cache: VectorCache,
                   texts: Sequence[str] | None = None) -> tuple[np.ndarray, float] | None:
         """(cards x concepts) closeness and the pool's share of the weight, or None when the
         view is off for this pool (other backend, too big, not about the domain).
 
-        Closeness = cosine to the concept's centroid + `lexical` x shared words (when `texts`).
+        The domain gate reads the cosines alone; the closeness adds the shared words.
         """
         if (len(raw) > self.max_pool or not len(raw) or not self.names
                 or cache.embedder.name not in self.backends):
             return None
-        v = unit(np.asarray(raw, dtype=np.float32))
-        cos = v @ self.centroids(cache).T
+        cos = self._scores(raw, cache, None)
         share = self.pool_weight(cos.max(axis=1))
         if share <= 0:
             return None
         if texts is not None and self.lexical > 0:
             cos = cos + np.float32(self.lexical) * self.shared_words(texts)
         return cos, share
+
+    def view(self, raw: np.ndarray, cache: VectorCache, texts: Sequence[str],
+             ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """What the engine clusters a pool on: (vectors, closeness or None, reference or None).
+
+        When the view is off for the pool: (raw, None, None).
+        """
+        found = self.closeness(raw, cache, texts)
+        if found is None:
+            return raw, None, None
+        return self.augment(raw, cache, closeness=found), found[0], self.reference(cache)
 
     def augment(self, raw: np.ndarray, cache: VectorCache,
                 texts: Sequence[str] | None = None,

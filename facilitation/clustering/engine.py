@@ -342,13 +342,12 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
             assignments=constraints.assignments, labels=constraints.labels)
         raw = vectors[idx]
         texts = [cards[i].text for i in idx]
-        found = space.closeness(raw, cache, texts) if space is not None else None
-        view = space.augment(raw, cache, closeness=found) if found is not None else raw
-        reference = space.reference(cache) if found is not None and space is not None else None
+        view, closeness, reference = (space.view(raw, cache, texts) if space is not None
+                                      else (raw, None, None))
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
                                  seed_vecs, kind, bars, view, reference)
-        named = (_concept_names(groups, found[0].argmax(axis=1), space, texts)
-                 if found is not None and space is not None else {})
+        named = (_concept_names(groups, closeness.argmax(axis=1), space, texts)
+                 if closeness is not None and space is not None else {})
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
                                  allocator, prev_colour, named))
     return themes
@@ -365,7 +364,8 @@ def _concept_names(groups: list[_Group], tops: np.ndarray, space: ConceptSpace,
     """
     best: dict[int, tuple[int, _Group]] = {}
     for g in groups:
-        if g.misc or g.anchor is not None or g.seed is not None or len(g.members) < 3:
+        if (g.misc or g.anchor is not None or g.seed is not None
+                or len(g.members) < MIN_CONCEPT_CARDS):
             continue
         concept, count = Counter(int(tops[p]) for p in g.members).most_common(1)[0]
         if count >= max(MIN_CONCEPT_CARDS, CONCEPT_SHARE * len(g.members)) and (

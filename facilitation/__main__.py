@@ -1,5 +1,5 @@
 """`python -m facilitation …` is the `facilitation` command."""
 
-from .cli import main
+from .transport.cli import main
 
 main()

@@ -10,12 +10,13 @@ from typing import Any
 from flask import Flask, request
 
 from . import config as config_module
-from . import live_grouping, live_pairs
-from .clubs import Clubs
-from .commands import Service
-from .db import Database
+from .domain.kinds import LANGUAGES
 from .extensions import babel, compress, csrf, login_manager, socketio
-from .kinds import LANGUAGES
+from .store.db import Database
+from .transport.tasks import grouping as live_grouping
+from .transport.tasks import pairs as live_pairs
+from .usecases.clubs import Clubs
+from .usecases.sessions import Service
 
 
 def select_locale() -> str:
@@ -54,8 +55,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         ping_timeout=30,
     )
 
-    from .realtime import LiveNamespace
-    from .web import register
+    from .transport.socket import LiveNamespace
+    from .transport.web import register
 
     socketio.on_namespace(LiveNamespace("/"))
     register(app)

@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from facilitation import accounts, create_app
+from facilitation import create_app
 from facilitation.extensions import socketio
+from facilitation.usecases import accounts
 
 from .services import postgres_server, redis_server
 

@@ -1,6 +1,6 @@
 """A club meeting's synthesis: where the club's projects stand (pure code).
 
-Built from the club's state (`facilitation.club.Club`), folded as it stood when the meeting
+Built from the club's state (`facilitation.domain.club.Club`), folded as it stood when the meeting
 closed (`club_at`), so re-exporting an old meeting later gives the same document. Members'
 personal data stays minimal: their pseudonym and their project's title, stage and next
 steps (no link, no hash, no strengths or difficulties).
@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..club import STAGES, Club, rebuild
-from ..club.project import FIELDS
-from ..events import Recorded
+from ..domain.club import STAGES, Club, rebuild
+from ..domain.club.project import FIELDS
+from ..domain.events import Recorded
 
 NO_STAGE = "none"
 

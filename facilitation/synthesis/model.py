@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..board import Board
-from ..kinds import CONTRIBUTION_KINDS, SESSION_KINDS
+from ..domain.board import Board
+from ..domain.kinds import CONTRIBUTION_KINDS, SESSION_KINDS
 from .club import ClubSection
 
 SCHEMA_VERSION = 1

@@ -13,8 +13,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from .. import charts
-from . import view
+from . import charts, view
 from . import words as w
 from .model import Synthesis
 from .programme import ProgrammeSynthesis

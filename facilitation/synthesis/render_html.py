@@ -10,8 +10,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .. import charts
-from . import view
+from . import charts, view
 from . import words as w
 from .model import Synthesis
 from .programme import ProgrammeSynthesis

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .. import charts
-from ..club.words import stage_names
+from ..domain.club.words import stage_names
+from . import charts
 from . import words as w
 from .club import NO_STAGE, NextStep
 from .model import Synthesis, ThemeItem
@@ -97,7 +97,7 @@ def theme_rows(themes: tuple[ThemeItem, ...]) -> list[tuple[int, ThemeItem]]:
     return list(enumerate(themes, start=1))
 
 
-# -- charts (drawn by facilitation.charts: SVG in html and pdf, PNG in docx) ---------------
+# -- charts (drawn by synthesis/charts: SVG in html and pdf, PNG in docx) -----------------------
 
 
 def prompt_counts(s: Synthesis) -> list[tuple[str | None, int, int]]:

@@ -12,7 +12,7 @@ from datetime import date
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from .. import plural
+from ..domain import plural
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {

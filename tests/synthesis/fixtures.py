@@ -172,7 +172,7 @@ def session(language: str = "fr", *, session_id: str = "s-roubaix", day: str = "
     )
 
 
-RADAR = {  # axis id -> (median, p25, p75), the room's aggregates as facilitation.radar gives
+RADAR = {  # axis id -> (median, p25, p75), the room's aggregates as facilitation.domain.radar gives
     "finance": (2.0, 1.5, 3.0), "commercial": (3.0, 2.0, 4.0), "network": (4.0, 3.0, 4.5),
     "digital": (2.5, 2.0, 3.5), "governance": (3.0, 2.0, 4.0), "ess": (2.0, 1.0, 3.0),
     "writing": (4.0, 3.0, 5.0),
@@ -181,7 +181,7 @@ RADAR = {  # axis id -> (median, p25, p75), the room's aggregates as facilitatio
 
 def with_radar(language: str = "fr", responses: int = 12) -> Synthesis:
     """The MIES session, with the room's competence radar (the radar module's template)."""
-    from facilitation.radar import TEMPLATES
+    from facilitation.domain.radar import TEMPLATES
 
     axes = tuple(RadarAxis(key, label) for key, label in TEMPLATES[language])
     summary = RadarSummary(

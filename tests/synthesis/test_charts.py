@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from facilitation import charts
-from facilitation.board import rebuild
-from facilitation.events import (
+from facilitation.domain.board import rebuild
+from facilitation.domain.events import (
     ContributionAdded,
     ParticipantJoined,
     RadarOpened,
@@ -29,7 +28,7 @@ from facilitation.events import (
     Recorded,
     SessionCreated,
 )
-from facilitation.synthesis import build, render, view
+from facilitation.synthesis import build, charts, render, view
 from facilitation.synthesis.model import RadarSummary
 
 from . import fixtures
@@ -115,7 +114,7 @@ def test_an_untitled_chart_keeps_its_title_for_screen_readers_only() -> None:
 def test_the_same_svg_in_another_process() -> None:
     """Byte-identical across processes, whatever the hash seed (reproducible exports)."""
     code = ("from tests.synthesis.test_charts import example_charts\n"
-            "from facilitation import charts\n"
+            "from facilitation.synthesis import charts\n"
             "import sys; sys.stdout.write(charts.svg(example_charts()['themes']))\n")
     outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               cwd=ROOT, check=True,
@@ -385,7 +384,7 @@ def test_pdf_shows_the_charts() -> None:
 
 def test_charts_are_pure_and_matplotlib_comes_on_first_drawing() -> None:
     code = ("import sys\n"
-            "import facilitation.charts, facilitation.synthesis\n"
+            "import facilitation.synthesis.charts, facilitation.synthesis\n"
             "print(sorted(m for m in ('matplotlib', 'flask', 'sqlalchemy', 'flask_socketio')"
             " if m in sys.modules))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

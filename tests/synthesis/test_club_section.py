@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from facilitation import exports
-from facilitation.commands import GroupingCommands
 from facilitation.synthesis import render
 from facilitation.synthesis.club import club_section
+from facilitation.usecases import exports
+from facilitation.usecases.steering import FacilitatorCommands
 
 from ..conftest import new_client_id
-from ..test_exports import meeting
+from ..usecases.test_exports import meeting
 from . import fixtures
 from .test_render import needs_pdf
 
@@ -32,7 +32,7 @@ def clubs(app: Any) -> Any:
 
 
 def run(service: Any, sid: str, facilitator: Any, **data: Any) -> dict[str, Any]:
-    return GroupingCommands(service).run(sid, facilitator.id, data).ack
+    return FacilitatorCommands(service).run(sid, facilitator.id, data).ack
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from dataclasses import replace
 
 import pytest
 
-from facilitation import charts
-from facilitation.synthesis import render_programme, view
+from facilitation.synthesis import charts, render_programme, view
 from facilitation.synthesis.programme import ProgrammeSynthesis
 
 from . import fixtures

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from facilitation.board import rebuild
-from facilitation.events import (
+from facilitation.domain.board import rebuild
+from facilitation.domain.events import (
     ConclusionsSet,
     ContributionAdded,
     DecisionsSet,

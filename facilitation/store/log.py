@@ -1,0 +1,97 @@
+"""The event log: append and read a session's events. The only writer of `events`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from ..domain.events import Event, Recorded, event_from_payload
+from .models import EventRow, utcnow
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes: every time in the log is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _recorded(row: EventRow) -> Recorded:
+    return Recorded(
+        session_id=row.session_id,
+        seq=row.seq,
+        event=event_from_payload(row.type, row.version, json.loads(row.payload)),
+        created_at=_aware(row.created_at),
+        actor=row.actor,
+        client_id=row.client_id,
+    )
+
+
+def last_seq(db: Session, session_id: str) -> int:
+    """The newest `seq` of a session (0 when it has no event)."""
+    value = db.scalar(select(func.max(EventRow.seq)).where(EventRow.session_id == session_id))
+    return int(value or 0)
+
+
+def append(
+    db: Session,
+    session_id: str,
+    events: Sequence[Event],
+    *,
+    actor: str | None = None,
+    client_id: str | None = None,
+    after: int | None = None,
+    at: datetime | None = None,
+) -> list[Recorded]:
+    """Add events after the session's last one (`after`, when the caller knows it),
+    inside the caller's transaction.
+
+    `client_id` is stored on the first event only (it is unique per session): a second
+    append with the same `client_id` fails on commit, and `find_by_client_id` tells
+    what the first one produced. A concurrent writer that took the same `seq` makes the
+    commit fail too; the caller replays the whole transaction. `at` (default: now) is
+    for events recorded elsewhere first (an imported log keeps its times).
+    """
+    seq = last_seq(db, session_id) if after is None else after
+    now = at or utcnow()
+    rows: list[dict[str, object]] = []
+    recorded: list[Recorded] = []
+    for index, event in enumerate(events):
+        seq += 1
+        first_client_id = client_id if index == 0 else None
+        rows.append({
+            "session_id": session_id,
+            "seq": seq,
+            "type": event.type,
+            "version": event.version,
+            "payload": json.dumps(event.to_payload(), ensure_ascii=False, separators=(",", ":")),
+            "actor": actor,
+            "client_id": first_client_id,
+            "created_at": now,
+        })
+        recorded.append(Recorded(session_id, seq, event, now, actor, first_client_id))
+    if rows:
+        db.execute(insert(EventRow), rows)
+    return recorded
+
+
+def read(db: Session, session_id: str, after: int = 0, limit: int | None = None) -> list[Recorded]:
+    """The session's events with `seq > after`, in order."""
+    query = (
+        select(EventRow)
+        .where(EventRow.session_id == session_id, EventRow.seq > after)
+        .order_by(EventRow.seq)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [_recorded(row) for row in db.scalars(query)]
+
+
+def find_by_client_id(db: Session, session_id: str, client_id: str) -> Recorded | None:
+    """The event a client's action first produced, if that action was already recorded."""
+    row = db.scalar(
+        select(EventRow).where(EventRow.session_id == session_id, EventRow.client_id == client_id)
+    )
+    return _recorded(row) if row is not None else None

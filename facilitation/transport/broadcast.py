@@ -1,0 +1,38 @@
+"""Send committed events to the rooms that may see them (after commit, never before)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from flask import Flask, current_app
+
+from ..domain.board import board_view, participant_view
+from ..domain.events import Recorded
+from ..extensions import socketio
+
+Listener = Callable[[str, Sequence[Recorded]], None]
+
+
+def add_listener(app: Flask, listener: Listener) -> None:
+    """React in this process to every committed event (e.g. the live grouping)."""
+    app.extensions.setdefault("commit_listeners", []).append(listener)
+
+
+def board_room(session_id: str) -> str:
+    return f"board:{session_id}"
+
+
+def participants_room(session_id: str) -> str:
+    return f"participants:{session_id}"
+
+
+def publish(session_id: str, recorded: Sequence[Recorded]) -> None:
+    """Full events to the facilitator's board, the participants' view to phones."""
+    if not recorded:
+        return
+    socketio.emit("events", [board_view(item) for item in recorded], to=board_room(session_id))
+    public = [view for item in recorded if (view := participant_view(item)) is not None]
+    if public:
+        socketio.emit("events", public, to=participants_room(session_id))
+    for listener in current_app.extensions.get("commit_listeners", ()):
+        listener(session_id, recorded)

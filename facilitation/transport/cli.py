@@ -1,0 +1,326 @@
+"""Command line: `facilitation serve`, `facilitation facilitator …`, `facilitation bench …`."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import socket
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def lan_address() -> str:
+    """This machine's address on the local network (the hotspot's), else 127.0.0.1.
+
+    Connecting a UDP socket sends no packet: it only asks the kernel which interface
+    would route to a documentation address (TEST-NET-1).
+    """
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("192.0.2.1", 9))
+        address = probe.getsockname()[0]
+    except OSError:
+        address = "127.0.0.1"
+    finally:
+        probe.close()
+    return address
+
+
+def _app(overrides: dict[str, Any] | None = None) -> Any:
+    from .. import create_app
+
+    return create_app(overrides)
+
+
+def _management_app() -> Any:
+    """The app for one-off commands: no server runs, so no async library is needed."""
+    return _app({"FACILITATION_ASYNC_MODE": "threading"})
+
+
+@click.group()
+def main() -> None:
+    """facilitation: live workshops where phones send blockers and levers."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", 5000)),
+              show_default="5000 or $PORT", help="Port to listen on.")
+@click.option("--lan", is_flag=True,
+              help="Listen on every interface and put the LAN address in join links and QR "
+                   "codes (a laptop and a phone hotspot, no internet needed).")
+@click.option("--access-log", is_flag=True,
+              help="Print one line per request (it shows client IP addresses and club "
+                   "members' personal links).")
+def serve(host: str, port: int, lan: bool, access_log: bool) -> None:
+    """Run the server (Flask-SocketIO's own server; eventlet unless configured)."""
+    mode = os.environ.get("FACILITATION_ASYNC_MODE", "eventlet")
+    if mode == "eventlet":
+        # psycopg's C wait function would block every green thread while PostgreSQL answers
+        # (it only detects gevent's patching): wait through the green select() instead.
+        os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+    if mode in ("eventlet", "gevent"):
+        # Only the launcher touches the async library: it must patch before anything runs.
+        with warnings.catch_warnings():  # eventlet warns it is in maintenance mode (known)
+            warnings.simplefilter("ignore")  # EventletDeprecationWarning is a plain Warning
+            patcher = importlib.import_module(mode if mode == "eventlet" else "gevent.monkey")
+        (patcher.monkey_patch if mode == "eventlet" else patcher.patch_all)()
+    overrides: dict[str, Any] = {}
+    if lan:
+        host = "0.0.0.0"
+        overrides["PUBLIC_URL"] = f"http://{lan_address()}:{port}"
+    app = _app(overrides)
+    from ..extensions import socketio
+    from ..usecases import accounts
+
+    shown_host = "127.0.0.1" if host == "0.0.0.0" else host
+    public = app.config["PUBLIC_URL"] or f"http://{shown_host}:{port}"
+    click.echo(f"facilitation: serving on {public} ({app.config['FACILITATION_ASYNC_MODE']})")
+    backend = app.config["FACILITATION_CLUSTERING_BACKEND"]
+    click.echo(f"facilitation: loading the grouping model ({backend})…")
+    from ..domain.grouping import warm_up
+
+    warm_up(backend)
+    db = app.extensions["facilitation"].db
+    if accounts.count(db) == 0:
+        token = accounts.SetupLink(Path(app.instance_path)).ensure()
+        click.echo(f"First run: create the first facilitator account at {public}/setup/{token}")
+    sys.stdout.flush()
+    if app.config["FACILITATION_ASYNC_MODE"] == "eventlet":
+        _run_eventlet(app, host, port, access_log)
+        return
+    run_options: dict[str, Any] = {"host": host, "port": port, "log_output": access_log}
+    if app.config["FACILITATION_ASYNC_MODE"] == "threading":
+        run_options["allow_unsafe_werkzeug"] = True
+    socketio.run(app, **run_options)
+
+
+def _run_eventlet(app: Any, host: str, port: int, access_log: bool) -> None:
+    """What `socketio.run` does under eventlet, plus TCP_NODELAY on the listening socket
+    (inherited by every connection): without it each small Socket.IO answer waits ~40 ms
+    for the client's delayed ACK (Nagle's algorithm)."""
+    eventlet = importlib.import_module("eventlet")
+    wsgi = importlib.import_module("eventlet.wsgi")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = eventlet.listen((host, port), family)
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    wsgi.server(listener, app, log_output=access_log)
+
+
+@main.group()
+def facilitator() -> None:
+    """Manage facilitator accounts."""
+
+
+@facilitator.command("add")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 8 characters (asked for when not given).")
+@click.option("--name", default=None, help="How syntheses name this facilitator.")
+def facilitator_add(email: str, password: str, name: str | None) -> None:
+    """Create a facilitator account."""
+    from ..domain.errors import Rejected
+    from ..usecases import accounts
+
+    app = _management_app()
+    try:
+        with app.app_context():
+            created = accounts.create(app.extensions["facilitation"].db, email, password, name)
+    except Rejected as error:
+        raise click.ClickException(_describe(app, error)) from None
+    click.echo(f"facilitator {created.email} created")
+
+
+@facilitator.command("token")
+@click.argument("email")
+def facilitator_token(email: str) -> None:
+    """Print a new API bearer token for EMAIL (the previous one stops working)."""
+    from ..domain.errors import Rejected
+    from ..usecases import accounts
+
+    app = _management_app()
+    try:
+        token = accounts.issue_token(app.extensions["facilitation"].db, email)
+    except Rejected as error:
+        raise click.ClickException(_describe(app, error)) from None
+    click.echo(token)
+
+
+def _describe(app: Any, error: Any) -> str:
+    from .messages import describe
+
+    with app.test_request_context():
+        return str(describe(error)["message"])
+
+
+@main.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--facilitator", "email", default=None,
+              help="Who owns the imported session here (default: the only facilitator).")
+@click.option("--link", "link_to", default=None,
+              help="Link the imported session with this session (id or join code) of "
+                   "yours: the double-espace view compares them.")
+def import_command(file: Any, email: str | None, link_to: str | None) -> None:
+    """Merge a session's event log exported on another server (`export --format events`).
+    Importing the same file twice adds nothing."""
+    from ..domain.errors import Rejected
+    from ..usecases import accounts, imports, pairs
+
+    app = _management_app()
+    service = app.extensions["facilitation"]
+    try:
+        facilitator_id = accounts.resolve(service.db, email)
+        if facilitator_id is None:
+            raise click.ClickException(
+                "Give --facilitator EMAIL (a facilitator of this server).")
+        report, _ = imports.import_log(service, imports.parse(file), facilitator_id)
+        if link_to:
+            try:
+                other = service.board(link_to)
+            except Rejected:
+                other = service.board_by_code(link_to)
+            pairs.run(service, report.session_id, facilitator_id,
+                      {"type": "link_session", "session_id": other.session_id})
+    except Rejected as error:
+        raise click.ClickException(_describe(app, error)) from None
+    state = "new here" if report.created else "updated"
+    click.echo(f"{report.title} ({report.session_id}, {state}): {report.added} events added, "
+               f"{report.skipped} already here", err=True)
+
+
+@main.group()
+def bench() -> None:
+    """Measure this machine (figures for docs/benchmarks.md)."""
+
+
+@bench.command("log")
+@click.option("--cards", default=2000, show_default=True)
+@click.option("--writers", "writer_counts", default="1,4,16", show_default=True,
+              help="Comma-separated numbers of concurrent writers.")
+@click.option("--database", default=None, help="Database URL (default: a fresh SQLite file).")
+def bench_log(cards: int, writer_counts: str, database: str | None) -> None:
+    """Contributions committed per second (each durable before its ack)."""
+    from .bench import log_commits, machine
+
+    click.echo(f"machine: {machine()}")
+    click.echo("backend     writers  cards  per_s   p50_ms  p95_ms  max_ms")
+    for writers in (int(n) for n in writer_counts.split(",")):
+        r = log_commits(database, cards, writers)
+        click.echo(f"{r['backend']:<11} {r['writers']:>7} {r['cards']:>6} {r['per_second']:>6.0f}"
+                   f" {r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['max_ms']:>7.1f}")
+
+
+@bench.command("socket")
+@click.option("--phones", "phone_counts", default="1,20,60", show_default=True,
+              help="Comma-separated numbers of phones connected at once.")
+@click.option("--cards", default=10, show_default=True, help="Cards each phone sends.")
+def bench_socket(phone_counts: str, cards: int) -> None:
+    """A real server (eventlet, SQLite) and real Socket.IO phones: ack latency and rate."""
+    from .bench import BenchServer, machine, socket_round_trips
+
+    click.echo(f"machine: {machine()}")
+    click.echo("phones  cards  per_s   p50_ms  p95_ms  max_ms")
+    with BenchServer() as server:
+        for phones in (int(n) for n in phone_counts.split(",")):
+            r = socket_round_trips(server.url, server.open_session(), phones, cards)
+            click.echo(f"{r['phones']:>6} {r['cards']:>6} {r['per_second']:>6.0f}"
+                       f" {r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['max_ms']:>7.1f}")
+
+
+@bench.command("grouping")
+@click.option("--cards", "card_counts", default="100,500,1000", show_default=True,
+              help="Comma-separated sizes of the busy session.")
+def bench_grouping(card_counts: str) -> None:
+    """Does regrouping a big session freeze the others? A phone in a quiet session
+    measures its round trips while a busy session receives a burst and is regrouped."""
+    from .bench import BenchServer, grouping_stall, machine
+
+    click.echo(f"machine: {machine()}")
+    click.echo("busy_cards  regroup_s  quiet_p50_ms  quiet_p95_ms  quiet_max_ms")
+    with BenchServer() as server:
+        for cards in (int(n) for n in card_counts.split(",")):
+            r = grouping_stall(server, cards)
+            click.echo(f"{cards:>10} {r['regroup_s']:>10.2f} {r['p50_ms']:>13.1f}"
+                       f" {r['p95_ms']:>13.1f} {r['max_ms']:>13.1f}")
+
+
+@bench.command("pair")
+@click.option("--cards", "card_counts", default="30,100,300", show_default=True,
+              help="Comma-separated numbers of cards in each of the two rooms.")
+@click.option("--backend", default="use", show_default=True)
+def bench_pair(card_counts: str, backend: str) -> None:
+    """Double-espace: time of the "here / there" view of two linked rooms, and of merging
+    one room's exported log into another server (first import, then the same file again)."""
+    from .bench import machine, pair_and_import
+
+    click.echo(f"machine: {machine()}")
+    click.echo("cards/room  themes  shared  view_p50_ms  view_max_ms  events  import_s  again_s")
+    for cards in (int(n) for n in card_counts.split(",")):
+        r = pair_and_import(cards, backend)
+        click.echo(f"{r['cards']:>10} {r['themes']:>7} {r['shared']:>7} {r['p50_ms']:>12.0f}"
+                   f" {r['max_ms']:>12.0f} {r['events']:>7} {r['import_first_s']:>9.2f}"
+                   f" {r['import_again_s']:>8.2f}")
+
+
+_PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True,
+                 "help_option_names": []}
+
+
+@main.command("cluster", context_settings=_PASS_THROUGH)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def cluster_command(args: tuple[str, ...]) -> None:
+    """Group cards: [--input FILE] [--output FILE] [--backend use|use+e5|lexical]
+    [--granularity G] [--no-concepts]; JSON lines {id, text, kind?} in,
+    {id, kind, theme, label} out."""
+    from ..clustering.__main__ import main as clustering_main
+
+    sys.exit(clustering_main(["cluster", *args]))
+
+
+@main.command("bench-clustering", context_settings=_PASS_THROUGH)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench_clustering(args: tuple[str, ...]) -> None:
+    """Score the engine on gold JSON-lines sets (ARI, NMI, themes, kind accuracy) and time
+    re-clustering 100/1,000/5,000 cards: FILE... [--backend B]... [--granularity G]
+    [--no-concepts | --compare-concepts] [--no-timing]."""
+    from ..clustering.__main__ import main as clustering_main
+
+    sys.exit(clustering_main(["bench-clustering", *args]))
+
+
+@main.command("export")
+@click.argument("session")
+@click.option("--format", "fmt", default="md", show_default=True,
+              type=click.Choice(["md", "html", "pdf", "docx", "csv", "json", "events"]),
+              help="A synthesis format, or `events` for the raw event log (JSON lines).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="File to write (default: standard output).")
+def export(session: str, fmt: str, output: str | None) -> None:
+    """Export a session (its id or its join code) as a synthesis or as its event log."""
+    from ..domain.errors import Rejected
+    from ..synthesis.formats import render
+    from ..usecases import exports, imports
+
+    app = _management_app()
+    service = app.extensions["facilitation"]
+    try:
+        try:
+            board = service.board(session)
+        except Rejected:
+            board = service.board_by_code(session)
+        if fmt == "events":
+            body = ("\n".join(imports.export_lines(service, board.session_id)) + "\n").encode()
+        else:
+            synthesis = exports.session_synthesis(service, board.session_id,
+                                                  board.facilitator_id, app.extensions["clubs"])
+            body = bytes(render(synthesis, fmt))
+    except Rejected as error:
+        raise click.ClickException(_describe(app, error)) from None
+    if output:
+        Path(output).write_bytes(body)
+    else:
+        sys.stdout.buffer.write(body)

@@ -1,0 +1,33 @@
+"""Facilitator commands shared by the socket and HTTP transports: run, then announce."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, url_for
+
+from ..usecases import pairs
+from ..usecases.sessions import Service
+from ..usecases.steering import FacilitatorCommands
+from .broadcast import publish
+from .links import public_base
+
+
+def run_command(session_id: str, facilitator_id: int | None,
+                data: dict[str, Any]) -> dict[str, Any]:
+    """Run one named command as this facilitator; broadcast what it recorded."""
+    service: Service = current_app.extensions["facilitation"]
+    if data.get("type") in pairs.COMMANDS:
+        outcome, changed = pairs.run_command(service, session_id, facilitator_id, data)
+        for changed_id, recorded in changed.items():
+            publish(changed_id, recorded)
+        return dict(outcome.ack)
+    outcome = FacilitatorCommands(service).run(session_id, facilitator_id, data)
+    publish(session_id, outcome.events)
+    if data.get("type") == "regroup":
+        current_app.extensions["grouping"].schedule(session_id, delay=0)
+    ack = dict(outcome.ack)
+    if "invitation" in ack:  # the secret goes to the owner once, as a link
+        ack["invite_url"] = public_base() + url_for(
+            "console.join_team", session_id=session_id, token=ack.pop("invitation"))
+    return ack

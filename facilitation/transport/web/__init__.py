@@ -1,0 +1,30 @@
+"""HTTP transport: blueprints for facilitators, participants and the JSON API."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import get_locale
+
+from ...domain.kinds import LANGUAGES
+from . import api, auth, clubs, console, participant
+
+
+def register(app: Flask) -> None:
+    auth.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(console.bp)
+    app.register_blueprint(participant.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(clubs.bp)
+    app.add_url_rule("/healthz", "healthz", api.healthz)
+
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    @app.after_request
+    def remember_language(response):  # type: ignore[no-untyped-def]
+        asked = request.args.get("lang")
+        if asked in LANGUAGES:
+            response.set_cookie("lang", asked, max_age=365 * 24 * 3600, samesite="Lax")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

@@ -1,0 +1,231 @@
+"""JSON API for scripts and tools: bearer token or login cookie."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from ...domain.board import board_view
+from ...domain.errors import Rejected
+from ...extensions import csrf
+from ...synthesis.formats import slug
+from ...usecases import exports, imports, pairs
+from ...usecases.sessions import Service
+from ..broadcast import publish
+from ..commands import run_command
+from ..links import board_url, join_url
+from ..messages import refusal
+from .auth import current_facilitator_id
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+csrf.exempt(bp)  # bearer tokens or JSON bodies: no cross-site form can reach these
+
+STATUS = {
+    "pdf_unavailable": 503,
+    "unknown_programme": 404,
+    "unknown_format": 404,
+    "unauthenticated": 401,
+    "forbidden": 403,
+    "unknown_session": 404,
+    "not_linked": 404,
+    "unknown_club": 404,
+    "import_original": 409,
+    "unknown_chart": 404,
+    "no_chart": 404,
+    "unknown_member": 404,
+    "session_closed": 409,
+    "too_large": 413,
+}
+
+
+def service() -> Service:
+    return current_app.extensions["facilitation"]
+
+
+def _facilitator() -> int:
+    facilitator_id = current_facilitator_id()
+    if facilitator_id is None:
+        raise Rejected("unauthenticated")
+    return facilitator_id
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Rejected("invalid_payload", field="(body)")
+    return data
+
+
+@bp.errorhandler(Rejected)
+def rejected(error: Rejected) -> ResponseReturnValue:
+    return jsonify(refusal(error)), STATUS.get(error.code, 400)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> ResponseReturnValue:
+    code = "too_large" if error.code == 413 else "invalid_payload"
+    body = refusal(Rejected(code, field=request.path))
+    return jsonify(body), error.code or 400
+
+
+def _owned_session(session_id: str) -> Any:
+    return service().require_facilitator(session_id, _facilitator())
+
+
+@bp.post("/sessions")
+def create_session() -> ResponseReturnValue:
+    facilitator_id = _facilitator()
+    data = _body()
+    board = service().create_session(
+        facilitator_id, data.get("title"), data.get("kind"), data.get("language", "fr"),
+        data.get("programme"),
+    )
+    return jsonify({
+        "id": board.session_id,
+        "code": board.code,
+        "join_url": join_url(board.code),
+        "board_url": board_url(board.session_id),
+    }), 201
+
+
+@bp.get("/sessions/<session_id>/board")
+def board(session_id: str) -> ResponseReturnValue:
+    found = _owned_session(session_id)
+    return jsonify(service().boards.view(session_id, type(found).to_dict))
+
+
+@bp.get("/sessions/<session_id>/events")
+def events(session_id: str) -> ResponseReturnValue:
+    _owned_session(session_id)
+    after = request.args.get("after", "0")
+    limit = request.args.get("limit", "1000")
+    if not after.isdigit() or not limit.isdigit():
+        raise Rejected("invalid_payload", field="after")
+    recorded = service().events_after(session_id, int(after), min(int(limit), 5000))
+    # as the board room gets them: a person's radar ratings are never handed out
+    return jsonify({"events": [board_view(item) for item in recorded]})
+
+
+@bp.post("/sessions/<session_id>/commands")
+def command(session_id: str) -> ResponseReturnValue:
+    """A facilitator command `{type, ...}`: same contract as the socket `command`."""
+    return jsonify(run_command(session_id, _facilitator(), _body()))
+
+
+def healthz() -> ResponseReturnValue:
+    """Liveness and database check for load balancers."""
+    from sqlalchemy import text
+
+    with service().db.read() as db:
+        db.execute(text("SELECT 1"))
+    return jsonify({"ok": True})
+
+
+def _download(body: bytes, fmt: str, name: str, inline: bool = False) -> ResponseReturnValue:
+    from ...synthesis.formats import FORMATS
+
+    response = current_app.response_class(body, mimetype=FORMATS[fmt].media_type)
+    disposition = "inline" if inline else "attachment"
+    stem = slug(name) or "synthese"
+    response.headers["Content-Disposition"] = (
+        f'{disposition}; filename="{stem}.{FORMATS[fmt].extension}"')
+    return response
+
+
+def _render(render: Any, model: Any, fmt: str) -> bytes:
+    from ...synthesis.formats import FORMATS, PdfUnavailable
+
+    if fmt not in FORMATS:
+        raise Rejected("unknown_format")
+    try:
+        return bytes(render(model, fmt))
+    except PdfUnavailable:
+        raise Rejected("pdf_unavailable") from None
+
+
+@bp.get("/sessions/<session_id>/synthesis.<fmt>")
+def session_synthesis(session_id: str, fmt: str) -> ResponseReturnValue:
+    """The session's synthesis as md, html, pdf, docx, csv or json."""
+    from ...synthesis.formats import render
+
+    synthesis = exports.session_synthesis(service(), session_id, _facilitator(),
+                                          current_app.extensions["clubs"])
+    body = _render(render, synthesis, fmt)
+    return _download(body, fmt, f"synthese-{synthesis.title}",
+                     inline=request.args.get("inline") == "1")
+
+
+@bp.get("/sessions/<session_id>/log.jsonl")
+def log_export(session_id: str) -> ResponseReturnValue:
+    """The whole event log, for the other room's server (`facilitation import`)."""
+    board = _owned_session(session_id)
+    body = "\n".join(imports.export_lines(service(), session_id)) + "\n"
+    name = f"journal-{slug(board.title) or session_id}.jsonl"
+    return body, 200, {"Content-Type": "application/x-ndjson; charset=utf-8",
+                       "Content-Disposition": f'attachment; filename="{name}"',
+                       "Cache-Control": "no-store"}
+
+
+@bp.post("/imports")
+def import_log() -> ResponseReturnValue:
+    """Merge a log exported by another server (body: the JSON lines). Idempotent."""
+    facilitator_id = _facilitator()
+    # the body a cross-site form could send is refused: only a script posts a log here
+    if request.mimetype in ("text/plain", "application/x-www-form-urlencoded",
+                            "multipart/form-data"):
+        raise Rejected("invalid_payload", field="Content-Type")
+    request.max_content_length = imports.UPLOAD_MAX  # a log is bigger than a command
+    lines = imports.records_of(request.get_data())
+    report, recorded = imports.import_log(service(), imports.parse(lines), facilitator_id)
+    publish(report.session_id, recorded)
+    return jsonify({"ok": True, **dataclasses.asdict(report)})
+
+
+SESSION_CHARTS = ("votes", "kinds", "radar")
+
+
+@bp.get("/sessions/<session_id>/charts/<name>.svg")
+def session_chart(session_id: str, name: str) -> ResponseReturnValue:
+    """A chart of the session's synthesis, as the documents draw it (one code path):
+    `votes` (themes by votes), `kinds` (freins and leviers per question), `radar`."""
+    from ...synthesis import charts, view
+
+    if name not in SESSION_CHARTS:
+        raise Rejected("unknown_chart")
+    synthesis = exports.session_synthesis(service(), session_id, _facilitator(),
+                                          current_app.extensions["clubs"])
+    chart = {"votes": view.votes_chart, "kinds": view.kinds_chart,
+             "radar": view.radar_chart}[name](synthesis)
+    if chart is None:
+        raise Rejected("no_chart")
+    return charts.svg(chart), 200, {"Content-Type": "image/svg+xml; charset=utf-8",
+                                    "Cache-Control": "no-store"}
+
+
+@bp.get("/sessions/<session_id>/pair")
+def pair(session_id: str) -> ResponseReturnValue:
+    """The double-espace view of a linked session: both rooms' themes, matched."""
+    backend = current_app.config["FACILITATION_CLUSTERING_BACKEND"]
+    return jsonify(pairs.view(service(), session_id, _facilitator(), backend))
+
+
+@bp.get("/programmes")
+def programmes() -> ResponseReturnValue:
+    return jsonify({"programmes": exports.programme_names(service(), _facilitator())})
+
+
+@bp.get("/programmes/<name>/synthesis.<fmt>")
+def programme_synthesis(name: str, fmt: str) -> ResponseReturnValue:
+    """A programme's synthesis; `?here=…&there=…` adds the comparison of two territories."""
+    from ...synthesis.formats import render_programme
+
+    programme = exports.programme_synthesis(
+        service(), _facilitator(), name, current_app.config["FACILITATION_CLUSTERING_BACKEND"],
+        request.args.get("here") or None, request.args.get("there") or None,
+    )
+    body = _render(render_programme, programme, fmt)
+    return _download(body, fmt, f"synthese-{name}", inline=request.args.get("inline") == "1")

@@ -1,0 +1,117 @@
+"""Facilitator authentication: login form, first-run setup link, bearer tokens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import UserMixin, current_user, login_user, logout_user
+
+from ...domain.errors import Rejected
+from ...extensions import login_manager
+from ...usecases import accounts
+from ...usecases.sessions import Service
+from ..messages import describe
+
+bp = Blueprint("auth", __name__)
+
+
+class LoggedIn(UserMixin):
+    """The logged-in facilitator as Flask-Login sees it."""
+
+    def __init__(self, facilitator_id: int, email: str) -> None:
+        self.id = facilitator_id
+        self.email = email
+
+
+def service() -> Service:
+    return current_app.extensions["facilitation"]
+
+
+def setup_link(app: Flask) -> accounts.SetupLink:
+    return accounts.SetupLink(Path(app.instance_path))
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = ""
+
+    @login_manager.user_loader
+    def load(user_id: str) -> LoggedIn | None:
+        if not user_id.isdigit():
+            return None
+        found = accounts.get(service().db, int(user_id))
+        return LoggedIn(found.id, found.email) if found else None
+
+
+def current_facilitator_id() -> int | None:
+    """The facilitator behind this request: bearer token first, then the login cookie."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return accounts.by_token(service().db, header[len("Bearer "):].strip())
+    if current_user.is_authenticated:
+        return int(current_user.get_id())
+    return None
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("console.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    if request.method == "POST":
+        found = accounts.authenticate(
+            service().db, request.form.get("email"), request.form.get("password")
+        )
+        if found is not None:
+            login_user(LoggedIn(found.id, found.email), remember=True)
+            return redirect(_safe_next(request.args.get("next")))
+        flash(_("Wrong email or password."), "error")
+        return render_template("login.html", email=request.form.get("email", "")), 401
+    if accounts.count(service().db) == 0:
+        flash(_("No facilitator account yet: open the setup link the server printed at start."),
+              "info")
+    return render_template("login.html", email="")
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():  # type: ignore[no-untyped-def]
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+def setup(token: str):  # type: ignore[no-untyped-def]
+    """First run: whoever holds the printed link creates the first facilitator account."""
+    link = setup_link(current_app)
+    if accounts.count(service().db) > 0 or not link.matches(token):
+        abort(404)
+    error = None
+    if request.method == "POST":
+        try:
+            created = accounts.create(
+                service().db, request.form.get("email"), request.form.get("password")
+            )
+        except Rejected as rejected:
+            error = describe(rejected)["message"]
+        else:
+            link.consume()
+            login_user(LoggedIn(created.id, created.email), remember=True)
+            return redirect(url_for("console.home"))
+    return render_template("setup.html", error=error, email=request.form.get("email", "")), (
+        400 if error else 200
+    )

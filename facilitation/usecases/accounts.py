@@ -1,0 +1,136 @@
+"""Facilitator accounts: passwords (Werkzeug's scrypt), API tokens and first-run setup."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from pathlib import Path
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..domain import rules
+from ..domain.errors import Rejected
+from ..store.db import Database
+from ..store.models import Facilitator
+
+PASSWORD_MIN = 8
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Checked against when an email is unknown, so a login takes as long either way.
+_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def clean_email(raw: object) -> str:
+    if not isinstance(raw, str) or not _EMAIL.match(raw.strip()) or len(raw) > 254:
+        raise Rejected("invalid_email")
+    return raw.strip().lower()
+
+
+def count(db: Database) -> int:
+    with db.read() as session:
+        return int(session.scalar(select(func.count(Facilitator.id))) or 0)
+
+
+def create(db: Database, email: object, password: object, name: object = None) -> Facilitator:
+    """A new facilitator; refuses a taken email or a password shorter than PASSWORD_MIN."""
+    address = clean_email(email)
+    display = rules.clean_short(name, "name")
+    if not isinstance(password, str) or len(password) < PASSWORD_MIN:
+        raise Rejected("password_too_short", limit=PASSWORD_MIN)
+    with db.write() as session:
+        if session.scalar(select(Facilitator.id).where(Facilitator.email == address)):
+            raise Rejected("email_taken")
+        facilitator = Facilitator(email=address, name=display,
+                                  password_hash=generate_password_hash(password))
+        session.add(facilitator)
+    return facilitator
+
+
+def authenticate(db: Database, email: object, password: object) -> Facilitator | None:
+    if not isinstance(email, str) or not isinstance(password, str):
+        return None
+    with db.read() as session:
+        found = session.scalar(
+            select(Facilitator).where(Facilitator.email == email.strip().lower())
+        )
+    if found is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return found if check_password_hash(found.password_hash, password) else None
+
+
+def names(db: Database, ids: list[int]) -> list[str]:
+    """How facilitators sign a synthesis: their name, else their email."""
+    with db.read() as session:
+        found = {f.id: f for f in session.scalars(select(Facilitator).where(
+            Facilitator.id.in_(ids)))}
+    return [found[i].name or found[i].email for i in ids if i in found]
+
+
+def get(db: Database, facilitator_id: int) -> Facilitator | None:
+    with db.read() as session:
+        return session.get(Facilitator, facilitator_id)
+
+
+def issue_token(db: Database, email: object) -> str:
+    """A new API bearer token for the facilitator (the previous one stops working)."""
+    address = clean_email(email)
+    token = secrets.token_urlsafe(32)
+    with db.write() as session:
+        found = session.scalar(select(Facilitator).where(Facilitator.email == address))
+        if found is None:
+            raise Rejected("unknown_facilitator")
+        found.api_token_hash = _token_hash(token)
+    return token
+
+
+def by_token(db: Database, token: str) -> int | None:
+    """The facilitator id a bearer token belongs to."""
+    if not token:
+        return None
+    with db.read() as session:
+        return session.scalar(
+            select(Facilitator.id).where(Facilitator.api_token_hash == _token_hash(token))
+        )
+
+
+class SetupLink:
+    """The one-time secret that lets the first facilitator create an account."""
+
+    def __init__(self, instance: Path) -> None:
+        self.path = instance / "setup_token"
+
+    def ensure(self) -> str:
+        if self.path.exists():
+            return self.path.read_text().strip()
+        token = secrets.token_urlsafe(24)
+        self.path.touch(mode=0o600)
+        self.path.write_text(token)
+        return token
+
+    def matches(self, candidate: str) -> bool:
+        if not self.path.exists():
+            return False
+        return hmac.compare_digest(self.path.read_text().strip(), candidate)
+
+    def consume(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def resolve(db: Database, email: str | None) -> int | None:
+    """The facilitator with this email, or the only facilitator when none is given."""
+    with db.read() as session:
+        if email is None:
+            ids = session.scalars(select(Facilitator.id).limit(2)).all()
+            return ids[0] if len(ids) == 1 else None
+        found = session.scalar(select(Facilitator.id).where(
+            Facilitator.email == clean_email(email)))
+    if found is None:
+        raise Rejected("unknown_facilitator")
+    return found

@@ -1,0 +1,124 @@
+"""One contract for the event log, run against every storage backend (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from facilitation.domain.events import ContributionAdded, ParticipantJoined
+from facilitation.store import log
+from facilitation.store.db import Database
+from facilitation.store.models import EventRow
+from facilitation.usecases import accounts
+from facilitation.usecases.sessions import Service
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'log.db'}"
+    else:
+        url = request.getfixturevalue("fresh_postgres")
+    db = Database(url)
+    db.upgrade()
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def service(database: Database) -> Service:
+    return Service(database)
+
+
+@pytest.fixture
+def session_id(service: Service) -> str:
+    owner = accounts.create(service.db, "awa@grdr.example", "palabre-2026")
+    return service.create_session(owner.id, "Club entreprendre", "club", "fr").session_id
+
+
+def card(n: int) -> ContributionAdded:
+    return ContributionAdded(f"c{n}", None, f"idée {n}", "lever")
+
+
+def test_seq_increases_by_one_from_the_first_event(database: Database, session_id: str) -> None:
+    with database.write() as db:
+        log.append(db, session_id, [card(1), card(2)])
+    with database.write() as db:
+        log.append(db, session_id, [card(3)])
+    with database.read() as db:
+        events = log.read(db, session_id)
+    assert [e.seq for e in events] == [1, 2, 3, 4]
+    assert events[0].type == "session_created"
+    assert [e.event for e in events[1:]] == [card(1), card(2), card(3)]
+
+
+def test_read_after_returns_exactly_the_later_events(database: Database, session_id: str) -> None:
+    with database.write() as db:
+        log.append(db, session_id, [card(n) for n in range(10)])
+    with database.read() as db:
+        assert [e.seq for e in log.read(db, session_id, after=7)] == [8, 9, 10, 11]
+        assert [e.seq for e in log.read(db, session_id, after=7, limit=2)] == [8, 9]
+        assert log.read(db, session_id, after=11) == []
+
+
+def test_a_client_id_is_recorded_once_per_session(database: Database, session_id: str) -> None:
+    with database.write() as db:
+        log.append(db, session_id, [card(1)], client_id="phone-123-abc")
+    with pytest.raises(IntegrityError), database.write() as db:
+        log.append(db, session_id, [card(2)], client_id="phone-123-abc")
+    with database.read() as db:
+        first = log.find_by_client_id(db, session_id, "phone-123-abc")
+        assert first is not None and first.event == card(1)
+        assert log.last_seq(db, session_id) == 2
+
+
+def test_the_same_seq_cannot_be_written_twice(database: Database, session_id: str) -> None:
+    with pytest.raises(IntegrityError), database.write() as db:
+        db.add(EventRow(session_id=session_id, seq=1, type="participant_joined", payload="{}"))
+        db.flush()
+
+
+def test_concurrent_writers_leave_no_gap_and_lose_nothing(
+    service: Service, session_id: str
+) -> None:
+    before = service.board(session_id).seq
+    errors: list[BaseException] = []
+
+    def phone(n: int) -> None:
+        try:
+            for i in range(15):
+                service.add_contribution(session_id, None, f"phone{n:02d}-card{i:03d}",
+                                         f"carte {n}/{i}", "blocker")
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=phone, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with service.db.read() as db:
+        seqs = db.scalars(
+            select(EventRow.seq).where(EventRow.session_id == session_id).order_by(EventRow.seq)
+        ).all()
+    assert seqs == list(range(1, before + 6 * 15 + 1))
+    assert len(service.board(session_id).contributions) == 6 * 15
+
+
+def test_two_processes_share_one_log(database: Database, session_id: str) -> None:
+    """Another process appended: a board cached here catches up by seq."""
+    here, there = Service(database), Service(Database(database.url))
+    assert here.board(session_id).seq == 1
+    there.add_contribution(session_id, None, "other-process-1", "tontine du quartier", "lever")
+    with there.db.write() as db:
+        log.append(db, session_id, [ParticipantJoined("p9", "Fanta")])
+    board = here.board(session_id)
+    assert board.seq == 3
+    assert [c.text for c in board.contributions.values()] == ["tontine du quartier"]
+    assert board.participants["p9"].name == "Fanta"

@@ -37,6 +37,9 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
     if async_mode not in ASYNC_MODES:
         raise ValueError(f"FACILITATION_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
     public_url = setting("PUBLIC_URL")
+    grouping_worker = setting("FACILITATION_GROUPING_WORKER", "process")
+    if grouping_worker not in ("process", "inline"):
+        raise ValueError("FACILITATION_GROUPING_WORKER must be process or inline")
     settings: dict[str, Any] = {
         "DATABASE_URL": setting("DATABASE_URL", f"sqlite:///{instance / 'facilitation.db'}"),
         "SECRET_KEY": setting("SECRET_KEY") or _secret_key(instance),
@@ -45,6 +48,9 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
         "FACILITATION_ASYNC_MODE": async_mode,
         "FACILITATION_CLUSTERING_BACKEND": setting("FACILITATION_CLUSTERING_BACKEND", "use"),
         "FACILITATION_GROUPING_DELAY": float(setting("FACILITATION_GROUPING_DELAY", 1.5)),
+        # "process": embedding and clustering in a worker process (the server's event loop
+        # never computes them); "inline": in this process (tests, one-off commands).
+        "FACILITATION_GROUPING_WORKER": grouping_worker,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": bool(public_url and public_url.startswith("https://")),

@@ -79,6 +79,7 @@ def make_app(tmp_path: Path) -> Callable[..., Any]:
             # instant; the models are tested in tests/clustering
             "FACILITATION_CLUSTERING_BACKEND": "lexical",
             "FACILITATION_GROUPING_DELAY": 0.05,
+            "FACILITATION_GROUPING_WORKER": "inline",  # the worker has its own tests
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
             "TESTING": True,

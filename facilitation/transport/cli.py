@@ -38,7 +38,7 @@ def _app(overrides: dict[str, Any] | None = None) -> Any:
 
 def _management_app() -> Any:
     """The app for one-off commands: no server runs, so no async library is needed."""
-    return _app({"FACILITATION_ASYNC_MODE": "threading"})
+    return _app({"FACILITATION_ASYNC_MODE": "threading", "FACILITATION_GROUPING_WORKER": "inline"})
 
 
 @click.group()
@@ -82,9 +82,7 @@ def serve(host: str, port: int, lan: bool, access_log: bool) -> None:
     click.echo(f"facilitation: serving on {public} ({app.config['FACILITATION_ASYNC_MODE']})")
     backend = app.config["FACILITATION_CLUSTERING_BACKEND"]
     click.echo(f"facilitation: loading the grouping model ({backend})…")
-    from ..domain.grouping import warm_up
-
-    warm_up(backend)
+    app.extensions["grouping"].start()  # the worker process loads it, once
     db = app.extensions["facilitation"].db
     if accounts.count(db) == 0:
         token = accounts.SetupLink(Path(app.instance_path)).ensure()

@@ -1,9 +1,11 @@
 """Regroup a session's cards shortly after they arrive, off the request path.
 
 A burst of cards triggers one regrouping ≈`delay` seconds after the first of them; cards
-arriving during a run trigger one more run after it. Under eventlet the CPU work runs in
-a green thread and holds the hub while it computes: `facilitation bench grouping`
-measures that pause (each card is embedded once, when it first takes part).
+arriving during a run trigger one more run after it. The embedding and clustering run in
+the grouping worker, a process of its own (`worker.py`): this process only takes a
+snapshot of the board, waits for the themes without holding its event loop, and records
+them unless the facilitator decided otherwise meanwhile. With `FACILITATION_GROUPING_WORKER
+=inline` (tests, one-off commands) they are computed here instead.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 from flask import Flask
 
@@ -20,6 +23,7 @@ from ...extensions import socketio
 from ...usecases.sessions import Service
 from ...usecases.steering import FacilitatorCommands
 from ..broadcast import add_listener, publish
+from .worker import GroupingWorker, WorkerCrashed
 
 log = logging.getLogger(__name__)
 TRIGGERS = {"contribution_added", "grouping_set", "card_moved", "themes_merged"}
@@ -28,12 +32,14 @@ TRIGGERS = {"contribution_added", "grouping_set", "card_moved", "themes_merged"}
 class GroupingScheduler:
     """One debounced regrouping loop per session, in this process."""
 
-    def __init__(self, app: Flask, service: Service, backend: str, delay: float) -> None:
+    def __init__(self, app: Flask, service: Service, backend: str, delay: float,
+                 worker: GroupingWorker | None = None) -> None:
         self.app = app
         self.service = service
         self.commands = FacilitatorCommands(service)
         self.backend = backend
         self.delay = delay
+        self.worker = worker
         self._lock = threading.Lock()
         self._active: set[str] = set()
         self._again: set[str] = set()
@@ -62,6 +68,10 @@ class GroupingScheduler:
                     self._again.discard(session_id)
                 try:
                     self.regroup(session_id)
+                except WorkerCrashed as crash:  # a new worker takes the next run
+                    log.error("grouping worker lost during session %s: %s", session_id, crash)
+                    with self._lock:
+                        self._again.add(session_id)
                 except Exception:
                     log.exception("regrouping session %s failed", session_id)
                 with self._lock:
@@ -81,18 +91,48 @@ class GroupingScheduler:
             if shot is None or not shot.cards:
                 return []
             seeds = self.commands.seeds(session_id)
-            grouping.embed_new(shot, self.backend, lambda: socketio.sleep(0))
-            result = grouping.compute(shot, self.backend, seeds)
-            socketio.sleep(0)
+            result = self.compute(shot, seeds)
             recorded = self.commands.apply_result(session_id, result)
             publish(session_id, recorded)
             return recorded
 
 
+    def compute(self, shot: grouping.Snapshot, seeds: tuple[object, ...]) -> Any:
+        """The snapshot's themes: from the worker process, or here when inline."""
+        if self.worker is not None:
+            return self.worker.compute(shot, seeds)
+        grouping.embed_new(shot, self.backend, lambda: socketio.sleep(0))
+        result = grouping.compute(shot, self.backend, seeds)  # type: ignore[arg-type]
+        socketio.sleep(0)
+        return result
+
+    def start(self) -> None:
+        """Load the model before the first card: in the worker, or here when inline."""
+        if self.worker is not None:
+            self.worker.start()
+            socketio.start_background_task(_watchdog, self.worker)
+        else:
+            grouping.warm_up(self.backend)
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+
+
+def _watchdog(worker: GroupingWorker, every: float = 5.0) -> None:
+    """Kill a worker stuck on one snapshot; the next regrouping starts a new one."""
+    while True:
+        socketio.sleep(every)
+        worker.expire()
+
+
 def init_app(app: Flask, service: Service) -> GroupingScheduler:
+    backend = app.config["FACILITATION_CLUSTERING_BACKEND"]
+    worker = None
+    if app.config["FACILITATION_GROUPING_WORKER"] == "process":
+        worker = GroupingWorker(backend)
     scheduler = GroupingScheduler(
-        app, service, app.config["FACILITATION_CLUSTERING_BACKEND"],
-        app.config["FACILITATION_GROUPING_DELAY"],
+        app, service, backend, app.config["FACILITATION_GROUPING_DELAY"], worker,
     )
     app.extensions["grouping"] = scheduler
     add_listener(app, scheduler.on_committed)

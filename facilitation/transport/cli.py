@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import socket
 import sys
@@ -83,6 +84,9 @@ def serve(host: str, port: int, lan: bool, access_log: bool) -> None:
     backend = app.config["FACILITATION_CLUSTERING_BACKEND"]
     click.echo(f"facilitation: loading the grouping model ({backend})…")
     app.extensions["grouping"].start()  # the worker process loads it, once
+    from .tasks.loop_monitor import LoopMonitor
+
+    app.extensions["loop_monitor"] = LoopMonitor().start()
     db = app.extensions["facilitation"].db
     if accounts.count(db) == 0:
         token = accounts.SetupLink(Path(app.instance_path)).ensure()
@@ -202,7 +206,7 @@ def bench() -> None:
 @click.option("--database", default=None, help="Database URL (default: a fresh SQLite file).")
 def bench_log(cards: int, writer_counts: str, database: str | None) -> None:
     """Contributions committed per second (each durable before its ack)."""
-    from .bench import log_commits, machine
+    from .bench.classic import log_commits, machine
 
     click.echo(f"machine: {machine()}")
     click.echo("backend     writers  cards  per_s   p50_ms  p95_ms  max_ms")
@@ -218,7 +222,7 @@ def bench_log(cards: int, writer_counts: str, database: str | None) -> None:
 @click.option("--cards", default=10, show_default=True, help="Cards each phone sends.")
 def bench_socket(phone_counts: str, cards: int) -> None:
     """A real server (eventlet, SQLite) and real Socket.IO phones: ack latency and rate."""
-    from .bench import BenchServer, machine, socket_round_trips
+    from .bench.classic import BenchServer, machine, socket_round_trips
 
     click.echo(f"machine: {machine()}")
     click.echo("phones  cards  per_s   p50_ms  p95_ms  max_ms")
@@ -229,13 +233,57 @@ def bench_socket(phone_counts: str, cards: int) -> None:
                        f" {r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['max_ms']:>7.1f}")
 
 
+@bench.command("room")
+@click.option("--participants", default=1000, show_default=True, help="Phones in the room.")
+@click.option("--cards", default=5, show_default=True, help="Cards each phone sends.")
+@click.option("--scenario", type=click.Choice(["meeting", "burst"]), default="meeting",
+              show_default=True,
+              help="meeting: arrivals over 10 s, 1-10 s between cards; burst: 50 ms apart.")
+@click.option("--sessions", default=1, show_default=True, help="Sessions sharing the phones.")
+@click.option("--async-mode", type=click.Choice(["eventlet", "gevent", "threading"]),
+              default="eventlet", show_default=True)
+@click.option("--database-url", default=None, help="Default: a fresh SQLite file.")
+@click.option("--redis-url", default=None, help="Needed with --processes above 1.")
+@click.option("--processes", default=1, show_default=True, help="Server processes.")
+@click.option("--spread", type=click.Choice(["session", "phone"]), default="session",
+              show_default=True,
+              help="session: a session's phones on one process; phone: on every process.")
+@click.option("--grouping/--no-grouping", default=True, show_default=True,
+              help="Live grouping on or off.")
+@click.option("--backend", default="use", show_default=True, help="Clustering backend.")
+@click.option("--client-processes", default=2, show_default=True,
+              help="Processes that run the simulated phones.")
+@click.option("--relay/--no-relay", default=True, show_default=True,
+              help="Also run the bare Flask-SocketIO relay (the baseline).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per run.")
+def bench_room_command(participants: int, cards: int, scenario: str, sessions: int,
+                       async_mode: str, database_url: str | None, redis_url: str | None,
+                       processes: int, spread: str, grouping: bool, backend: str,
+                       client_processes: int, relay: bool, as_json: bool) -> None:
+    """A room of simulated phones on real server processes, then on a bare relay."""
+    from .bench.classic import machine
+    from .bench.room import RoomPlan, bench_room
+
+    if processes > 1 and not redis_url:
+        raise click.UsageError("--processes above 1 needs --redis-url (the message queue).")
+    plan = RoomPlan(participants, cards, scenario, sessions, async_mode, database_url,
+                    redis_url, processes, spread, grouping, backend, client_processes)
+    result = bench_room(plan, relay=relay, progress=not as_json)
+    result["machine"] = machine()
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    for key, value in result.items():
+        click.echo(f"{key:>30}: {value}")
+
+
 @bench.command("grouping")
 @click.option("--cards", "card_counts", default="100,500,1000", show_default=True,
               help="Comma-separated sizes of the busy session.")
 def bench_grouping(card_counts: str) -> None:
     """Does regrouping a big session freeze the others? A phone in a quiet session
     measures its round trips while a busy session receives a burst and is regrouped."""
-    from .bench import BenchServer, grouping_stall, machine
+    from .bench.classic import BenchServer, grouping_stall, machine
 
     click.echo(f"machine: {machine()}")
     click.echo("busy_cards  regroup_s  quiet_p50_ms  quiet_p95_ms  quiet_max_ms")
@@ -253,7 +301,7 @@ def bench_grouping(card_counts: str) -> None:
 def bench_pair(card_counts: str, backend: str) -> None:
     """Double-espace: time of the "here / there" view of two linked rooms, and of merging
     one room's exported log into another server (first import, then the same file again)."""
-    from .bench import machine, pair_and_import
+    from .bench.classic import machine, pair_and_import
 
     click.echo(f"machine: {machine()}")
     click.echo("cards/room  themes  shared  view_p50_ms  view_max_ms  events  import_s  again_s")

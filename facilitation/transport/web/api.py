@@ -122,7 +122,13 @@ def healthz() -> ResponseReturnValue:
 
     with service().db.read() as db:
         db.execute(text("SELECT 1"))
-    return jsonify({"ok": True})
+    answer: dict[str, object] = {"ok": True}
+    monitor = current_app.extensions.get("loop_monitor")
+    if monitor is not None:  # the longest event-loop stall of the last N s (benchmarks)
+        window = request.args.get("stall_window", "60")
+        seconds = int(window) if window.isdigit() and 0 < len(window) < 4 else 60
+        answer["loop_max_stall_ms"] = monitor.max_stall_ms(seconds)
+    return jsonify(answer)
 
 
 def _download(body: bytes, fmt: str, name: str, inline: bool = False) -> ResponseReturnValue:

@@ -17,9 +17,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ..store.db import Database
-from ..usecases import accounts
-from ..usecases.sessions import Service
+from ...store.db import Database
+from ...usecases import accounts
+from ...usecases.sessions import Service
 
 
 def machine() -> str:
@@ -156,7 +156,7 @@ def grouping_stall(server: BenchServer, cards: int) -> dict[str, Any]:
     """Round trips of a phone in a quiet session while a busy one gets `cards` cards and
     is regrouped; also how long until the busy board shows them all in themes."""
     busy_code, quiet_code = server.open_session(), server.open_session()
-    from ..domain.rules import BURST_CARDS
+    from ...domain.rules import BURST_CARDS
 
     # a phone may send BURST_CARDS cards a minute: a burst of N cards needs N / 20 phones
     senders = [_phone(server.url, busy_code) for _ in range(max(10, cards // BURST_CARDS))]
@@ -246,8 +246,8 @@ def socket_round_trips(url: str, code: str, phones: int, cards: int) -> dict[str
 def _room(service: Service, owner: int, title: str, texts: list[tuple[str, str]],
           backend: str) -> str:
     """A session with these cards, grouped once by the engine as the live board would be."""
-    from ..domain import grouping
-    from ..usecases.steering import FacilitatorCommands
+    from ...domain import grouping
+    from ...usecases.steering import FacilitatorCommands
 
     session_id = service.create_session(owner, title, "palabre", "fr").session_id
     commands = FacilitatorCommands(service)
@@ -265,7 +265,7 @@ def pair_and_import(cards: int, backend: str, runs: int = 5,
     """Double-espace costs: the "here / there" view of two linked rooms of `cards` cards
     each, and merging one room's exported log into another server (first and second time).
     `rows`: `{text, kind}` to draw the cards from (default: the domain dev set)."""
-    from ..usecases import imports, pairs
+    from ...usecases import imports, pairs
 
     rows = rows or [json.loads(line) for line in Path(_dev_set()).read_text(encoding="utf-8")
                     .splitlines() if line.strip()]
@@ -304,7 +304,7 @@ def pair_and_import(cards: int, backend: str, runs: int = 5,
 
 def _dev_set() -> Path:
     """Card texts for benchmarks: the domain dev set beside the checkout."""
-    here = Path(__file__).resolve().parents[3] / "shared" / "eval" / "fr_gold_dev.jsonl"
+    here = Path(__file__).resolve().parents[4] / "shared" / "eval" / "fr_gold_dev.jsonl"
     if not here.exists():
         raise RuntimeError(f"benchmark cards not found: {here}")
     return here

@@ -1,0 +1,377 @@
+"""`facilitation bench room`: a room of simulated phones on real server processes, then
+on a bare Flask-SocketIO relay in the same async mode, in the same run.
+
+Phones are real python-socketio clients, in processes of their own (`phones.py`) so the
+client side is not what limits the figures; a board per session, in this process,
+timestamps every card it is shown. Figures per run: lost (acknowledged, never on the
+board), duplicated (on the board twice), refused (not acknowledged), ack and board
+latencies, throughput, its ratio to the relay's, the server's longest event-loop stall
+and its memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+RUN = [sys.executable, "-m", "facilitation"]
+
+
+@dataclass
+class RoomPlan:
+    participants: int
+    cards: int
+    scenario: str = "meeting"
+    sessions: int = 1
+    async_mode: str = "eventlet"
+    database_url: str | None = None
+    redis_url: str | None = None
+    processes: int = 1
+    spread: str = "session"  # "session": a session's phones on one process; "phone": all
+    grouping: bool = True
+    backend: str = "use"
+    client_processes: int = 2
+    arrival_s: float = 10.0
+
+
+@dataclass
+class Run:
+    """What one target (our servers or the relay) did with the room."""
+
+    acks: list[dict[str, Any]] = field(default_factory=list)
+    seen: dict[str, list[float]] = field(default_factory=dict)
+    join_errors: int = 0
+    started: float = 0.0
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server ended ({process.returncode})")
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url}: not ready after {seconds} s")
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _percentile(samples: list[float], q: float) -> float | None:
+    if not samples:
+        return None
+    ordered = sorted(samples)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
+
+
+class Servers:
+    """`facilitation serve` processes sharing one database (and Redis when several)."""
+
+    def __init__(self, plan: RoomPlan, scratch: Path) -> None:
+        self.plan = plan
+        self.env = {**os.environ, "FACILITATION_INSTANCE": str(scratch),
+                    "FACILITATION_ASYNC_MODE": plan.async_mode,
+                    "FACILITATION_CLUSTERING_BACKEND": plan.backend,
+                    "SECRET_KEY": "bench-secret"}
+        self.env.pop("DATABASE_URL", None)
+        self.env.pop("REDIS_URL", None)
+        if plan.database_url:
+            self.env["DATABASE_URL"] = plan.database_url
+        if plan.redis_url:
+            self.env["REDIS_URL"] = plan.redis_url
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.urls: list[str] = []
+        self.token = ""
+        self.log = scratch / "servers.log"
+
+    def start(self) -> Servers:
+        email = f"bench-{os.getpid()}@example.org"
+        subprocess.run([*RUN, "facilitator", "add", email, "--password", "benchmark"],
+                       env=self.env, check=True, capture_output=True)
+        self.token = subprocess.run([*RUN, "facilitator", "token", email], env=self.env,
+                                    check=True, capture_output=True, text=True).stdout.strip()
+        out = self.log.open("ab")
+        for _ in range(self.plan.processes):
+            port = _free_port()
+            self.processes.append(subprocess.Popen([*RUN, "serve", "--port", str(port)],
+                                                   env=self.env, stdout=out, stderr=out))
+            self.urls.append(f"http://127.0.0.1:{port}")
+        for url, process in zip(self.urls, self.processes, strict=True):
+            _wait_healthy(url, process)
+        return self
+
+    def api(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        request = urllib.request.Request(
+            self.urls[0] + path, method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Authorization": f"Bearer {self.token}",
+                     "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def open_sessions(self) -> list[dict[str, Any]]:
+        sessions = []
+        for index in range(self.plan.sessions):
+            made = self.api("POST", "/api/sessions",
+                            {"title": f"bench {index + 1}", "kind": "breakfast"})
+            if not self.plan.grouping:
+                self.api("POST", f"/api/sessions/{made['id']}/commands",
+                         {"type": "set_grouping", "auto": False})
+            sessions.append({"id": made["id"], "code": made["code"]})
+        return sessions
+
+    def stall_ms(self, seconds: float) -> float | None:
+        stalls = []
+        for url in self.urls:
+            window = max(1, min(600, int(seconds) + 1))
+            with urllib.request.urlopen(f"{url}/healthz?stall_window={window}",
+                                        timeout=10) as response:
+                value = json.loads(response.read()).get("loop_max_stall_ms")
+            if value is not None:
+                stalls.append(float(value))
+        return max(stalls) if stalls else None
+
+    def memory(self) -> dict[str, float]:
+        servers = [_rss_mb(p.pid) for p in self.processes]
+        workers = [_rss_mb(c) for p in self.processes for c in _children(p.pid)]
+        return {"server_rss_mb": max(servers), "worker_rss_mb": max(workers, default=0.0)}
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+class Relay:
+    """The bare Flask-SocketIO relay (`relay.py`), in the plan's async mode."""
+
+    def __init__(self, plan: RoomPlan) -> None:
+        self.port = _free_port()
+        self.urls = [f"http://127.0.0.1:{self.port}"]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "facilitation.transport.bench.relay", "--port",
+             str(self.port), "--async-mode", plan.async_mode],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.token = ""
+        _wait_healthy(self.urls[0], self.process)
+
+    def open_sessions(self, count: int) -> list[dict[str, Any]]:
+        return [{"id": f"relay-{n}", "code": f"RELAY{n}"} for n in range(count)]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def _boards(urls: list[str], token: str, sessions: list[dict[str, Any]],
+            run: Run) -> list[Any]:
+    """One board per session, timestamping each card it is shown (by its tag)."""
+    import socketio
+
+    lock = threading.Lock()
+    clients = []
+    for index, session in enumerate(sessions):
+        client = socketio.Client(reconnection=False)
+
+        def on_events(events: list[dict[str, Any]]) -> None:
+            now = time.time()
+            with lock:
+                for event in events:
+                    if event.get("type") != "contribution_added":
+                        continue
+                    text = str(event.get("payload", {}).get("text", ""))
+                    if "#" in text:
+                        run.seen.setdefault(text.rsplit("#", 1)[1], []).append(now)
+
+        client.on("events", on_events)
+        client.connect(urls[index % len(urls)], auth={"token": token},
+                       transports=["websocket"], wait_timeout=30)
+        answer = client.call("join_board", {"session_id": session["id"]}, timeout=60)
+        if not answer.get("ok"):
+            raise RuntimeError(f"the board could not join: {answer}")
+        clients.append(client)
+    return clients
+
+
+def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, Any]],
+          label: str, progress: bool) -> Run:
+    """Boards first, then every phone process; returns what was acknowledged and seen."""
+    run = Run()
+    boards = _boards(urls, token, sessions, run)
+    phones = []
+    for index in range(plan.participants):
+        session_index = index % len(sessions)
+        server = session_index if plan.spread == "session" else index
+        phones.append({"index": index, "session": session_index,
+                       "code": sessions[session_index]["code"],
+                       "url": urls[server % len(urls)]})
+    groups = [phones[n::plan.client_processes] for n in range(plan.client_processes)]
+    workers = []
+    for number, group in enumerate(groups):
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "facilitation.transport.bench.phones"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        assert worker.stdin is not None
+        worker.stdin.write(json.dumps({"phones": group, "cards": plan.cards,
+                                       "scenario": plan.scenario, "seed": number,
+                                       "arrival_s": plan.arrival_s}) + "\n")
+        worker.stdin.flush()
+        workers.append(worker)
+    for worker in workers:  # every phone process has connected its phones (burst)
+        assert worker.stdout is not None
+        for line in worker.stdout:
+            message = json.loads(line)
+            if "join_error" in message:
+                run.join_errors += 1
+            if "ready" in message:
+                break
+    run.started = time.time()
+    for worker in workers:
+        assert worker.stdin is not None
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+    bar = _progress(plan.participants * plan.cards, label, progress)
+    lock = threading.Lock()
+
+    def read(worker: subprocess.Popen[str]) -> None:
+        assert worker.stdout is not None
+        for line in worker.stdout:
+            message = json.loads(line)
+            with lock:
+                if "tag" in message:
+                    run.acks.append(message)
+                    bar.update(1)
+                elif "join_error" in message:
+                    run.join_errors += 1
+
+    readers = [threading.Thread(target=read, args=(w,)) for w in workers]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    for worker in workers:
+        worker.wait()
+    bar.close()
+    expected = {a["tag"] for a in run.acks if a["ok"]}
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not expected <= set(run.seen):
+        time.sleep(0.2)
+    time.sleep(0.5)  # late duplicates, if any
+    for board in boards:
+        board.disconnect()
+    return run
+
+
+class _Silent:
+    def update(self, n: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _progress(total: int, label: str, shown: bool) -> Any:
+    if not shown:
+        return _Silent()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit="card", file=sys.stderr, leave=False)
+
+
+def _figures(run: Run) -> dict[str, Any]:
+    ok = [a for a in run.acks if a["ok"]]
+    refused = Counter(a["code"] for a in run.acks if not a["ok"])
+    acks = [a["acked"] - a["sent"] for a in ok]
+    sent_at = {a["tag"]: a["sent"] for a in run.acks}
+    board = [seen[0] - sent_at[tag] for tag, seen in run.seen.items() if tag in sent_at]
+    duration = (max(a["acked"] for a in ok) - min(a["sent"] for a in ok)) if ok else 0.0
+    return {
+        "sent": len(run.acks),
+        "acknowledged": len(ok),
+        "refused": dict(refused),
+        "join_errors": run.join_errors,
+        "lost": sum(1 for a in ok if a["tag"] not in run.seen),
+        "duplicated": sum(1 for seen in run.seen.values() if len(seen) > 1),
+        "ack_p50_ms": _percentile(acks, 0.50),
+        "ack_p99_ms": _percentile(acks, 0.99),
+        "board_p50_ms": _percentile(board, 0.50),
+        "board_p99_ms": _percentile(board, 0.99),
+        "throughput": round(len(ok) / duration, 1) if duration else None,
+    }
+
+
+def bench_room(plan: RoomPlan, relay: bool = True, progress: bool = True) -> dict[str, Any]:
+    """One run on our server(s), then the relay in the same async mode."""
+    result: dict[str, Any] = {"participants": plan.participants, "cards": plan.cards,
+                              "scenario": plan.scenario, "sessions": plan.sessions,
+                              "processes": plan.processes, "async_mode": plan.async_mode,
+                              "database": (plan.database_url or "sqlite").split(":", 1)[0],
+                              "grouping": plan.grouping}
+    with tempfile.TemporaryDirectory() as scratch:
+        servers = Servers(plan, Path(scratch)).start()
+        try:
+            sessions = servers.open_sessions()
+            started = time.monotonic()
+            run = _play(plan, servers.urls, servers.token, sessions, "server", progress)
+            result.update(_figures(run))
+            result["event_loop_max_stall_ms"] = servers.stall_ms(time.monotonic() - started)
+            result.update(servers.memory())
+        finally:
+            servers.stop()
+    if relay:
+        baseline = Relay(plan)
+        try:
+            sessions = baseline.open_sessions(plan.sessions)
+            figures = _figures(_play(plan, baseline.urls, "", sessions, "relay", progress))
+        finally:
+            baseline.stop()
+        result["relay"] = {k: figures[k] for k in
+                           ("acknowledged", "lost", "ack_p50_ms", "ack_p99_ms",
+                            "board_p50_ms", "board_p99_ms", "throughput")}
+        if figures["throughput"] and result.get("throughput"):
+            result["throughput_ratio_to_baseline"] = round(
+                result["throughput"] / figures["throughput"], 2)
+    return result

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -72,6 +73,19 @@ class Database:
             raise
         finally:
             session.close()
+
+    def lock_stream(self, session: Session, stream_id: str) -> None:
+        """Serialise a stream's writers across processes, until the transaction ends.
+
+        SQLite's `BEGIN IMMEDIATE` already lets one writer in at a time; on PostgreSQL an
+        advisory lock per stream makes the writers of one session queue instead of
+        colliding on `(session_id, seq)` and replaying (a storm with many processes).
+        """
+        if self.is_sqlite:
+            return
+        key = int.from_bytes(hashlib.blake2b(stream_id.encode(), digest_size=8).digest(),
+                             "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
     @contextmanager
     def read(self) -> Iterator[Session]:

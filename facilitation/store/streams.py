@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -40,6 +40,7 @@ class StreamCache(Generic[S]):
         self._fold = fold
         self._boards: dict[str, S] = {}
         self._locks: dict[str, threading.Lock] = {}
+        self._queues: dict[str, list[_Pending[S, Any]]] = {}
         self._guard = threading.Lock()
 
     def _lock(self, session_id: str) -> threading.Lock:
@@ -77,28 +78,94 @@ class StreamCache(Generic[S]):
     def transact(
         self, session_id: str, decide: Callable[[Session, S], tuple[list[Recorded], T]]
     ) -> tuple[list[Recorded], T]:
-        """Run `decide(db, board)` in one write transaction on the caught-up board.
+        """Run `decide(db, board)` in a write transaction on the caught-up board.
 
         `decide` validates against the board and appends events (after `board.seq`);
-        once committed they are folded into the board. When another process took the
-        same `seq`, the transaction is replayed on the newer board.
+        once committed they are folded into the board. Group commit: the changes asked
+        for while another one is being committed wait for the stream's lock, then the
+        first of them to get it runs them all in one transaction, each in a savepoint of
+        its own (one refusal does not undo the others), with one commit — one fsync —
+        for all; each caller gets its own answer only after that commit. When another
+        process took the same `seq`, the whole batch is replayed on the newer board.
         """
+        pending = _Pending(decide)
+        with self._guard:
+            self._queues.setdefault(session_id, []).append(pending)
         with self._lock(session_id):
+            if not pending.done:
+                with self._guard:
+                    batch = self._queues.pop(session_id, [])
+                self._run(session_id, batch)
+        return pending.outcome()
+
+    def _run(self, session_id: str, batch: list[_Pending]) -> None:
+        """Decide and commit a batch of changes of one stream (under its lock)."""
+        try:
             for attempt in range(RETRIES):
                 try:
                     with self._db.write() as db:
+                        self._db.lock_stream(db, session_id)
                         board = self._catch_up(db, session_id)
-                        recorded, result = decide(db, board)
-                    for item in recorded:
-                        self._fold(board, item)
-                    if recorded:
+                        for pending in batch:
+                            pending.decide_in(db, board, self._fold)
+                    if any(p.recorded for p in batch):
                         self._boards[session_id] = board
-                    return recorded, result
+                    for pending in batch:
+                        pending.settle()
+                    return
                 except IntegrityError:
                     self._boards.pop(session_id, None)  # reload: it may be ahead of us
+                    for pending in batch:
+                        pending.reset()
                     if attempt == RETRIES - 1:
                         raise
-        raise AssertionError("unreachable")
+        except BaseException as error:
+            self._boards.pop(session_id, None)  # it may hold events that were not committed
+            for pending in batch:
+                pending.fail(error)
+            if not isinstance(error, Exception):
+                raise
+
+
+class _Pending(Generic[S, T]):
+    """One caller's change in a group commit, and its answer once committed."""
+
+    def __init__(self, decide: Callable[[Session, S], tuple[list[Recorded], T]]) -> None:
+        self.decide = decide
+        self.done = False
+        self.recorded: list[Recorded] = []
+        self._result: T | None = None
+        self._error: BaseException | None = None
+
+    def decide_in(self, db: Session, board: S, fold: Callable[[S, Recorded], S]) -> None:
+        """Run the decision in a savepoint; fold its events so the next one sees them."""
+        savepoint = db.begin_nested()
+        try:
+            self.recorded, self._result = self.decide(db, board)
+            savepoint.commit()
+        except IntegrityError:
+            savepoint.rollback()
+            raise  # another process appended: the whole batch is replayed
+        except Exception as error:  # a refusal (or a bug) is this caller's alone
+            savepoint.rollback()
+            self.recorded, self._error = [], error
+            return
+        for item in self.recorded:
+            fold(board, item)
+
+    def reset(self) -> None:
+        self.recorded, self._result, self._error = [], None, None
+
+    def settle(self) -> None:
+        self.done = True
+
+    def fail(self, error: BaseException) -> None:
+        self.recorded, self._error, self.done = [], error, True
+
+    def outcome(self) -> tuple[list[Recorded], T]:
+        if self._error is not None:
+            raise self._error
+        return self.recorded, self._result  # type: ignore[return-value]
 
 
 class BoardCache(StreamCache[Board]):

@@ -271,7 +271,7 @@ def test_upload_form_on_the_home_page(client, service, facilitator) -> None:
 
 def test_bench_pair_runs_end_to_end() -> None:
     """The benchmark's code path (not its timings): two rooms, the view, two imports."""
-    from facilitation.transport.bench import pair_and_import
+    from facilitation.transport.bench.classic import pair_and_import
 
     rows = [{"text": text, "kind": kind} for text, kind in {**LILLE, **KAYES}.items()]
     result = pair_and_import(12, "lexical", runs=1, rows=rows)

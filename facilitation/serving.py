@@ -27,17 +27,45 @@ def lan_address() -> str:
     """This machine's address on the local network (the hotspot's), else 127.0.0.1.
 
     Connecting a UDP socket sends no packet: it only asks the kernel which interface
-    would route to a documentation address (TEST-NET-1).
+    would route to a documentation address (TEST-NET-1). With no route out (a network
+    without a gateway), the first address of a real interface will do.
     """
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
         probe.connect(("192.0.2.1", 9))
         address = probe.getsockname()[0]
     except OSError:
-        address = LOOPBACK
+        address = next(iter(interface_addresses()), LOOPBACK)
     finally:
         probe.close()
     return address
+
+
+VIRTUAL = ("docker", "br-", "veth", "virbr", "lxc", "lxd", "tun", "tap", "wg", "zt")
+
+
+def interface_addresses() -> list[str]:
+    """IPv4 addresses of this machine's network interfaces (Linux; elsewhere none), without
+    loopback, link-local addresses and the bridges of containers and VPNs."""
+    try:
+        import fcntl
+        import struct
+    except ImportError:
+        return []
+    found = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        for _, name in socket.if_nameindex():
+            if name.startswith(VIRTUAL):
+                continue
+            try:  # SIOCGIFADDR: the interface's IPv4 address
+                answer = fcntl.ioctl(probe.fileno(), 0x8915,
+                                     struct.pack("256s", name[:15].encode()))
+            except OSError:  # no IPv4 address on it
+                continue
+            address = ipaddress.ip_address(socket.inet_ntoa(answer[20:24]))
+            if not (address.is_loopback or address.is_link_local):
+                found.append(str(address))
+    return found
 
 
 def is_loopback(host: str) -> bool:

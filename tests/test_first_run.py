@@ -263,3 +263,22 @@ def test_real_errors_are_pages_too(make_app: Any) -> None:
     assert unknown_api.get_json()["error"]["code"] == "not_found"
     wrong_api_method = client.delete("/api/sessions", headers=EN)
     assert wrong_api_method.status_code == 405 and wrong_api_method.is_json
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_async_mode_serves_on_the_socket_it_bound_first(tmp_path: Path,
+                                                              mode: str) -> None:
+    import socketio as socketio_client
+
+    server = AppServer(tmp_path / "instance", env={
+        "FACILITATION_ASYNC_MODE": mode, "FACILITATION_CLUSTERING_BACKEND": "lexical"})
+    server.start()
+    try:
+        phone = socketio_client.SimpleClient()
+        phone.connect(server.url)
+        answer = phone.client.call("join", {"code": "ZZZZZZ"}, timeout=10)
+        assert answer["ok"] is False and answer["error"]["code"] == "unknown_session"
+        phone.disconnect()
+        assert "ready" in server.log.read_text()
+    finally:
+        server.stop()

@@ -113,7 +113,8 @@ def test_a_taken_port_stops_the_server_at_once_with_one_line(
         holder.close()
     lines = [line for line in output.splitlines() if line.strip()]
     assert code != 0
-    assert seconds < 8, f"bind before the slow start: took {seconds:.1f}s"
+    # seconds, not the model's load (a loaded shared CI machine is slow to import, though)
+    assert seconds < 15, f"bind before the slow start: took {seconds:.1f}s"
     assert len(lines) == 1, output
     assert str(port) in lines[0] and IN_USE[language] in lines[0]
     assert "Traceback" not in output
@@ -125,7 +126,7 @@ def test_a_second_real_server_on_the_same_port_is_refused(tmp_path: Path) -> Non
     try:
         code, output, seconds = _serve(tmp_path / "second", first.port, "--lan",
                                        LANG="C.UTF-8")
-        assert code != 0 and seconds < 8
+        assert code != 0 and seconds < 15
         assert output.strip().splitlines() == [output.strip()]
         assert f"port {first.port} is already in use" in output
         assert first.process is not None and first.process.poll() is None  # untouched

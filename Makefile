@@ -1,7 +1,11 @@
-# make run: a local server on SQLite at http://127.0.0.1:5000 · make test: the whole suite
+# make run: serves the room on SQLite: phones on the same Wi-Fi or hotspot join through this
+# computer's LAN address (QR code, join links); PORT=5001 make run for another port,
+# HOST=127.0.0.1 make run for this computer only · make test: the whole suite
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
+PORT ?=
+HOST ?=
 
 .PHONY: run test lint translations bench clean
 
@@ -18,7 +22,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
-	$(BIN)/facilitation serve
+	$(BIN)/facilitation serve --lan$(if $(HOST), --host $(HOST))$(if $(PORT), --port $(PORT))
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import socket
 import sys
 import warnings
 from pathlib import Path
@@ -13,22 +12,7 @@ from typing import Any
 
 import click
 
-
-def lan_address() -> str:
-    """This machine's address on the local network (the hotspot's), else 127.0.0.1.
-
-    Connecting a UDP socket sends no packet: it only asks the kernel which interface
-    would route to a documentation address (TEST-NET-1).
-    """
-    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        probe.connect(("192.0.2.1", 9))
-        address = probe.getsockname()[0]
-    except OSError:
-        address = "127.0.0.1"
-    finally:
-        probe.close()
-    return address
+from .serving import lan_address as lan_address  # where it was; tests import it here
 
 
 def _app(overrides: dict[str, Any] | None = None) -> Any:
@@ -48,17 +32,25 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--host", default=None,
+              help="Address to listen on [default: 127.0.0.1; with --lan, every interface].")
 @click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", 5000)),
               show_default="5000 or $PORT", help="Port to listen on.")
 @click.option("--lan", is_flag=True,
-              help="Listen on every interface and put the LAN address in join links and QR "
-                   "codes (a laptop and a phone hotspot, no internet needed).")
+              help="Listen on the network and put this machine's LAN address in join links "
+                   "and QR codes, so phones on the same Wi-Fi or hotspot join (what `make run` "
+                   "does). With no network, listens on 127.0.0.1 and says so.")
 @click.option("--access-log", is_flag=True,
               help="Print one line per request (it shows client IP addresses and club "
                    "members' personal links).")
-def serve(host: str, port: int, lan: bool, access_log: bool) -> None:
-    """Run the server (Flask-SocketIO's own server; eventlet unless configured)."""
+def serve(host: str | None, port: int, lan: bool, access_log: bool) -> None:
+    """Run the server (Flask-SocketIO's own server; eventlet unless configured).
+
+    The port is taken first (a second server on a taken port stops at once, with one
+    line), then the grouping model is loaded; "ready" is printed once phones can connect."""
+    from . import serving
+    from .serving import _  # the terminal's language
+
     mode = os.environ.get("FACILITATION_ASYNC_MODE", "eventlet")
     if mode == "eventlet":
         # psycopg's C wait function would block every green thread while PostgreSQL answers
@@ -70,47 +62,41 @@ def serve(host: str, port: int, lan: bool, access_log: bool) -> None:
             warnings.simplefilter("ignore")  # EventletDeprecationWarning is a plain Warning
             patcher = importlib.import_module(mode if mode == "eventlet" else "gevent.monkey")
         (patcher.monkey_patch if mode == "eventlet" else patcher.patch_all)()
-    overrides: dict[str, Any] = {}
-    if lan:
-        host = "0.0.0.0"
-        overrides["PUBLIC_URL"] = f"http://{lan_address()}:{port}"
-    app = _app(overrides)
-    from ..extensions import socketio
+    where = serving.plan(host, port, lan, os.environ.get("PUBLIC_URL") or None)
+    try:
+        listener = serving.listen(where.host, where.port, mode)
+    except serving.CannotListen as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    app = _app({"PUBLIC_URL": where.public_url} if where.public_url else None)
     from ..usecases import accounts
 
-    shown_host = "127.0.0.1" if host == "0.0.0.0" else host
-    public = app.config["PUBLIC_URL"] or f"http://{shown_host}:{port}"
-    click.echo(f"facilitation: serving on {public} ({app.config['FACILITATION_ASYNC_MODE']})")
     backend = app.config["FACILITATION_CLUSTERING_BACKEND"]
-    click.echo(f"facilitation: loading the grouping model ({backend})…")
+    click.echo(_("facilitation: loading the grouping model (%(backend)s)…", backend=backend))
+    sys.stdout.flush()
     app.extensions["grouping"].start()  # the worker process loads it, once
     from .tasks.loop_monitor import LoopMonitor
 
     app.extensions["loop_monitor"] = LoopMonitor().start()
+    click.echo(_("facilitation: ready (%(mode)s). Ctrl+C stops it.",
+                 mode=app.config["FACILITATION_ASYNC_MODE"]))
+    click.echo("  " + _("On this computer: %(url)s", url=where.local_url))
+    if where.phones_url:
+        click.echo("  " + _("For phones (same Wi-Fi or hotspot): %(url)s", url=where.phones_url))
+    elif where.offline:
+        click.echo("  " + _("No network: phones cannot reach this server until this computer "
+                            "joins a Wi-Fi network or a phone's hotspot. Then restart it "
+                            "(Ctrl+C, then make run again)."))
+    else:
+        click.echo("  " + _("Phones cannot reach it: it listens on %(host)s only.",
+                            host=where.host))
     db = app.extensions["facilitation"].db
     if accounts.count(db) == 0:
         token = accounts.SetupLink(Path(app.instance_path)).ensure()
-        click.echo(f"First run: create the first facilitator account at {public}/setup/{token}")
+        click.echo(_("First run: create the first facilitator account at %(url)s",
+                     url=f"{where.local_url}/setup/{token}"))
     sys.stdout.flush()
-    if app.config["FACILITATION_ASYNC_MODE"] == "eventlet":
-        _run_eventlet(app, host, port, access_log)
-        return
-    run_options: dict[str, Any] = {"host": host, "port": port, "log_output": access_log}
-    if app.config["FACILITATION_ASYNC_MODE"] == "threading":
-        run_options["allow_unsafe_werkzeug"] = True
-    socketio.run(app, **run_options)
-
-
-def _run_eventlet(app: Any, host: str, port: int, access_log: bool) -> None:
-    """What `socketio.run` does under eventlet, plus TCP_NODELAY on the listening socket
-    (inherited by every connection): without it each small Socket.IO answer waits ~40 ms
-    for the client's delayed ACK (Nagle's algorithm)."""
-    eventlet = importlib.import_module("eventlet")
-    wsgi = importlib.import_module("eventlet.wsgi")
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = eventlet.listen((host, port), family)
-    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    wsgi.server(listener, app, log_output=access_log)
+    serving.run(app, listener, app.config["FACILITATION_ASYNC_MODE"], access_log)
 
 
 @main.group()

@@ -99,6 +99,8 @@ MESSAGES = {
     "too_many_steps": N_("%(limit)s next steps at most."),
     "no_meeting": N_("No club meeting is open right now."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
+    "not_found": N_("Nothing is at this address (%(field)s)."),
+    "too_many_requests": N_("Too many requests: wait a moment, then try again."),
 }
 
 

@@ -20,6 +20,7 @@ from ..commands import run_command
 from ..links import board_url, join_url
 from ..messages import refusal
 from .auth import current_facilitator_id
+from .errors import JSON_CODES
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)  # bearer tokens or JSON bodies: no cross-site form can reach these
@@ -67,7 +68,7 @@ def rejected(error: Rejected) -> ResponseReturnValue:
 
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException) -> ResponseReturnValue:
-    code = "too_large" if error.code == 413 else "invalid_payload"
+    code = JSON_CODES.get(error.code or 500, "invalid_payload")
     body = refusal(Rejected(code, field=request.path))
     return jsonify(body), error.code or 400
 

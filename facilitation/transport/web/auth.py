@@ -7,7 +7,6 @@ from pathlib import Path
 from flask import (
     Blueprint,
     Flask,
-    abort,
     current_app,
     flash,
     redirect,
@@ -81,11 +80,14 @@ def login():  # type: ignore[no-untyped-def]
             login_user(LoggedIn(found.id, found.email), remember=True)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong email or password."), "error")
-        return render_template("login.html", email=request.form.get("email", "")), 401
-    if accounts.count(service().db) == 0:
-        flash(_("No facilitator account yet: open the setup link the server printed at start."),
-              "info")
-    return render_template("login.html", email="")
+        return _login_page(request.form.get("email", "")), 401
+    return _login_page("")
+
+
+def _login_page(email: str) -> str:
+    """The form; before any account exists it says where the one-time setup link is."""
+    return render_template("login.html", email=email,
+                           first_run=accounts.count(service().db) == 0)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -98,8 +100,10 @@ def logout():  # type: ignore[no-untyped-def]
 def setup(token: str):  # type: ignore[no-untyped-def]
     """First run: whoever holds the printed link creates the first facilitator account."""
     link = setup_link(current_app)
-    if accounts.count(service().db) > 0 or not link.matches(token):
-        abort(404)
+    if accounts.count(service().db) > 0:  # used: its account exists
+        return render_template("setup_gone.html", used=True), 404
+    if not link.matches(token):
+        return render_template("setup_gone.html", used=False), 404
     error = None
     if request.method == "POST":
         try:

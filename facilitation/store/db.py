@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +48,24 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-class Database:
-    """Owns the engine; `write()` and `read()` give transactional ORM sessions."""
+Offload = Callable[[Callable[[], Any]], Any]
 
-    def __init__(self, url: str) -> None:
+
+def _inline(work: Callable[[], Any]) -> Any:
+    return work()
+
+
+class Database:
+    """Owns the engine; `write()` and `read()` give transactional ORM sessions.
+
+    `offload(work)` runs SQLite's commit (its fsync) where it cannot stall the server:
+    under eventlet a native thread, so every other phone is served meanwhile — and the
+    changes that queue up meanwhile form the next group commit. SQLite lets one writer
+    in at a time: this process's writers queue on a lock of their own (cooperatively
+    under eventlet) rather than in SQLite's busy handler, which would hold the loop.
+    """
+
+    def __init__(self, url: str, offload: Offload | None = None) -> None:
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
@@ -58,21 +73,28 @@ class Database:
         else:
             self.engine = create_engine(self.url, pool_pre_ping=True)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.offload: Offload = offload or _inline
+        self._writer = threading.Lock() if self.is_sqlite else None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction that commits on success (SQLite: BEGIN IMMEDIATE)."""
-        session = self._sessions()
-        if self.is_sqlite:
-            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        with self._writer or nullcontext():
+            session = self._sessions()
+            if self.is_sqlite:
+                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            try:
+                yield session
+                if self.is_sqlite:
+                    session.flush()
+                    self.offload(session.commit)
+                else:
+                    session.commit()  # psycopg already waits cooperatively
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
 
     def lock_stream(self, session: Session, stream_id: str) -> None:
         """Serialise a stream's writers across processes, until the transaction ends.

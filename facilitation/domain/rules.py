@@ -210,6 +210,12 @@ BURST_CARDS, BURST_SECONDS = 20, 60
 def too_fast(board: Any, participant_id: str, now: datetime) -> bool:
     """Whether this phone already sent BURST_CARDS cards in the last BURST_SECONDS."""
     since = now - timedelta(seconds=BURST_SECONDS)
-    recent = sum(1 for card in board.contributions.values()
-                 if card.participant_id == participant_id and card.created_at >= since)
-    return recent >= BURST_CARDS
+    recent = 0
+    for card in reversed(board.contributions.values()):  # newest first: stop at the window
+        if card.created_at < since:
+            break
+        if card.participant_id == participant_id:
+            recent += 1
+            if recent >= BURST_CARDS:
+                return True
+    return False

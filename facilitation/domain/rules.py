@@ -187,9 +187,19 @@ def phase(raw: object) -> str:
     return check_choice(raw, PHASES, "invalid_phase")
 
 
+_STREAM_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+def stream_id(raw: object, code: str = "unknown_session") -> str:
+    """A session's (or club's) id as a client names it: anything else cannot exist."""
+    if not isinstance(raw, str) or not _STREAM_ID.fullmatch(raw):
+        raise Rejected(code)
+    return raw
+
+
 def client_id(raw: object) -> str:
     """The id a client gives an action so that a re-send is recognised (UUID-like)."""
-    if not isinstance(raw, str) or not _CLIENT_ID.match(raw):
+    if not isinstance(raw, str) or not _CLIENT_ID.fullmatch(raw):
         raise Rejected("invalid_client_id")
     return raw
 

@@ -166,8 +166,30 @@ class Service:
                 return code
         raise RuntimeError("no free join code")
 
+    def authorise(self, session_id: object, facilitator_id: int | None,
+                  owner: bool = False) -> str:
+        """The session's id if it exists and this facilitator runs it (or co-facilitates
+        it, unless `owner`): read from the index tables, before any lock is taken or any
+        board loaded, so that an unknown or foreign id costs one query and leaves nothing.
+        """
+        clean = rules.stream_id(session_id)
+        with self.db.read() as db:
+            owner_id = db.scalar(select(MeetingSession.facilitator_id)
+                                 .where(MeetingSession.id == clean))
+            if owner_id is None:
+                raise Rejected("unknown_session")
+            if facilitator_id is None:
+                raise Rejected("forbidden")
+            if owner_id == facilitator_id:
+                return clean
+            if owner or db.scalar(select(TeamMember.session_id).where(
+                    TeamMember.session_id == clean,
+                    TeamMember.facilitator_id == facilitator_id)) is None:
+                raise Rejected("forbidden")
+        return clean
+
     def require_facilitator(self, session_id: str, facilitator_id: int | None) -> Board:
-        board = self.board(session_id)
+        board = self.board(self.authorise(session_id, facilitator_id))
         check_facilitator(board, facilitator_id)
         return board
 

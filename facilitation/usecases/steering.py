@@ -64,6 +64,8 @@ class FacilitatorCommands:
             raise Rejected("unknown_command")
         client_id = data.get("client_id")
         clean_client_id = None if client_id is None else rules.client_id(client_id)
+        # who asks, before the session's lock and the database's write lock are taken
+        self.service.authorise(session_id, facilitator_id, owner=kind in OWNER_ONLY)
 
         def decide(db: Session, board: Board) -> tuple[list[Recorded], dict[str, Any]]:
             check_facilitator(board, facilitator_id, owner=kind in OWNER_ONLY)

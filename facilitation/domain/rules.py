@@ -204,6 +204,13 @@ def client_id(raw: object) -> str:
     return raw
 
 
+def scoped_client_id(actor: str, raw: str) -> str:
+    """The key an action is stored under: its `client_id` within its author (a phone, a
+    facilitator), so that another phone re-using the same id is a different action.
+    40 hex digits: still a valid `client_id` for logs exported to another server."""
+    return hashlib.sha256(f"{actor}\n{raw}".encode()).hexdigest()[:40]
+
+
 def optional_seq(raw: object) -> int:
     if raw is None:
         return 0

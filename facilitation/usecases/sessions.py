@@ -258,10 +258,12 @@ class Service:
     ) -> Outcome:
         """Record a card. Committed before it returns; a re-sent `client_id` returns the
         first acknowledgement and records nothing new."""
-        clean_client_id = rules.client_id(client_id)
+        raw_client_id = rules.client_id(client_id)
+        author = actor or participant_id
+        clean_client_id = rules.scoped_client_id(author or "", raw_client_id)
 
         def decide(db: Session, board: Board) -> tuple[list[Recorded], dict[str, Any]]:
-            first = log.find_by_client_id(db, session_id, clean_client_id)
+            first = log.find_action(db, session_id, clean_client_id, author, raw_client_id)
             if first is not None:
                 return [], _ack_of(first)
             _check_can_act(board, participant_id)
@@ -274,7 +276,7 @@ class Service:
                 rules.contribution_kind(kind), rules.prompt_of(board, prompt_id),
                 pending=board.premoderation,
             )
-            recorded = append_events(db, board, [event], actor or participant_id, clean_client_id)
+            recorded = append_events(db, board, [event], author, clean_client_id)
             return recorded, {"ok": True, "seq": recorded[0].seq,
                               "contribution_id": event.contribution_id}
 
@@ -292,13 +294,14 @@ class Service:
         answer: Callable[[Board, str], dict[str, Any]],
     ) -> Outcome:
         """Run a phone's action once per `client_id`; the answer describes the board after."""
-        clean_client_id = rules.client_id(client_id)
+        raw_client_id = rules.client_id(client_id)
         if participant_id is None:
             raise Rejected("not_joined")
         pid = participant_id
+        clean_client_id = rules.scoped_client_id(pid, raw_client_id)
 
         def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
-            if log.find_by_client_id(db, session_id, clean_client_id) is not None:
+            if log.find_action(db, session_id, clean_client_id, pid, raw_client_id):
                 return [], None
             _check_can_act(board, pid)
             events = build(board, pid)

@@ -15,6 +15,7 @@ from .extensions import babel, compress, csrf, login_manager, socketio
 from .store.db import Database
 from .transport.tasks import grouping as live_grouping
 from .transport.tasks import pairs as live_pairs
+from .transport.wire import BoundedJSONProvider, SafePacket
 from .usecases.clubs import Clubs
 from .usecases.sessions import Service
 
@@ -35,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("FACILITATION_INSTANCE")
     app = Flask(__name__, instance_path=os.path.abspath(instance) if instance else None)
     app.config.from_mapping(config_module.from_environment(Path(app.instance_path), test_config))
+    app.json = BoundedJSONProvider(app)  # JSON nested too deep is refused, not a crash
 
     db = Database(app.config["DATABASE_URL"])
     if app.config.get("AUTO_MIGRATE", True):
@@ -53,6 +55,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         max_http_buffer_size=64 * 1024,
         ping_interval=20,
         ping_timeout=30,
+        serializer=SafePacket,  # every event gets an answer, however it is malformed
     )
 
     from .transport.socket import LiveNamespace

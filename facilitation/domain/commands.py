@@ -166,7 +166,7 @@ def set_prompts(board: Board, data: dict[str, Any], actor: Actor) -> list[Event]
 @action("activate_prompt")
 def activate_prompt(board: Board, data: dict[str, Any], actor: Actor) -> list[Event]:
     prompt_id = data.get("prompt_id")
-    if prompt_id not in {p["id"] for p in board.prompts}:
+    if not isinstance(prompt_id, str) or prompt_id not in {p["id"] for p in board.prompts}:
         raise Rejected("unknown_prompt")
     return [] if prompt_id == board.active_prompt else [PromptActivated(str(prompt_id))]
 
@@ -304,7 +304,8 @@ def invite_cofacilitator(board: Board, data: dict[str, Any], actor: Actor) -> Re
 @action("set_profile_questions")
 def set_profile_questions(board: Board, data: dict[str, Any], actor: Actor) -> list[Event]:
     raw = data.get("questions")
-    if not isinstance(raw, list) or any(q not in PROFILE_QUESTIONS for q in raw):
+    if not isinstance(raw, list) or any(
+            not isinstance(q, str) or q not in PROFILE_QUESTIONS for q in raw):
         raise Rejected("invalid_profile_questions")
     questions = tuple(dict.fromkeys(raw))
     return [] if questions == board.profile_questions else [ProfileQuestionsSet(questions)]

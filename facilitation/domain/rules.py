@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import secrets
 import unicodedata
@@ -25,7 +26,14 @@ CODE_LENGTH = 6
 NAME_MAX = 40
 TITLE_MAX = 120
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Control and invisible format characters (bidi marks and overrides, zero-width ones,
+# the Arabic letter mark, word joiner, BOM, Mongolian vowel separator), lone surrogates,
+# and what XML 1.0 cannot carry (noncharacters U+FFFE/U+FFFF): a .docx refuses them.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]"
+)
+COMBINING_MAX = 3  # stacked combining marks kept in a row ("zalgo" text is capped)
 
 
 def new_code() -> str:
@@ -46,7 +54,10 @@ def clean_text(raw: object, *, limit: int = TEXT_MAX) -> str:
     """A card's text: NFC, no control characters, trimmed; 1 to `limit` characters."""
     if not isinstance(raw, str):
         raise Rejected("invalid_payload", field="text")
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", raw)).strip()
+    if len(raw) > 8 * limit:  # hopeless whatever is stripped: spare the work
+        raise Rejected("text_too_long", limit=limit, length=len(raw))
+    text = cap_combining(_CONTROL.sub("", unicodedata.normalize("NFC", without_surrogates(raw))))
+    text = text.strip()
     text = re.sub(r"[ \t]+", " ", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     if not text:
@@ -54,6 +65,29 @@ def clean_text(raw: object, *, limit: int = TEXT_MAX) -> str:
     if len(text) > limit:
         raise Rejected("text_too_long", limit=limit, length=len(text))
     return text
+
+
+def without_surrogates(text: str) -> str:
+    """Lone surrogates (from JSON escapes) cannot be stored or encoded: dropped."""
+    return _SURROGATE.sub("", text) if _SURROGATE.search(text) else text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def cap_combining(text: str, limit: int = COMBINING_MAX) -> str:
+    """At most `limit` combining marks in a row on one character."""
+    out: list[str] = []
+    run = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me"):
+            run += 1
+            if run > limit:
+                continue
+        else:
+            run = 0
+        out.append(char)
+    return "".join(out)
 
 
 def clean_name(raw: object) -> str | None:
@@ -187,19 +221,73 @@ def phase(raw: object) -> str:
     return check_choice(raw, PHASES, "invalid_phase")
 
 
+_STREAM_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+def stream_id(raw: object, code: str = "unknown_session") -> str:
+    """A session's (or club's) id as a client names it: anything else cannot exist."""
+    if not isinstance(raw, str) or not _STREAM_ID.fullmatch(raw):
+        raise Rejected(code)
+    return raw
+
+
 def client_id(raw: object) -> str:
     """The id a client gives an action so that a re-send is recognised (UUID-like)."""
-    if not isinstance(raw, str) or not _CLIENT_ID.match(raw):
+    if not isinstance(raw, str) or not _CLIENT_ID.fullmatch(raw):
         raise Rejected("invalid_client_id")
     return raw
 
 
-def optional_seq(raw: object) -> int:
+def command_type(raw: object) -> str:
+    """A command's `type`: a name (which command it is, the registry says)."""
+    if not isinstance(raw, str) or not re.fullmatch(r"[a-z_]{1,40}", raw):
+        raise Rejected("unknown_command")
+    return raw
+
+
+def scoped_client_id(actor: str, raw: str) -> str:
+    """The key an action is stored under: its `client_id` within its author (a phone, a
+    facilitator), so that another phone re-using the same id is a different action.
+    40 hex digits: still a valid `client_id` for logs exported to another server."""
+    return hashlib.sha256(f"{actor}\n{raw}".encode()).hexdigest()[:40]
+
+
+SEQ_MAX = 2**53  # beyond any log; bigger numbers do not fit the database's integers
+
+
+def optional_seq(raw: object, field: str = "last_seq") -> int:
+    """A `seq` a client says it has seen (0 when absent)."""
     if raw is None:
         return 0
-    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-        raise Rejected("invalid_payload", field="last_seq")
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= SEQ_MAX:
+        raise Rejected("invalid_payload", field=field)
     return raw
+
+
+def count_arg(raw: str | None, field: str, default: int) -> int:
+    """A number given in a query string (`?after=`, `?limit=`): ASCII digits, bounded."""
+    if raw is None:
+        return default
+    if not re.fullmatch(r"[0-9]{1,16}", raw) or int(raw) > SEQ_MAX:
+        raise Rejected("invalid_payload", field=field)
+    return int(raw)
+
+
+JSON_DEPTH_MAX = 32  # no message of the protocol nests deeper than a few levels
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def json_depth(text: str) -> int:
+    """How deep a JSON text nests arrays and objects, without parsing it (which would
+    recurse that deep): strings are skipped, brackets counted."""
+    if text.count("[") + text.count("{") <= JSON_DEPTH_MAX:
+        return 0  # cannot nest deeper than its brackets: the usual, cheap case
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0)
+
+
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 # A phone may send this many cards in this many seconds: enough for an outbox emptied

@@ -95,3 +95,15 @@ def find_by_client_id(db: Session, session_id: str, client_id: str) -> Recorded 
         select(EventRow).where(EventRow.session_id == session_id, EventRow.client_id == client_id)
     )
     return _recorded(row) if row is not None else None
+
+
+def find_action(db: Session, session_id: str, key: str, actor: str | None,
+                raw: str) -> Recorded | None:
+    """The event an author's action first produced: stored under its scoped `key`, or,
+    when recorded before keys were scoped, under the `raw` client_id by the same actor."""
+    first = find_by_client_id(db, session_id, key)
+    if first is None:
+        legacy = find_by_client_id(db, session_id, raw)
+        if legacy is not None and legacy.actor == actor:
+            return legacy
+    return first

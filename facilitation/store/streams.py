@@ -4,7 +4,9 @@ up from the log by `seq`, and the one way to change a stream: `StreamCache.trans
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +19,7 @@ from .db import Database
 
 T = TypeVar("T")
 RETRIES = 8
+CACHED_MAX = 256  # projections kept in memory; the least recently used idle one goes first
 
 
 class Projection(Protocol):
@@ -34,25 +37,56 @@ class StreamCache(Generic[S]):
     """
 
     def __init__(self, db: Database, new: Callable[[str], S],
-                 fold: Callable[[S, Recorded], S]) -> None:
+                 fold: Callable[[S, Recorded], S], cached_max: int = CACHED_MAX) -> None:
         self._db = db
         self._new = new
         self._fold = fold
-        self._boards: dict[str, S] = {}
-        self._locks: dict[str, threading.Lock] = {}
+        self._cached_max = cached_max
+        self._boards: OrderedDict[str, S] = OrderedDict()
+        # a stream's lock lives while someone holds or waits for it: [lock, users]
+        self._locks: dict[str, tuple[threading.Lock, list[int]]] = {}
         self._queues: dict[str, list[_Pending[S, Any]]] = {}
         self._guard = threading.Lock()
 
-    def _lock(self, session_id: str) -> threading.Lock:
+    @contextmanager
+    def _lock(self, session_id: str) -> Iterator[None]:
+        """Hold the stream's lock; it is dropped when nobody holds or awaits it, so an
+        unknown id leaves nothing behind."""
         with self._guard:
-            return self._locks.setdefault(session_id, threading.Lock())
+            lock, users = self._locks.setdefault(session_id, (threading.Lock(), [0]))
+            users[0] += 1
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                users[0] -= 1
+                if not users[0]:
+                    del self._locks[session_id]
+
+    def _keep(self, session_id: str, board: S) -> None:
+        """Cache a projection; beyond `cached_max`, the least recently used idle ones go
+        (they are caught up from the log again when next needed)."""
+        with self._guard:
+            self._boards[session_id] = board
+            self._boards.move_to_end(session_id)
+            if len(self._boards) > self._cached_max:
+                for old in [sid for sid in self._boards if sid not in self._locks]:
+                    if len(self._boards) <= self._cached_max:
+                        break
+                    del self._boards[old]
+
+    def sizes(self) -> tuple[int, int]:
+        """(projections cached, stream locks alive): both bounded."""
+        with self._guard:
+            return len(self._boards), len(self._locks)
 
     def _catch_up(self, db: Session, session_id: str) -> S:
         board = self._boards.get(session_id) or self._new(session_id)
         for recorded in log.read(db, session_id, after=board.seq):
             self._fold(board, recorded)
         if board.seq:
-            self._boards[session_id] = board
+            self._keep(session_id, board)
         return board
 
     def peek(self, session_id: str) -> S | None:
@@ -109,18 +143,20 @@ class StreamCache(Generic[S]):
                         for pending in batch:
                             pending.decide_in(db, board, self._fold)
                     if any(p.recorded for p in batch):
-                        self._boards[session_id] = board
+                        self._keep(session_id, board)
                     for pending in batch:
                         pending.settle()
                     return
                 except IntegrityError:
-                    self._boards.pop(session_id, None)  # reload: it may be ahead of us
+                    with self._guard:  # reload: it may be ahead of us
+                        self._boards.pop(session_id, None)
                     for pending in batch:
                         pending.reset()
                     if attempt == RETRIES - 1:
                         raise
         except BaseException as error:
-            self._boards.pop(session_id, None)  # it may hold events that were not committed
+            with self._guard:  # it may hold events that were not committed
+                self._boards.pop(session_id, None)
             for pending in batch:
                 pending.fail(error)
             if not isinstance(error, Exception):
@@ -171,5 +207,5 @@ class _Pending(Generic[S, T]):
 class BoardCache(StreamCache[Board]):
     """Sessions' boards."""
 
-    def __init__(self, db: Database) -> None:
-        super().__init__(db, Board, apply)
+    def __init__(self, db: Database, cached_max: int = CACHED_MAX) -> None:
+        super().__init__(db, Board, apply, cached_max)

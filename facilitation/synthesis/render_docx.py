@@ -17,6 +17,7 @@ from . import charts, view
 from . import words as w
 from .model import Synthesis
 from .programme import ProgrammeSynthesis
+from .xml_text import xml_safe
 
 INK = RGBColor(0x1F, 0x23, 0x28)
 MUTED = RGBColor(0x5F, 0x63, 0x68)
@@ -186,6 +187,7 @@ def _club(doc: Document, s: Synthesis) -> None:
 
 
 def render(s: Synthesis) -> bytes:
+    s = xml_safe(s)  # an old log may hold what XML cannot carry
     lang = w.lang(s.language)
     t = w.words(lang)
     doc = _document(view.title(s), lang, ", ".join(s.facilitators), s.date)
@@ -261,6 +263,7 @@ def render(s: Synthesis) -> bytes:
 
 
 def render_programme(p: ProgrammeSynthesis) -> bytes:
+    p = xml_safe(p)
     lang = w.lang(p.language)
     t = w.words(lang)
     days = sorted(s["date"] for s in p.sessions if s.get("date"))

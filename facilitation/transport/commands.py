@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app, url_for
 
+from ..domain import rules
 from ..usecases import pairs
 from ..usecases.sessions import Service
 from ..usecases.steering import FacilitatorCommands
@@ -17,7 +18,7 @@ def run_command(session_id: str, facilitator_id: int | None,
                 data: dict[str, Any]) -> dict[str, Any]:
     """Run one named command as this facilitator; broadcast what it recorded."""
     service: Service = current_app.extensions["facilitation"]
-    if data.get("type") in pairs.COMMANDS:
+    if rules.command_type(data.get("type")) in pairs.COMMANDS:
         outcome, changed = pairs.run_command(service, session_id, facilitator_id, data)
         for changed_id, recorded in changed.items():
             publish(changed_id, recorded)

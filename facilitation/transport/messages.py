@@ -98,6 +98,8 @@ MESSAGES = {
     "step_too_long": N_("A next step is %(limit)s characters at most."),
     "too_many_steps": N_("%(limit)s next steps at most."),
     "no_meeting": N_("No club meeting is open right now."),
+    "unknown_event": N_("The request was not understood (unknown message)."),
+    "too_deep": N_("The request was not understood (nested too deep)."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
     "not_found": N_("Nothing is at this address (%(field)s)."),
     "too_many_requests": N_("Too many requests: wait a moment, then try again."),

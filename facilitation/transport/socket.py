@@ -29,6 +29,7 @@ from ..usecases.sessions import Service
 from .broadcast import board_room, participants_room, publish
 from .commands import run_command
 from .messages import refusal
+from .wire import RESERVED, Unreadable
 
 log = logging.getLogger(__name__)
 REPLAY_LIMIT = 1000  # a client further behind gets a snapshot instead of every event
@@ -47,10 +48,12 @@ def answer(handler: Handler) -> Handler:
     """Turn refusals and crashes into `{ok: false}` acks; the server keeps serving."""
 
     @functools.wraps(handler)
-    def wrapper(self: LiveNamespace, data: Any = None) -> dict[str, Any]:
+    def wrapper(self: LiveNamespace, data: Any = None, *_extra: Any) -> dict[str, Any]:
         try:
             if data is None:
                 data = {}
+            if isinstance(data, Unreadable):
+                raise Rejected(data.code, field="(root)")
             if not isinstance(data, dict):
                 raise Rejected("invalid_payload", field="(root)")
             return handler(self, data)
@@ -96,6 +99,17 @@ def _lang(requested: object, fallback: str) -> str:
 
 class LiveNamespace(Namespace):
     """The one namespace phones, boards and consoles speak to."""
+
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        """An event this namespace does not know is answered too (`unknown_event`)."""
+        if event not in RESERVED and not (
+                isinstance(event, str) and callable(getattr(self, f"on_{event}", None))):
+            event = "unknown"
+        return super().trigger_event(event, *args)
+
+    @answer
+    def on_unknown(self, data: dict[str, Any]) -> dict[str, Any]:
+        raise Rejected("unknown_event")
 
     def on_connect(self, auth: Any = None) -> None:
         facilitator_id = None

@@ -166,8 +166,30 @@ class Service:
                 return code
         raise RuntimeError("no free join code")
 
+    def authorise(self, session_id: object, facilitator_id: int | None,
+                  owner: bool = False) -> str:
+        """The session's id if it exists and this facilitator runs it (or co-facilitates
+        it, unless `owner`): read from the index tables, before any lock is taken or any
+        board loaded, so that an unknown or foreign id costs one query and leaves nothing.
+        """
+        clean = rules.stream_id(session_id)
+        with self.db.read() as db:
+            owner_id = db.scalar(select(MeetingSession.facilitator_id)
+                                 .where(MeetingSession.id == clean))
+            if owner_id is None:
+                raise Rejected("unknown_session")
+            if facilitator_id is None:
+                raise Rejected("forbidden")
+            if owner_id == facilitator_id:
+                return clean
+            if owner or db.scalar(select(TeamMember.session_id).where(
+                    TeamMember.session_id == clean,
+                    TeamMember.facilitator_id == facilitator_id)) is None:
+                raise Rejected("forbidden")
+        return clean
+
     def require_facilitator(self, session_id: str, facilitator_id: int | None) -> Board:
-        board = self.board(session_id)
+        board = self.board(self.authorise(session_id, facilitator_id))
         check_facilitator(board, facilitator_id)
         return board
 
@@ -236,10 +258,12 @@ class Service:
     ) -> Outcome:
         """Record a card. Committed before it returns; a re-sent `client_id` returns the
         first acknowledgement and records nothing new."""
-        clean_client_id = rules.client_id(client_id)
+        raw_client_id = rules.client_id(client_id)
+        author = actor or participant_id
+        clean_client_id = rules.scoped_client_id(author or "", raw_client_id)
 
         def decide(db: Session, board: Board) -> tuple[list[Recorded], dict[str, Any]]:
-            first = log.find_by_client_id(db, session_id, clean_client_id)
+            first = log.find_action(db, session_id, clean_client_id, author, raw_client_id)
             if first is not None:
                 return [], _ack_of(first)
             _check_can_act(board, participant_id)
@@ -252,7 +276,7 @@ class Service:
                 rules.contribution_kind(kind), rules.prompt_of(board, prompt_id),
                 pending=board.premoderation,
             )
-            recorded = append_events(db, board, [event], actor or participant_id, clean_client_id)
+            recorded = append_events(db, board, [event], author, clean_client_id)
             return recorded, {"ok": True, "seq": recorded[0].seq,
                               "contribution_id": event.contribution_id}
 
@@ -270,13 +294,14 @@ class Service:
         answer: Callable[[Board, str], dict[str, Any]],
     ) -> Outcome:
         """Run a phone's action once per `client_id`; the answer describes the board after."""
-        clean_client_id = rules.client_id(client_id)
+        raw_client_id = rules.client_id(client_id)
         if participant_id is None:
             raise Rejected("not_joined")
         pid = participant_id
+        clean_client_id = rules.scoped_client_id(pid, raw_client_id)
 
         def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
-            if log.find_by_client_id(db, session_id, clean_client_id) is not None:
+            if log.find_action(db, session_id, clean_client_id, pid, raw_client_id):
                 return [], None
             _check_can_act(board, pid)
             events = build(board, pid)

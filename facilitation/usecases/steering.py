@@ -63,21 +63,25 @@ class FacilitatorCommands:
         if run_action is None:
             raise Rejected("unknown_command")
         client_id = data.get("client_id")
-        clean_client_id = None if client_id is None else rules.client_id(client_id)
+        raw_client_id = None if client_id is None else rules.client_id(client_id)
+        author = f"facilitator:{facilitator_id}"
+        clean_client_id = (None if raw_client_id is None
+                           else rules.scoped_client_id(author, raw_client_id))
+        # who asks, before the session's lock and the database's write lock are taken
+        self.service.authorise(session_id, facilitator_id, owner=kind in OWNER_ONLY)
 
         def decide(db: Session, board: Board) -> tuple[list[Recorded], dict[str, Any]]:
             check_facilitator(board, facilitator_id, owner=kind in OWNER_ONLY)
             assert facilitator_id is not None
-            if clean_client_id is not None:
-                first = log.find_by_client_id(db, session_id, clean_client_id)
+            if clean_client_id is not None and raw_client_id is not None:
+                first = log.find_action(db, session_id, clean_client_id, author, raw_client_id)
                 if first is not None:
                     return [], {"ok": True, "seq": first.seq}
             actor = Actor(facilitator_id, board.facilitator_id == facilitator_id)
             result = run_action(board, data, actor)
             if not result.events:
                 return [], {"ok": True, "seq": board.seq, **result.extra}
-            recorded = append_events(db, board, result.events, f"facilitator:{facilitator_id}",
-                               clean_client_id)
+            recorded = append_events(db, board, result.events, author, clean_client_id)
             return recorded, {"ok": True, "seq": recorded[-1].seq, **result.extra}
 
         recorded, ack = self.service.boards.transact(session_id, decide)

@@ -45,10 +45,12 @@ def test_every_acknowledged_card_survives_a_killed_server(tmp_path: Path) -> Non
         phones = []
         acked: dict[str, str] = {}
         client_ids: dict[str, str] = {}
+        tokens = []
         for _ in range(3):
             phone = socketio_client.SimpleClient()
             phone.connect(server.url, transports=["websocket"])
-            phone.client.call("join", {"code": session["code"]}, timeout=10)
+            joined = phone.client.call("join", {"code": session["code"]}, timeout=10)
+            tokens.append(joined["participant_token"])
             phones.append(phone)
         for i in range(30):
             client_id = new_client_id()
@@ -71,10 +73,12 @@ def test_every_acknowledged_card_survives_a_killed_server(tmp_path: Path) -> Non
         board = api(again, f"/api/sessions/{session['id']}/board", token)
         kept = {card["id"]: card["text"] for card in board["contributions"]}
         assert kept == acked
-        # a phone whose ack was lost re-sends after the restart: nothing new is created
+        # a phone whose ack was lost re-sends after the restart (as itself: its token is
+        # kept on the phone): nothing new is created
         phone = socketio_client.SimpleClient()
         phone.connect(again.url)
-        phone.client.call("join", {"code": session["code"]}, timeout=10)
+        phone.client.call("join", {"code": session["code"], "participant_token": tokens[0]},
+                          timeout=10)
         client_id, contribution_id = next(iter(client_ids.items()))
         ack = phone.client.call(
             "contribute", {"client_id": client_id, "text": "carte 0", "kind": "lever"}, timeout=10

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from ...domain import rules
 from ...domain.board import board_view
 from ...domain.errors import Rejected
 from ...extensions import csrf
@@ -102,11 +103,9 @@ def board(session_id: str) -> ResponseReturnValue:
 @bp.get("/sessions/<session_id>/events")
 def events(session_id: str) -> ResponseReturnValue:
     _owned_session(session_id)
-    after = request.args.get("after", "0")
-    limit = request.args.get("limit", "1000")
-    if not after.isdigit() or not limit.isdigit():
-        raise Rejected("invalid_payload", field="after")
-    recorded = service().events_after(session_id, int(after), min(int(limit), 5000))
+    after = rules.count_arg(request.args.get("after"), "after", 0)
+    limit = rules.count_arg(request.args.get("limit"), "limit", 1000)
+    recorded = service().events_after(session_id, after, min(limit, 5000))
     # as the board room gets them: a person's radar ratings are never handed out
     return jsonify({"events": [board_view(item) for item in recorded]})
 

@@ -13,6 +13,7 @@ from . import config as config_module
 from .domain.kinds import LANGUAGES
 from .extensions import babel, compress, csrf, login_manager, socketio
 from .store.db import Database
+from .transport import offload, throttle
 from .transport.tasks import grouping as live_grouping
 from .transport.tasks import pairs as live_pairs
 from .usecases.clubs import Clubs
@@ -41,6 +42,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         db.upgrade()
     app.extensions["facilitation"] = Service(db)
     app.extensions["clubs"] = Clubs(app.extensions["facilitation"])
+    app.extensions["offload"] = offload.for_mode(app.config["FACILITATION_ASYNC_MODE"])
+    throttle.init_app(app)
 
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)

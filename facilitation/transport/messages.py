@@ -98,6 +98,8 @@ MESSAGES = {
     "step_too_long": N_("A next step is %(limit)s characters at most."),
     "too_many_steps": N_("%(limit)s next steps at most."),
     "no_meeting": N_("No club meeting is open right now."),
+    "rate_limited": N_("Too many tries from this connection or network. Wait %(seconds)s "
+                       "seconds, then try again."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
 }
 
@@ -111,7 +113,7 @@ PHASE_NAMES = {
 def _message(error: Rejected) -> dict[str, Any]:
     template = MESSAGES.get(error.code, MESSAGES["internal_error"])
     params: dict[str, Any] = {"limit": "", "length": "", "field": "", "low": "", "high": "",
-                              **error.params}
+                              "seconds": 60, **error.params}
     for name in ("current", "phase"):
         if params.get(name) in PHASE_NAMES:
             params[name] = gettext(PHASE_NAMES[params[name]])

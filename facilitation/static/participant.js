@@ -158,6 +158,9 @@
       }
       joined = true;
       state.token = ack.participant_token;
+      // the same token as a cookie: the page of a closed session knows this phone took part
+      document.cookie = "participant_" + app.getAttribute("data-session") + "=" + state.token +
+        "; path=/; max-age=2592000; samesite=lax" + (location.protocol === "https:" ? "; secure" : "");
       state.last_seq = ack.seq;
       var known = {};
       state.cards.forEach(function (c) { if (c.contribution_id) known[c.contribution_id] = 1; });

@@ -6,6 +6,7 @@ the app picks it here for its async mode and keeps it in `app.extensions["offloa
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -18,12 +19,19 @@ def inline(fn: Callable[..., T], *args: Any) -> T:
 
 
 def for_mode(async_mode: str) -> Callable[..., Any]:
-    """eventlet: a native thread from its pool (hashlib's scrypt releases the GIL);
-    gevent: its hub's thread pool; threading: a plain call."""
+    """eventlet: a native thread from its pool (hashlib's scrypt releases the GIL), at
+    most cores - 1 at once so the loop keeps a core under a login storm; gevent: its
+    hub's thread pool; threading: a plain call."""
     if async_mode == "eventlet":
-        from eventlet import tpool
+        from eventlet import semaphore, tpool
 
-        return tpool.execute
+        turns = semaphore.Semaphore(max(1, (os.cpu_count() or 2) - 1))
+
+        def in_thread(fn: Callable[..., T], *args: Any) -> T:
+            with turns:  # waits cooperatively: other greenlets run meanwhile
+                return tpool.execute(fn, *args)
+
+        return in_thread
     if async_mode == "gevent":
         import gevent
 

@@ -177,6 +177,11 @@
     });
   });
   socket.on("disconnect", function () { joined = false; setOnline(false); });
+  // refused at connect (too many connections from this network): the client does not
+  // retry a refusal by itself, so try again in a while
+  socket.on("connect_error", function (e) {
+    if (e && e.data && e.data.code === "rate_limited") setTimeout(function () { socket.connect(); }, 30000);
+  });
   socket.on("events", function (events) {
     events.forEach(function (e) {
       if (e.seq > (state.last_seq || 0)) state.last_seq = e.seq;

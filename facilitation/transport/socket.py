@@ -107,7 +107,7 @@ class LiveNamespace(Namespace):
         if facilitator_id is None and not throttle().hit("CONNECTIONS_PER_ADDRESS",
                                                          address_key()):
             notify(None, "CONNECTIONS_PER_ADDRESS")
-            raise ConnectionRefusedError({"code": "rate_limited"})
+            raise ConnectionRefusedError("rate_limited", {"code": "rate_limited"})
         session["facilitator_id"] = facilitator_id
 
     def on_disconnect(self, reason: Any = None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import time
 from collections.abc import Mapping
@@ -95,7 +96,16 @@ def client_address() -> str:
 
 
 def address_key() -> str:
-    return throttle().key(client_address())
+    """The client's address as a counter key: HMAC'd, and an IPv6 address by its /64
+    (one phone or one LAN holds a whole /64, so single addresses cost an attacker nothing)."""
+    address = client_address()
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return throttle().key(address)
+    if parsed.version == 6 and parsed.ipv4_mapped is None:
+        address = str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return throttle().key(address)
 
 
 def connection_key() -> str:

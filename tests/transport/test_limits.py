@@ -317,3 +317,15 @@ def test_a_phone_stays_responsive_while_logins_are_hammered(tmp_path: Path) -> N
     print(f"phone round trip under 8 login clients: median {median:.0f} ms, "
           f"max {max(trips):.0f} ms over {len(trips)} trips")
     assert median < 300, f"the event loop stalls: median round trip {median:.0f} ms"
+
+
+def test_counter_keys_hide_the_address_and_group_an_ipv6_lan(app) -> None:
+    from facilitation.transport.throttle import address_key
+
+    def key(address: str) -> str:
+        with app.test_request_context(environ_base={"REMOTE_ADDR": address}):
+            return address_key()
+
+    assert key("2001:db8::1") == key("2001:db8::ffff:2") != key("2001:db8:0:1::1")
+    assert key("192.0.2.7") != key("192.0.2.8")
+    assert "192.0.2.7" not in key("192.0.2.7") and len(key("192.0.2.7")) == 32

@@ -180,7 +180,7 @@ def test_wrong_codes_are_throttled_over_sockets(app, palabre, phone) -> None:
     assert back["ok"] and back["participant_id"] == awa.ack["participant_id"]
 
 
-def test_wrong_codes_are_throttled_over_http(client, palabre) -> None:
+def test_wrong_codes_are_throttled_over_http(client, palabre, facilitator) -> None:
     statuses = [client.get(f"/join/ZZZZ{n}A").status_code for n in range(2, 10)]
     statuses += [client.get(f"/join/ZZZ{n}AB").status_code for n in range(2, 10)]
     statuses += [client.post(f"/join/ZZ{n}ABC", data={"text": "x"}).status_code
@@ -193,6 +193,9 @@ def test_wrong_codes_are_throttled_over_http(client, palabre) -> None:
     english = client.get("/join/ZZZZZZ?lang=en")
     assert english.status_code == 429
     assert "Too many tries from this connection or network" in english.get_data(as_text=True)
+    # the facilitator, logged in on the same network, still gets the session's QR code
+    client.post("/login", data={"email": facilitator.email, "password": facilitator.password})
+    assert client.get(f"/join/{palabre.code}/qr.svg").status_code == 200
 
 
 # -- logins ----------------------------------------------------------------------------------

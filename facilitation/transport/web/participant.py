@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ...domain.board import Board
 from ...domain.errors import Rejected
@@ -135,6 +136,7 @@ def contribute(code: str):  # type: ignore[no-untyped-def]
     cookie = TOKEN_COOKIE.format(board.session_id)
     text = request.form.get("text", "")
     kind = request.form.get("kind", "")
+
     def gate(what: str) -> None:
         spend(board.session_id, "NEW_PARTICIPANTS_PER_ADDRESS")
 
@@ -165,9 +167,11 @@ def remember_phone(response: Response, session_id: str, token: str) -> Response:
 
 @bp.route("/join/<code>/qr.svg")
 def qr_code(code: str) -> Response:
-    """The join QR code (public: it only encodes the public join link)."""
+    """The join QR code (public: it only encodes the public join link). The logged-in
+    facilitator's board always gets it; anyone else asks like a phone (throttled)."""
     try:
-        board = _phone_board(code)
+        board = (service().board_by_code(code) if current_user.is_authenticated
+                 else _phone_board(code))
     except Rejected as error:
         return Response(status=429 if error.code == "rate_limited" else 404)
     return Response(qr.svg(join_url(board.code)), mimetype="image/svg+xml")

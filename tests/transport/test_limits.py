@@ -246,13 +246,19 @@ def test_account_creation_hashes_through_the_offload(app, client) -> None:
 # -- Redis -----------------------------------------------------------------------------------
 @pytest.mark.redis
 def test_counts_live_in_redis_without_addresses(make_app, redis_url) -> None:
+    """Two processes (two apps) with REDIS_URL share their counts. The counter store is
+    built as `init_app` builds it with REDIS_URL; the apps themselves keep no message queue
+    (Socket.IO's test client cannot run with one)."""
     import redis
 
-    first = make_app(REDIS_URL=redis_url, FACILITATION_LIMIT_WRONG_CODES_PER_ADDRESS="3/minute")
-    second = make_app(REDIS_URL=redis_url,
-                      FACILITATION_LIMIT_WRONG_CODES_PER_ADDRESS="3/minute")
+    from facilitation.transport.throttle import Throttle
+
+    apps = [make_app(), make_app()]
+    for app in apps:
+        app.extensions["throttle"] = Throttle({"WRONG_CODES_PER_ADDRESS": "3/minute"},
+                                              redis_url, app.config["SECRET_KEY"])
     statuses = [app.test_client().get("/join/ZZZZZZ").status_code
-                for app in (first, second, first, second)]
+                for app in (apps[0], apps[1], apps[0], apps[1])]
     assert statuses == [404, 404, 404, 429], "two processes share the count"
     keys = [key.decode() for key in redis.Redis.from_url(redis_url).keys("*")]
     assert keys and not any("127.0.0.1" in key for key in keys)

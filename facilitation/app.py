@@ -13,6 +13,7 @@ from . import config as config_module
 from .domain.kinds import LANGUAGES
 from .extensions import babel, compress, csrf, login_manager, socketio
 from .store.db import Database
+from .transport import offload, throttle
 from .transport.tasks import grouping as live_grouping
 from .transport.tasks import pairs as live_pairs
 from .transport.wire import BoundedJSONProvider, SafePacket
@@ -38,11 +39,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config_module.from_environment(Path(app.instance_path), test_config))
     app.json = BoundedJSONProvider(app)  # JSON nested too deep is refused, not a crash
 
-    db = Database(app.config["DATABASE_URL"])
+    db = Database(app.config["DATABASE_URL"],
+                  offload.blocking_io_for_mode(app.config["FACILITATION_ASYNC_MODE"]))
     if app.config.get("AUTO_MIGRATE", True):
         db.upgrade()
     app.extensions["facilitation"] = Service(db)
     app.extensions["clubs"] = Clubs(app.extensions["facilitation"])
+    app.extensions["offload"] = offload.for_mode(app.config["FACILITATION_ASYNC_MODE"])
+    throttle.init_app(app)
 
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)

@@ -10,6 +10,26 @@ from typing import Any
 
 ASYNC_MODES = ("eventlet", "gevent", "threading")
 
+# Rate limits on anonymous clients and on logins, in the `limits` package's notation
+# ("20/minute", several separated by ";"). Each is the setting (and environment variable)
+# FACILITATION_LIMIT_<NAME>; docs/security.md says why each value.
+LIMITS = {
+    "CONNECTIONS_PER_ADDRESS": "400/minute",
+    "NEW_PARTICIPANTS_PER_ADDRESS": "300 per 10 minutes",
+    "WRONG_CODES_PER_ADDRESS": "30/minute;300/hour",
+    "JOINS_PER_CONNECTION": "10/minute",
+    "RENAMES_PER_CONNECTION": "5/minute",
+    "RENAMES_PER_ADDRESS": "300/minute",
+    "CARDS_PER_CONNECTION": "30/minute",
+    "CARDS_PER_ADDRESS": "1000/minute",
+    "VOTES_PER_CONNECTION": "30/minute",
+    "VOTES_PER_ADDRESS": "1500/minute",
+    "FLOOR_PER_CONNECTION": "10/minute",
+    "FLOOR_PER_ADDRESS": "600/minute",
+    "LOGIN_FAILURES_PER_ACCOUNT": "10 per 15 minutes",
+    "LOGIN_FAILURES_PER_ADDRESS": "30 per 15 minutes",
+}
+
 
 def _secret_key(instance: Path) -> str:
     """SECRET_KEY, or one generated on first start and kept in the instance folder."""
@@ -67,6 +87,8 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
         "COMPRESS_ALGORITHM": ["gzip", "deflate"],
         "COMPRESS_ALGORITHM_STREAMING": ["deflate"],  # static files stream
     }
+    for name, default in LIMITS.items():
+        settings[f"FACILITATION_LIMIT_{name}"] = str(setting(f"FACILITATION_LIMIT_{name}", default))
     for key, value in overrides.items():  # settings read above are already cleaned
         settings.setdefault(key, value)
     return settings

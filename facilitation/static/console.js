@@ -627,6 +627,9 @@
     });
   });
   socket.on("disconnect", function () { net(false); });
+  socket.on("limit", function (m) { // a rate limit fired in this session (docs/security.md)
+    say(T.limit.replace("%s", (T.limits && T.limits[m.limit]) || m.limit), true);
+  });
   socket.on("events", function (events) {
     if (events.length) {
       var last = events[events.length - 1];

@@ -158,6 +158,9 @@
       }
       joined = true;
       state.token = ack.participant_token;
+      // the same token as a cookie: the page of a closed session knows this phone took part
+      document.cookie = "participant_" + app.getAttribute("data-session") + "=" + state.token +
+        "; path=/; max-age=2592000; samesite=lax" + (location.protocol === "https:" ? "; secure" : "");
       state.last_seq = ack.seq;
       var known = {};
       state.cards.forEach(function (c) { if (c.contribution_id) known[c.contribution_id] = 1; });
@@ -174,6 +177,11 @@
     });
   });
   socket.on("disconnect", function () { joined = false; setOnline(false); });
+  // refused at connect (too many connections from this network): the client does not
+  // retry a refusal by itself, so try again in a while
+  socket.on("connect_error", function (e) {
+    if (e && e.data && e.data.code === "rate_limited") setTimeout(function () { socket.connect(); }, 30000);
+  });
   socket.on("events", function (events) {
     events.forEach(function (e) {
       if (e.seq > (state.last_seq || 0)) state.last_seq = e.seq;

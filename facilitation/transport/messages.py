@@ -100,6 +100,8 @@ MESSAGES = {
     "no_meeting": N_("No club meeting is open right now."),
     "unknown_event": N_("The request was not understood (unknown message)."),
     "too_deep": N_("The request was not understood (nested too deep)."),
+    "rate_limited": N_("Too many tries from this connection or network. Wait %(seconds)s "
+                       "seconds, then try again."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
     "not_found": N_("Nothing is at this address (%(field)s)."),
     "too_many_requests": N_("Too many requests: wait a moment, then try again."),
@@ -115,7 +117,7 @@ PHASE_NAMES = {
 def _message(error: Rejected) -> dict[str, Any]:
     template = MESSAGES.get(error.code, MESSAGES["internal_error"])
     params: dict[str, Any] = {"limit": "", "length": "", "field": "", "low": "", "high": "",
-                              **error.params}
+                              "seconds": 60, **error.params}
     for name in ("current", "phase"):
         if params.get(name) in PHASE_NAMES:
             params[name] = gettext(PHASE_NAMES[params[name]])

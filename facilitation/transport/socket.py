@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import current_app, session
 from flask_login import current_user
-from flask_socketio import Namespace, emit, join_room
+from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from ..domain.board import board_view, participant_view
 from ..domain.errors import Rejected
@@ -29,6 +29,7 @@ from ..usecases.sessions import Service
 from .broadcast import board_room, participants_room, publish
 from .commands import run_command
 from .messages import refusal
+from .throttle import address_key, limited, notify, spend, throttle
 from .wire import RESERVED, Unreadable
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,10 @@ class LiveNamespace(Namespace):
             facilitator_id = accounts.by_token(service().db, auth["token"])
         elif current_user.is_authenticated:
             facilitator_id = int(current_user.get_id())
+        if facilitator_id is None and not throttle().hit("CONNECTIONS_PER_ADDRESS",
+                                                         address_key()):
+            notify(None, "CONNECTIONS_PER_ADDRESS")
+            raise ConnectionRefusedError("rate_limited", {"code": "rate_limited"})
         session["facilitator_id"] = facilitator_id
 
     def on_disconnect(self, reason: Any = None) -> None:
@@ -138,11 +143,52 @@ class LiveNamespace(Namespace):
         if wire:
             emit("events", wire)
 
+    def _gate(self, session_id: str | None) -> Callable[[str], None]:
+        """What a join may create: a new identity, a new name (rate-limited)."""
+
+        def gate(what: str) -> None:
+            if what == "participant":
+                spend(session_id, "NEW_PARTICIPANTS_PER_ADDRESS")
+            else:
+                spend(session_id, "RENAMES_PER_CONNECTION", "RENAMES_PER_ADDRESS")
+
+        return gate
+
+    def _checked_join(self, data: dict[str, Any]) -> Any:
+        """Join, with wrong codes counted per address. Past their limit, only a phone
+        that already belongs to the session gets in (anyone else learns nothing)."""
+        code, token = data.get("code"), data.get("participant_token")
+        held: dict[str, str] = session.get("held") or {}
+        spend(session.get("participant_session"), "JOINS_PER_CONNECTION")
+        address = address_key()
+        session_id = None
+        if not throttle().allowed("WRONG_CODES_PER_ADDRESS", address):
+            try:
+                board, participant_id = service().phone_board(code, token)
+                session_id = board.session_id
+                if participant_id is None and held.get(session_id):
+                    participant_id = service().participant_for(session_id, held[session_id])
+            except Rejected:
+                participant_id = None
+            if participant_id is None:
+                notify(session_id, "WRONG_CODES_PER_ADDRESS")
+                raise limited("WRONG_CODES_PER_ADDRESS", address)
+        try:
+            if session_id is None:
+                session_id = service().session_id_for(code)
+            return service().join(code, token, data.get("name"), held=held,
+                                  gate=self._gate(session_id))
+        except Rejected as error:
+            if error.code == "unknown_session":
+                throttle().hit("WRONG_CODES_PER_ADDRESS", address)
+            raise
+
     @answer
     def on_join(self, data: dict[str, Any]) -> dict[str, Any]:
         last_seq = optional_seq(data.get("last_seq"))
-        joined = service().join(data.get("code"), data.get("participant_token"), data.get("name"))
+        joined = self._checked_join(data)
         board = joined.board
+        session["held"] = {**(session.get("held") or {}), board.session_id: joined.token}
         session["lang"] = _lang(data.get("lang"), board.language)
         previous = session.get("participant_session")
         session["participant_id"] = joined.participant_id
@@ -177,6 +223,7 @@ class LiveNamespace(Namespace):
     @answer
     def on_contribute(self, data: dict[str, Any]) -> dict[str, Any]:
         session_id, participant_id = self._phone()
+        spend(session_id, "CARDS_PER_CONNECTION", "CARDS_PER_ADDRESS")
         outcome = service().add_contribution(
             session_id,
             participant_id,
@@ -208,6 +255,7 @@ class LiveNamespace(Namespace):
     @answer
     def on_vote(self, data: dict[str, Any]) -> dict[str, Any]:
         session_id, participant_id = self._phone()
+        spend(session_id, "VOTES_PER_CONNECTION", "VOTES_PER_ADDRESS")
         outcome = service().vote(session_id, participant_id, data.get("client_id"),
                                  data.get("target_id"))
         return self._phone_outcome(session_id, outcome)
@@ -215,6 +263,7 @@ class LiveNamespace(Namespace):
     @answer
     def on_unvote(self, data: dict[str, Any]) -> dict[str, Any]:
         session_id, participant_id = self._phone()
+        spend(session_id, "VOTES_PER_CONNECTION", "VOTES_PER_ADDRESS")
         outcome = service().unvote(session_id, participant_id, data.get("client_id"),
                                    data.get("target_id"))
         return self._phone_outcome(session_id, outcome)
@@ -222,12 +271,14 @@ class LiveNamespace(Namespace):
     @answer
     def on_request_floor(self, data: dict[str, Any]) -> dict[str, Any]:
         session_id, participant_id = self._phone()
+        spend(session_id, "FLOOR_PER_CONNECTION", "FLOOR_PER_ADDRESS")
         outcome = service().request_floor(session_id, participant_id, data.get("client_id"))
         return self._phone_outcome(session_id, outcome)
 
     @answer
     def on_withdraw_floor(self, data: dict[str, Any]) -> dict[str, Any]:
         session_id, participant_id = self._phone()
+        spend(session_id, "FLOOR_PER_CONNECTION", "FLOOR_PER_ADDRESS")
         outcome = service().withdraw_floor(session_id, participant_id, data.get("client_id"))
         return self._phone_outcome(session_id, outcome)
 

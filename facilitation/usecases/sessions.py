@@ -4,7 +4,7 @@ returns what happened. Transports broadcast the returned events after this retur
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +99,15 @@ class Service:
 
     def board_by_code(self, raw_code: object) -> Board:
         return self.board(self.session_id_for(raw_code))
+
+    def phone_board(self, raw_code: object, token: object = None) -> tuple[Board, str | None]:
+        """The session a phone asks for by code, and who the phone is in it. A closed
+        session answers like an unknown code, except to a phone that took part in it."""
+        board = self.board_by_code(raw_code)
+        participant_id = self.participant_for(board.session_id, token)
+        if board.is_closed and participant_id is None:
+            raise Rejected("unknown_session")
+        return board, participant_id
 
     def events_after(self, session_id: str, after: int, limit: int | None = None) -> list[Recorded]:
         with self.db.read() as db:
@@ -213,29 +222,44 @@ class Service:
 
     # -- participants -----------------------------------------------------------------
     def join(self, raw_code: object, token: object = None, name: object = None,
-             member_id: str | None = None) -> Joined:
+             member_id: str | None = None, held: Mapping[str, str] | None = None,
+             gate: Callable[[str], None] | None = None) -> Joined:
         """A phone enters a session: a known token keeps its identity, else a new one.
 
         `member_id`: a club member came through their personal link (their radars in
         earlier meetings are theirs to compare); a phone known as someone else starts anew.
+        `held`: the tokens the phone's connection already holds, by session: one of them
+        stands in for a missing or unknown token, so a connection keeps one identity per
+        session (its vote budget, its card pace, its block).
+        `gate("participant")` / `gate("rename")` is asked before a new identity or a new
+        name is recorded, and raises to refuse it (the transport's rate limits).
+        A closed session answers like an unknown code, except to a phone that was in it.
         """
         session_id = self.session_id_for(raw_code)
         clean_name = rules.clean_name(name)
         known_id = self.participant_for(session_id, token)
+        if known_id is None and held and held.get(session_id):
+            token = held[session_id]
+            known_id = self.participant_for(session_id, token)
 
         def decide(db: Session, board: Board) -> tuple[list[Recorded], tuple[str, str]]:
             if not board.seq:
                 raise Rejected("unknown_session")
             if board.is_closed:
-                raise Rejected("session_closed")
+                raise Rejected("session_closed" if known_id in board.participants
+                               else "unknown_session")
             known = board.participants.get(known_id or "")
             if known is not None and member_id is not None and known.member_id != member_id:
                 known = None
             if known is not None and known_id is not None:
                 if name is None or known.name == clean_name:
                     return [], (known_id, str(token))
+                if gate is not None:
+                    gate("rename")
                 renamed = ParticipantRenamed(known_id, clean_name)
                 return append_events(db, board, [renamed], known_id), (known_id, str(token))
+            if gate is not None:
+                gate("participant")
             new_token, participant_id = secrets.token_urlsafe(24), new_id()
             db.add(ParticipantToken(
                 id=participant_id, session_id=session_id, token_hash=token_hash(new_token)

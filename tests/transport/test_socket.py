@@ -172,7 +172,10 @@ def test_unknown_and_closed_codes_are_refused(palabre, phone, service, facilitat
     assert phone(12345).ack["error"]["code"] == "invalid_payload"
     awa = phone(palabre.code)
     FacilitatorCommands(service).change_phase(palabre.session_id, facilitator.id, "closed")
-    assert phone(palabre.code).ack["error"]["code"] == "session_closed"
+    # a new phone learns nothing more than for a wrong code; Awa's phone is told it closed
+    assert phone(palabre.code).ack["error"]["code"] == "unknown_session"
+    again = phone(palabre.code, participant_token=awa.ack["participant_token"])
+    assert again.ack["error"]["code"] == "session_closed"
     assert contribute(awa, "trop tard")["error"]["code"] == "session_closed"
 
 

@@ -190,12 +190,26 @@ def test_a_code_typed_by_hand_finds_the_session(client, palabre) -> None:
     assert unknown.status_code == 404 and "Aucune session" in unknown.get_data(as_text=True)
 
 
-def test_a_closed_session_says_so(client, service, facilitator, palabre) -> None:
+def test_a_closed_session_says_so_to_its_phones(app, client, service, facilitator,
+                                                palabre) -> None:
+    form = {"client_id": new_client_id(), "text": "Les papiers", "kind": "blocker"}
+    assert client.post(f"/join/{palabre.code}", data=form).status_code == 302
     FacilitatorCommands(service).change_phase(palabre.session_id, facilitator.id, "closed")
     page = client.get(f"/join/{palabre.code}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "La session est close" in html
     assert 'data-phase="closed"' in html  # the stylesheet hides the form in this phase
+    # a new phone is answered exactly as for a code that never existed: no title
+    stranger = app.test_client()
+    closed = stranger.get(f"/join/{palabre.code}")
+    unknown = stranger.get("/join/ZZZZZZ")
+    assert closed.status_code == unknown.status_code == 404
+    closed_html = closed.get_data(as_text=True)
+    assert "palabre de Kayes" not in closed_html and "Aucune session" in closed_html
+    assert closed_html.replace(palabre.code, "ZZZZZZ") == unknown.get_data(as_text=True)
+    assert stranger.get(f"/join/{palabre.code}/qr.svg").status_code == 404
+    posted = stranger.post(f"/join/{palabre.code}", data={**form, "client_id": new_client_id()})
+    assert posted.status_code == 404 and "Kayes" not in posted.get_data(as_text=True)
 
 
 def test_without_javascript_the_form_posts_and_keeps_what_was_typed(client, service, palabre):

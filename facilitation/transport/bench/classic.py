@@ -85,6 +85,10 @@ class BenchServer:
         self._dir = tempfile.TemporaryDirectory()
         self.env = {**os.environ, "FACILITATION_INSTANCE": self._dir.name}
         self.env.pop("DATABASE_URL", None)
+        # every benchmark client comes from one address: lift the per-address limits
+        # (docs/security.md), which would otherwise cut a burst of 1,000 cards short
+        for name in ("CONNECTIONS", "NEW_PARTICIPANTS", "CARDS", "VOTES", "FLOOR"):
+            self.env.setdefault(f"FACILITATION_LIMIT_{name}_PER_ADDRESS", "1000000/minute")
         self.url = ""
         self.token = ""
         self.process: subprocess.Popen[bytes] | None = None

@@ -22,6 +22,7 @@ from ...extensions import login_manager
 from ...usecases import accounts
 from ...usecases.sessions import Service
 from ..messages import describe
+from ..throttle import address_key, throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -70,13 +71,39 @@ def _safe_next(target: str | None) -> str:
     return url_for("console.home")
 
 
+def _login_keys() -> dict[str, str]:
+    """The counters a failed login spends: its account's and its address's."""
+    email = str(request.form.get("email") or "").strip().lower()
+    return {"LOGIN_FAILURES_PER_ACCOUNT": throttle().key("account:" + email),
+            "LOGIN_FAILURES_PER_ADDRESS": address_key()}
+
+
+def _too_many_failures(keys: dict[str, str]):  # type: ignore[no-untyped-def]
+    """A 429 page when this account or address failed too often; no password is checked
+    then (not even a right one) until the window frees up."""
+    spent = [name for name, key in keys.items() if not throttle().allowed(name, key)]
+    if not spent:
+        return None
+    seconds = max(throttle().retry_after(name, keys[name]) for name in spent)
+    flash(describe(Rejected("rate_limited", seconds=seconds))["message"], "error")
+    page = render_template("login.html", email=request.form.get("email", ""))
+    return page, 429, {"Retry-After": str(seconds)}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
     if request.method == "POST":
-        found = accounts.authenticate(
-            service().db, request.form.get("email"), request.form.get("password")
-        )
-        if found is not None:
+        keys = _login_keys()
+        refused = _too_many_failures(keys)
+        if refused is not None:
+            return refused
+        found = accounts.authenticate(service().db, request.form.get("email"),
+                                      request.form.get("password"),
+                                      offload=current_app.extensions["offload"])
+        if found is None:
+            for name, key in keys.items():
+                throttle().hit(name, key)
+        else:
             login_user(LoggedIn(found.id, found.email), remember=True)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong email or password."), "error")
@@ -108,7 +135,8 @@ def setup(token: str):  # type: ignore[no-untyped-def]
     if request.method == "POST":
         try:
             created = accounts.create(
-                service().db, request.form.get("email"), request.form.get("password")
+                service().db, request.form.get("email"), request.form.get("password"),
+                offload=current_app.extensions["offload"],
             )
         except Rejected as rejected:
             error = describe(rejected)["message"]

@@ -15,6 +15,7 @@ from .extensions import babel, compress, csrf, login_manager, socketio
 from .store.db import Database
 from .transport.tasks import grouping as live_grouping
 from .transport.tasks import pairs as live_pairs
+from .transport.tasks import retention
 from .usecases.clubs import Clubs
 from .usecases.sessions import Service
 
@@ -62,4 +63,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register(app)
     live_grouping.init_app(app, app.extensions["facilitation"])
     live_pairs.init_app(app, app.extensions["facilitation"])
+    retention.init_app(app)
     return app

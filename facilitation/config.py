@@ -37,6 +37,9 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
     if async_mode not in ASYNC_MODES:
         raise ValueError(f"FACILITATION_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
     public_url = setting("PUBLIC_URL")
+    retention = setting("FACILITATION_RETENTION_DAYS")
+    if retention is not None and (not str(retention).isdigit() or int(retention) < 1):
+        raise ValueError("FACILITATION_RETENTION_DAYS must be a whole number of days (1 or more)")
     settings: dict[str, Any] = {
         "DATABASE_URL": setting("DATABASE_URL", f"sqlite:///{instance / 'facilitation.db'}"),
         "SECRET_KEY": setting("SECRET_KEY") or _secret_key(instance),
@@ -45,6 +48,8 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
         "FACILITATION_ASYNC_MODE": async_mode,
         "FACILITATION_CLUSTERING_BACKEND": setting("FACILITATION_CLUSTERING_BACKEND", "use"),
         "FACILITATION_GROUPING_DELAY": float(setting("FACILITATION_GROUPING_DELAY", 1.5)),
+        # closed sessions are deleted for good after this many days (None: kept)
+        "FACILITATION_RETENTION_DAYS": int(retention) if retention is not None else None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": bool(public_url and public_url.startswith("https://")),

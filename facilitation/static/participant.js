@@ -174,6 +174,11 @@
     });
   });
   socket.on("disconnect", function () { joined = false; setOnline(false); });
+  socket.on("session_deleted", function () { // nothing of it stays on this phone
+    try { localStorage.removeItem(KEY); } catch (e) { /* private mode */ }
+    socket.disconnect();
+    window.location.href = "/";
+  });
   socket.on("events", function (events) {
     events.forEach(function (e) {
       if (e.seq > (state.last_seq || 0)) state.last_seq = e.seq;

@@ -193,6 +193,52 @@ def import_command(file: Any, email: str | None, link_to: str | None) -> None:
 
 
 @main.group()
+def session() -> None:
+    """Manage sessions (the server's operator)."""
+
+
+@session.command("delete")
+@click.argument("session_ref")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def session_delete(session_ref: str, yes: bool) -> None:
+    """Delete a session (id or join code) for good: its events, phones' tokens and team;
+    nothing of it stays in the database or its exports."""
+    from ..domain.errors import Rejected
+    from ..usecases import erasure
+
+    app = _management_app()
+    service = app.extensions["facilitation"]
+    try:
+        try:
+            board = service.board(session_ref)
+        except Rejected:
+            board = service.board_by_code(session_ref)
+    except Rejected as error:
+        raise click.ClickException(_describe(app, error)) from None
+    if not yes:
+        click.confirm(f"Delete “{board.title}” ({board.session_id}, "
+                      f"{len(board.contributions)} cards) for good?", abort=True)
+    deleted = erasure.delete_for_good(service, board.session_id)
+    click.echo(f"{board.session_id}: deleted ({deleted} events)", err=True)
+
+
+@session.command("purge")
+@click.option("--days", type=int, default=None,
+              help="Closed for more than this many days (default: FACILITATION_RETENTION_DAYS).")
+def session_purge(days: int | None) -> None:
+    """Delete every session closed for more than N days (what the server does by itself
+    when FACILITATION_RETENTION_DAYS is set)."""
+    from ..usecases import erasure
+
+    app = _management_app()
+    days = days if days is not None else app.config.get("FACILITATION_RETENTION_DAYS")
+    if days is None:
+        raise click.ClickException("Give --days N or set FACILITATION_RETENTION_DAYS.")
+    purged = erasure.purge_closed(app.extensions["facilitation"], days)
+    click.echo(f"{len(purged)} closed session(s) deleted", err=True)
+
+
+@main.group()
 def bench() -> None:
     """Measure this machine (figures for docs/benchmarks.md)."""
 

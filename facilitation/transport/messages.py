@@ -98,6 +98,7 @@ MESSAGES = {
     "step_too_long": N_("A next step is %(limit)s characters at most."),
     "too_many_steps": N_("%(limit)s next steps at most."),
     "no_meeting": N_("No club meeting is open right now."),
+    "not_confirmed": N_("Tick the box to confirm: this cannot be undone."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
 }
 

@@ -5,7 +5,7 @@ any export (see docs/architecture.md, "Erasure")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -45,10 +45,11 @@ def delete_session(service: Service, session_id: str, facilitator_id: int | None
     board = service.board(session_id)
     if facilitator_id is None or board.facilitator_id != facilitator_id:
         raise Rejected("forbidden")
-    return _delete(service, session_id)
+    return delete_for_good(service, session_id)
 
 
-def _delete(service: Service, session_id: str) -> int:
+def delete_for_good(service: Service, session_id: str) -> int:
+    """Delete a session whoever owns it (the server's operator: CLI, retention)."""
     texts = service.boards.view(session_id, _all_texts) or []
     deleted = service.boards.delete(session_id, lambda db: rows.delete_stream(db, session_id))
     rows.scrub(service.db)
@@ -145,12 +146,15 @@ def closed_before(service: Service, cutoff: datetime) -> list[str]:
             if (board := service.boards.get(sid)) is not None and board.is_closed]
 
 
-def purge_closed(service: Service, days: int, now: datetime | None = None) -> list[str]:
+def purge_closed(service: Service, days: int, now: datetime | None = None,
+                 pause: Callable[[], None] = lambda: None) -> list[str]:
     """Delete every session closed for more than `days` days (the instance's retention
-    setting); the ids deleted."""
+    setting); the ids deleted. `pause()` runs between two deletions (a green thread
+    lets the others run)."""
     cutoff = (now or utcnow()) - timedelta(days=days)
     purged = []
     for session_id in closed_before(service, cutoff):
-        _delete(service, session_id)
+        delete_for_good(service, session_id)
         purged.append(session_id)
+        pause()
     return purged

@@ -31,6 +31,7 @@ def contributions_erased(event: ContributionsErased, board: Board, recorded: Rec
         participant.name, participant.profile, participant.member_id = None, {}, None
     for radar in board.radars.values():
         radar.ratings.pop(event.participant_id, None)
+    board.corrected_seq = recorded.seq  # a grouping computed before may quote the cards
 
 
 HANDLERS = {ContributionsErased: contributions_erased}

@@ -15,6 +15,7 @@ from ...extensions import csrf
 from ...synthesis.formats import slug
 from ...usecases import exports, imports, pairs
 from ...usecases.sessions import Service
+from .. import erasing
 from ..broadcast import publish
 from ..commands import run_command
 from ..links import board_url, join_url
@@ -108,6 +109,13 @@ def events(session_id: str) -> ResponseReturnValue:
     recorded = service().events_after(session_id, int(after), min(int(limit), 5000))
     # as the board room gets them: a person's radar ratings are never handed out
     return jsonify({"events": [board_view(item) for item in recorded]})
+
+
+@bp.delete("/sessions/<session_id>")
+def delete_session(session_id: str) -> ResponseReturnValue:
+    """Delete a session for good (its owner only): afterwards it is unknown here."""
+    deleted = erasing.delete_session(session_id, _facilitator())
+    return jsonify({"ok": True, "events_deleted": deleted})
 
 
 @bp.post("/sessions/<session_id>/commands")

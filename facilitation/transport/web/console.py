@@ -24,7 +24,7 @@ from ...domain.errors import Rejected
 from ...domain.kinds import LANGUAGES, PROFILE_QUESTIONS, SESSION_KINDS
 from ...usecases import imports
 from ...usecases.sessions import Service
-from .. import qr
+from .. import erasing, qr
 from ..broadcast import publish
 from ..commands import run_command
 from ..links import join_entry_url, join_url
@@ -151,6 +151,23 @@ def console(session_id: str):  # type: ignore[no-untyped-def]
         profile_questions=PROFILE_QUESTIONS,
         is_owner=found.facilitator_id == int(current_user.get_id()),
     )
+
+
+@bp.route("/sessions/<session_id>/delete", methods=["POST"])
+@login_required
+def delete(session_id: str):  # type: ignore[no-untyped-def]
+    """Delete the session for good (its owner, after ticking the confirmation)."""
+    _owned(session_id)
+    if not request.form.get("confirm"):
+        flash(describe(Rejected("not_confirmed"))["message"], "error")
+        return redirect(url_for("console.console", session_id=session_id))
+    try:
+        erasing.delete_session(session_id, int(current_user.get_id()))
+    except Rejected as error:
+        flash(describe(error)["message"], "error")
+        return redirect(url_for("console.console", session_id=session_id))
+    flash(_("The session was deleted for good."), "ok")
+    return redirect(url_for("console.home"))
 
 
 @bp.route("/sessions/<session_id>/link", methods=["POST"])

@@ -177,7 +177,11 @@ def import_command(file: Any, email: str | None, link_to: str | None) -> None:
         if facilitator_id is None:
             raise click.ClickException(
                 "Give --facilitator EMAIL (a facilitator of this server).")
-        report, _ = imports.import_log(service, imports.parse(file), facilitator_id)
+        def progress(done: int, total: int) -> None:
+            click.echo(f"\r{done}/{total} events merged", nl=done == total, err=True)
+
+        report, _ = imports.import_log(service, imports.parse(file), facilitator_id,
+                                       progress=progress)
         if link_to:
             try:
                 other = service.board(link_to)

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from ...domain.board import board_view
 from ...domain.errors import Rejected
-from ...extensions import csrf
+from ...extensions import csrf, socketio
 from ...synthesis.formats import slug
 from ...usecases import exports, imports, pairs
 from ...usecases.sessions import Service
@@ -188,9 +188,17 @@ def import_log() -> ResponseReturnValue:
         raise Rejected("invalid_payload", field="Content-Type")
     request.max_content_length = imports.UPLOAD_MAX  # a log is bigger than a command
     lines = imports.records_of(request.get_data())
-    report, recorded = imports.import_log(service(), imports.parse(lines), facilitator_id)
-    publish(report.session_id, recorded)
+    # chunked: other sessions go on between two chunks; the answer comes when it is done
+    records = imports.parse(lines, pause=yield_now)
+    report, _ = imports.import_log(
+        service(), records, facilitator_id, pause=yield_now,
+        committed=lambda recorded: publish(records[0].session_id, recorded))
     return jsonify({"ok": True, **dataclasses.asdict(report)})
+
+
+def yield_now() -> None:
+    """Let the other green threads run (between two chunks of a long job)."""
+    socketio.sleep(0)
 
 
 SESSION_CHARTS = ("votes", "kinds", "radar")

@@ -22,6 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ...domain.errors import Rejected
 from ...domain.kinds import LANGUAGES, PROFILE_QUESTIONS, SESSION_KINDS
+from ...extensions import socketio
 from ...usecases import imports
 from ...usecases.sessions import Service
 from .. import erasing, qr
@@ -91,15 +92,19 @@ def import_log():  # type: ignore[no-untyped-def]
         if upload is None or not upload.filename:
             raise Rejected("missing_file")
         lines = imports.records_of(upload.read())
-        report, recorded = imports.import_log(service(), imports.parse(lines),
-                                              int(current_user.get_id()))
+        def yield_now() -> None:  # other sessions go on between two chunks
+            socketio.sleep(0)
+
+        records = imports.parse(lines, pause=yield_now)
+        report, _ = imports.import_log(
+            service(), records, int(current_user.get_id()), pause=yield_now,
+            committed=lambda recorded: publish(records[0].session_id, recorded))
     except Rejected as error:
         flash(describe(error)["message"], "error")
         return redirect(url_for("console.home"))
     except RequestEntityTooLarge:
         flash(describe(Rejected("too_large"))["message"], "error")
         return redirect(url_for("console.home"))
-    publish(report.session_id, recorded)
     flash(_("“%(title)s”: %(added)s events merged, %(skipped)s already here.",
             title=report.title, added=report.added, skipped=report.skipped), "ok")
     return redirect(url_for("console.console", session_id=report.session_id))

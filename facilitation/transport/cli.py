@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import socket
@@ -85,6 +86,11 @@ def serve(host: str, port: int, lan: bool, access_log: bool) -> None:
     from ..domain.grouping import warm_up
 
     warm_up(backend)
+    # What is loaded now (the model, the lexicon, the code) lives as long as the process:
+    # out of the collector's sight, a full collection (which stalls every green thread)
+    # only walks what the sessions allocate.
+    gc.collect()
+    gc.freeze()
     db = app.extensions["facilitation"].db
     if accounts.count(db) == 0:
         token = accounts.SetupLink(Path(app.instance_path)).ensure()
@@ -296,6 +302,23 @@ def bench_grouping(card_counts: str) -> None:
             r = grouping_stall(server, cards)
             click.echo(f"{cards:>10} {r['regroup_s']:>10.2f} {r['p50_ms']:>13.1f}"
                        f" {r['p95_ms']:>13.1f} {r['max_ms']:>13.1f}")
+
+
+@bench.command("import")
+@click.option("--events", "event_counts", default="20000", show_default=True,
+              help="Comma-separated sizes of the imported log.")
+def bench_import(event_counts: str) -> None:
+    """Does a big offline import freeze the others? A phone in a quiet session measures
+    its round trips while `POST /api/imports` merges a log (a real eventlet server)."""
+    from .bench import BenchServer, import_stall, machine
+
+    click.echo(f"machine: {machine()}")
+    click.echo("events  import_s  round_trips  p50_ms  p95_ms  max_ms")
+    with BenchServer() as server:
+        for events in (int(n) for n in event_counts.split(",")):
+            r = import_stall(server, events)
+            click.echo(f"{r['events']:>6} {r['import_s']:>9.2f} {r['samples']:>12}"
+                       f" {r['p50_ms']:>7.1f} {r['p95_ms']:>7.1f} {r['max_ms']:>7.0f}")
 
 
 @bench.command("pair")

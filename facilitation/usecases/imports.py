@@ -48,7 +48,7 @@ SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 ACTOR_MAX = 64
 UPLOAD_MAX = 32 * 1024 * 1024  # bytes of an uploaded log (a long day is a few MB)
 IMPORT_KEY = "import:{seq}"  # a phone's client_id cannot contain ":" (rules.client_id)
-CHUNK = 300  # events per transaction of an import (a few ms of the write lock each)
+CHUNK = 200  # events per transaction of an import (a few tens of ms of the write lock)
 PAGE = 5000  # rows per read of this server's copy
 
 
@@ -130,6 +130,7 @@ def import_log(service: Service, records: list[Record], facilitator_id: int, *,
                pause: Callable[[], None] = lambda: None,
                progress: Progress | None = None,
                committed: Callable[[list[Recorded]], None] | None = None,
+               offload: Callable[[Callable[[], None]], None] = lambda work: work(),
                chunk: int = CHUNK) -> tuple[ImportReport, list[Recorded]]:
     """Merge an exported log into its copy here (created on the first import); the report
     and the events recorded (to broadcast).
@@ -138,7 +139,9 @@ def import_log(service: Service, records: list[Record], facilitator_id: int, *,
     board, outside any transaction (a file that would break the board is refused whole);
     then they are committed `chunk` at a time, each chunk a short transaction of its own,
     with `pause()` between chunks (the transport's yield to other green threads),
-    `progress(done, total)` and `committed(recorded)` after each. Idempotent even when
+    `progress(done, total)` and `committed(recorded)` after each; `offload(work)` runs
+    the one step that cannot be cut (rendering the merged board once) where it does not
+    hold the others up (a real thread, for a cooperative server). Idempotent even when
     interrupted: an event is known by its key (`client_id` column), so importing the file
     again adds only what is missing.
     """
@@ -151,7 +154,7 @@ def import_log(service: Service, records: list[Record], facilitator_id: int, *,
         if not board.is_facilitator(facilitator_id):
             raise Rejected("forbidden")
     new = [record for record in records if record.key not in known]
-    pending = _trial(service, session_id, new, known, facilitator_id, pause)
+    pending = _trial(service, session_id, new, known, facilitator_id, pause, offload)
     seq_map = _SeqMap(records, known)
     created_here = False
     recorded: list[Recorded] = []
@@ -221,7 +224,8 @@ def _known_keys(service: Service, session_id: str, pause: Callable[[], None]) ->
 
 
 def _trial(service: Service, session_id: str, new: list[Record], known: dict[str, int],
-           facilitator_id: int, pause: Callable[[], None]) -> list[Record]:
+           facilitator_id: int, pause: Callable[[], None],
+           offload: Callable[[Callable[[], None]], None]) -> list[Record]:
     """Fold the new events into a trial board (this server's log first, page by page):
     `invalid_import` at the first event that does not fold, or when the merged board
     cannot be shown. The records to import (those this server records)."""
@@ -256,7 +260,8 @@ def _trial(service: Service, session_id: str, new: list[Record], known: dict[str
             if index % CHUNK == 0:
                 pause()
     if pending:
-        _still_readable(trial, new[-1].line)
+        offload(lambda: _still_readable(trial, new[-1].line))
+        pause()
     return pending
 
 

@@ -11,13 +11,14 @@ from werkzeug.exceptions import HTTPException
 
 from ...domain.board import board_view
 from ...domain.errors import Rejected
-from ...extensions import csrf, socketio
+from ...extensions import csrf
 from ...synthesis.formats import slug
 from ...usecases import exports, imports, pairs
 from ...usecases.sessions import Service
 from .. import erasing
-from ..broadcast import publish
+from ..broadcast import notify, publish
 from ..commands import run_command
+from ..green import in_thread, yield_now
 from ..links import board_url, join_url
 from ..messages import refusal
 from .auth import current_facilitator_id
@@ -190,15 +191,11 @@ def import_log() -> ResponseReturnValue:
     lines = imports.records_of(request.get_data())
     # chunked: other sessions go on between two chunks; the answer comes when it is done
     records = imports.parse(lines, pause=yield_now)
-    report, _ = imports.import_log(
-        service(), records, facilitator_id, pause=yield_now,
-        committed=lambda recorded: publish(records[0].session_id, recorded))
+    report, recorded = imports.import_log(
+        service(), records, facilitator_id, pause=yield_now, offload=in_thread,
+        committed=lambda recorded: publish(records[0].session_id, recorded, listeners=False))
+    notify(report.session_id, recorded)  # regrouping, the linked board: once, at the end
     return jsonify({"ok": True, **dataclasses.asdict(report)})
-
-
-def yield_now() -> None:
-    """Let the other green threads run (between two chunks of a long job)."""
-    socketio.sleep(0)
 
 
 SESSION_CHARTS = ("votes", "kinds", "radar")

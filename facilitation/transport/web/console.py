@@ -22,12 +22,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ...domain.errors import Rejected
 from ...domain.kinds import LANGUAGES, PROFILE_QUESTIONS, SESSION_KINDS
-from ...extensions import socketio
 from ...usecases import imports
 from ...usecases.sessions import Service
 from .. import erasing, qr
-from ..broadcast import publish
+from ..broadcast import notify, publish
 from ..commands import run_command
+from ..green import in_thread, yield_now
 from ..links import join_entry_url, join_url
 from ..messages import describe
 
@@ -92,13 +92,11 @@ def import_log():  # type: ignore[no-untyped-def]
         if upload is None or not upload.filename:
             raise Rejected("missing_file")
         lines = imports.records_of(upload.read())
-        def yield_now() -> None:  # other sessions go on between two chunks
-            socketio.sleep(0)
-
         records = imports.parse(lines, pause=yield_now)
-        report, _ = imports.import_log(
-            service(), records, int(current_user.get_id()), pause=yield_now,
-            committed=lambda recorded: publish(records[0].session_id, recorded))
+        report, recorded = imports.import_log(
+            service(), records, int(current_user.get_id()), pause=yield_now, offload=in_thread,
+            committed=lambda recorded: publish(records[0].session_id, recorded, listeners=False))
+        notify(report.session_id, recorded)  # regrouping, the linked board: once, at the end
     except Rejected as error:
         flash(describe(error)["message"], "error")
         return redirect(url_for("console.home"))

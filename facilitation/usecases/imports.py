@@ -22,11 +22,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain import rules
+from ..domain import erasure, rules
 from ..domain.board import Board, apply
 from ..domain.errors import Rejected
 from ..domain.events import (
     EVENT_CLASSES,
+    ContributionsErased,
     Event,
     ParticipantJoined,
     Recorded,
@@ -36,6 +37,7 @@ from ..domain.events import (
     event_from_payload,
 )
 from ..domain.kinds import LANGUAGES, SESSION_KINDS
+from ..store import erasure as erased_rows
 from ..store import log
 from ..store.models import EventRow, MeetingSession
 from .sessions import Service
@@ -190,10 +192,14 @@ def import_log(service: Service, records: list[Record], facilitator_id: int, *,
                 seq += 1
                 seq_map.add(record.seq, seq)
                 rows.append((event, record.actor, record.key, record.at))
-            return log.append_rows(db, session_id, rows, after=board.seq), (created,
-                                                                           len(part) - len(rows))
+            added = log.append_rows(db, session_id, rows, after=board.seq)
+            _erase_here(db, session_id, added)
+            return added, (created, len(part) - len(rows))
 
         done, (created, already) = service.boards.transact(session_id, decide)
+        if any(isinstance(item.event, ContributionsErased) for item in done):
+            service.boards.forget(session_id)  # rows were rewritten: rebuild at next read
+            erased_rows.scrub(service.db)
         created_here = created_here or created
         skipped += already
         recorded += done
@@ -204,6 +210,16 @@ def import_log(service: Service, records: list[Record], facilitator_id: int, *,
         pause()
     board = service.board(session_id)
     return ImportReport(session_id, board.title, created_here, len(recorded), skipped), recorded
+
+
+def _erase_here(db: Session, session_id: str, added: list[Recorded]) -> None:
+    """The other server erased a participant's contributions (its tombstone comes in the
+    file): erase them from this copy's rows too (imported earlier, they hold the text)."""
+    for item in added:
+        if isinstance(item.event, ContributionsErased):
+            rewrites, _ = erasure.participant_erasure(log.read(db, session_id),
+                                                      item.event.participant_id)
+            erased_rows.rewrite(db, session_id, rewrites)
 
 
 def _known_keys(service: Service, session_id: str, pause: Callable[[], None]) -> dict[str, int]:

@@ -235,3 +235,25 @@ def test_retention_purges_closed_sessions_only(service: Service, owner: int) -> 
         assert not db.scalars(select(ParticipantToken.id)
                               .where(ParticipantToken.session_id == closed)).all()
     assert service.board(still_open).seq > 1
+
+
+def test_an_erasure_on_the_other_server_reaches_the_imported_copy(
+        service: Service, owner: int, tmp_path: Path) -> None:
+    secret = marker()
+    other = Database(f"sqlite:///{tmp_path / 'kayes.db'}")
+    other.upgrade()
+    kayes = Service(other)
+    moussa = accounts.create(other, "moussa@kayes.example", "palabre-2026").id
+    sid, amina, kept = a_meeting(kayes, moussa, secret)
+    imports.import_log(service, imports.parse(imports.export_lines(kayes, sid)), owner)
+    assert secret in every_table(service.db)
+
+    erasure.erase_participant(kayes, sid, moussa, amina)
+    report, _ = imports.import_log(service, imports.parse(imports.export_lines(kayes, sid)),
+                                   owner)
+
+    assert report.added == 1  # the tombstone; the rewritten rows were known already
+    assert_gone(service.db, secret)
+    assert list(service.board(sid).contributions) == [kept]
+    assert secret not in exported(service, sid, owner)
+    other.dispose()

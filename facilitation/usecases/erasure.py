@@ -108,12 +108,9 @@ def remove_member(clubs: Clubs, club_id: str, facilitator_id: int | None,
     with clubs.db.read() as db:
         meetings = rows.club_session_ids(db, club_id)
     for session_id in meetings:
-        board = clubs.service.boards.get(session_id)
-        if board is None:
-            continue
-        for participant in [p.id for p in clubs.service.boards.view(
-                session_id, lambda b: list(b.participants.values())) or []
-                if p.member_id == member_id]:
+        theirs = clubs.service.boards.view(session_id, lambda board: [
+            p.id for p in board.participants.values() if p.member_id == member_id]) or []
+        for participant in theirs:
             done = _erase_participant(clubs.service, session_id, participant, actor)
             events += done.events
             rewritten, cards = rewritten + done.rows_rewritten, cards + done.cards

@@ -16,6 +16,7 @@ from .store.db import Database
 from .transport import offload, throttle
 from .transport.tasks import grouping as live_grouping
 from .transport.tasks import pairs as live_pairs
+from .transport.tasks import retention
 from .transport.wire import BoundedJSONProvider, SafePacket
 from .usecases.clubs import Clubs
 from .usecases.sessions import Service
@@ -69,4 +70,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register(app)
     live_grouping.init_app(app, app.extensions["facilitation"])
     live_pairs.init_app(app, app.extensions["facilitation"])
+    retention.init_app(app)
     return app

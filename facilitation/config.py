@@ -60,6 +60,9 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
     grouping_worker = setting("FACILITATION_GROUPING_WORKER", "process")
     if grouping_worker not in ("process", "inline"):
         raise ValueError("FACILITATION_GROUPING_WORKER must be process or inline")
+    retention = setting("FACILITATION_RETENTION_DAYS")
+    if retention is not None and (not str(retention).isdigit() or int(retention) < 1):
+        raise ValueError("FACILITATION_RETENTION_DAYS must be a whole number of days (1 or more)")
     settings: dict[str, Any] = {
         "DATABASE_URL": setting("DATABASE_URL", f"sqlite:///{instance / 'facilitation.db'}"),
         "SECRET_KEY": setting("SECRET_KEY") or _secret_key(instance),
@@ -71,6 +74,8 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
         # "process": embedding and clustering in a worker process (the server's event loop
         # never computes them); "inline": in this process (tests, one-off commands).
         "FACILITATION_GROUPING_WORKER": grouping_worker,
+        # closed sessions are deleted for good after this many days (None: kept)
+        "FACILITATION_RETENTION_DAYS": int(retention) if retention is not None else None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": bool(public_url and public_url.startswith("https://")),

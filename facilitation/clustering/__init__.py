@@ -21,7 +21,7 @@ Public API::
 
 from __future__ import annotations
 
-from .cache import VectorCache, get_cache
+from .cache import VectorCache, forget, get_cache
 from .concepts import ConceptSpace, domain_concepts
 from .embedders import Embedder, get_backend
 from .engine import cluster
@@ -35,6 +35,6 @@ __all__ = [
     "BLOCKER", "KINDS", "LEVER", "LOW_CONFIDENCE", "Card", "ConceptSpace", "Constraints",
     "Embedder", "domain_concepts",
     "PinnedTheme", "SeedTheme", "Theme", "VectorCache", "ari", "classify_kind",
-    "classify_kinds", "cluster", "get_backend", "get_cache", "is_low_confidence", "label",
+    "classify_kinds", "cluster", "forget", "get_backend", "get_cache", "is_low_confidence", "label",
     "nmi", "normalise",
 ]

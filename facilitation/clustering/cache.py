@@ -38,6 +38,12 @@ class VectorCache:
             for t, v in zip(texts, vectors, strict=True):
                 self._store[embedding_text(t)] = np.asarray(v, dtype=np.float32)
 
+    def discard(self, texts: Sequence[str]) -> None:
+        """Forget the vectors of these texts (erased cards: their words leave memory too)."""
+        with self._lock:
+            for text in texts:
+                self._store.pop(embedding_text(text), None)
+
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Return an (n, dim) array for the texts, embedding only the missing ones."""
         keys = [embedding_text(t) for t in texts]
@@ -76,3 +82,13 @@ def get_cache(backend: str | Embedder = "use") -> VectorCache:
         if cache is None:
             cache = _CACHES[key] = VectorCache(backend)
         return cache
+
+
+def forget(texts: Sequence[str]) -> None:
+    """Drop these texts from every process-wide cache."""
+    if not texts:
+        return
+    with _CACHES_LOCK:
+        caches = list(_CACHES.values())
+    for cache in caches:
+        cache.discard(texts)

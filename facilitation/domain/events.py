@@ -421,6 +421,36 @@ class ProjectUpdated(Event):
     session_id: str | None = None
 
 
+# -- erasure: what stays in the log after a person's data was erased ----------------------
+
+
+@dataclass(frozen=True)
+class Redacted(Event):
+    """What an erased event's row becomes (same seq, no content): `was` is its old type."""
+
+    type: ClassVar[str] = "redacted"
+    was: str = ""
+
+
+@dataclass(frozen=True)
+class ContributionsErased(Event):
+    """A participant's cards, name, profile and radar answers were erased on request; the
+    rows that held them were rewritten. Folding it drops them from a board another process
+    already built from the old rows."""
+
+    type: ClassVar[str] = "contributions_erased"
+    participant_id: str
+    contribution_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MemberRemoved(Event):
+    """A club member and their project were erased (their rows rewritten)."""
+
+    type: ClassVar[str] = "member_removed"
+    member_id: str
+
+
 EVENT_CLASSES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (SessionCreated, ParticipantJoined, ParticipantRenamed, ContributionAdded,
@@ -433,7 +463,8 @@ EVENT_CLASSES: dict[str, type[Event]] = {
                 InvitationCreated, CofacilitatorAdded, ProfileQuestionsSet, ProfileAnswered,
                 SessionDetailsSet, ConclusionsSet, DecisionsSet, QuoteMarked, RadarOpened,
                 RadarClosed, RadarRated, SessionLinked, ClubCreated, MemberAdded,
-                MemberRenamed, MemberLinkIssued, ProjectUpdated)
+                MemberRenamed, MemberLinkIssued, ProjectUpdated, Redacted,
+                ContributionsErased, MemberRemoved)
 }
 
 # Upcasters turn an old payload into the current version's: {(type, from_version): fn}.
@@ -448,7 +479,8 @@ def event_from_payload(type_: str, version: int, payload: dict[str, Any]) -> Eve
         version += 1
     fields = {f.name for f in dataclasses.fields(cls)}
     data = {key: value for key, value in payload.items() if key in fields}
-    for name in ("prompts", "themes", "flags", "theme_ids", "questions", "decisions", "axes"):
+    for name in ("prompts", "themes", "flags", "theme_ids", "questions", "decisions", "axes",
+                 "contribution_ids"):
         if name in data:
             data[name] = tuple(data[name])
     return cls(**data)

@@ -97,6 +97,9 @@
       phase = p.phase;
     } else if (e.type === "participant_joined" || e.type === "participant_renamed") {
       participants[p.participant_id] = p.name || "";
+    } else if (e.type === "contributions_erased") {
+      window.location.reload(); // rows of the log changed: start again from the server's view
+      return true;
     } else if (e.type === "themes_updated") {
       setThemes(p.themes);
       flags = {};
@@ -509,6 +512,7 @@
     render();
   });
   socket.on("presence", function (p) { setText("connected", p.connected); });
+  socket.on("session_deleted", function () { socket.disconnect(); document.body.textContent = ""; });
   socket.on("connect", function () {
     say("");
     socket.emit("join_board", { session_id: sessionId, last_seq: seq || null }, function (ack) {

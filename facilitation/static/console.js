@@ -402,6 +402,10 @@
       var b = p.blocked ? button(T.unblock, key) : button(armed === key ? T.confirm_block : T.block, key, "small warn" + (armed === key ? " armed" : ""));
       b.setAttribute(p.blocked ? "data-unblock" : "data-block", p.id);
       li.appendChild(b);
+      var eraseKey = "erase-" + p.id;
+      var e = button(armed === eraseKey ? T.confirm_erase : T.erase, eraseKey, "small warn" + (armed === eraseKey ? " armed" : ""));
+      e.setAttribute("data-erase", p.id);
+      li.appendChild(e);
       return li;
     }), T.no_people);
     $("n-people").textContent = people.length;
@@ -456,6 +460,8 @@
       editing = null; render();
     } else if ((id = t.getAttribute("data-block"))) {
       if (confirmed("block-" + id)) command("block_participant", { participant_id: id, blocked: true });
+    } else if ((id = t.getAttribute("data-erase"))) {
+      if (confirmed("erase-" + id)) command("erase_participant", { participant_id: id }, function () { say(T.erased); });
     } else if ((id = t.getAttribute("data-unblock"))) {
       command("block_participant", { participant_id: id, blocked: false });
     } else if ((id = t.getAttribute("data-give"))) {
@@ -630,6 +636,7 @@
   socket.on("limit", function (m) { // a rate limit fired in this session (docs/security.md)
     say(T.limit.replace("%s", (T.limits && T.limits[m.limit]) || m.limit), true);
   });
+  socket.on("session_deleted", function () { window.location.href = "/"; });
   socket.on("events", function (events) {
     if (events.length) {
       var last = events[events.length - 1];

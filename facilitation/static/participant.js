@@ -182,6 +182,11 @@
   socket.on("connect_error", function (e) {
     if (e && e.data && e.data.code === "rate_limited") setTimeout(function () { socket.connect(); }, 30000);
   });
+  socket.on("session_deleted", function () { // nothing of it stays on this phone
+    try { localStorage.removeItem(KEY); } catch (e) { /* private mode */ }
+    socket.disconnect();
+    window.location.href = "/";
+  });
   socket.on("events", function (events) {
     events.forEach(function (e) {
       if (e.seq > (state.last_seq || 0)) state.last_seq = e.seq;

@@ -37,6 +37,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA synchronous=FULL")  # an acknowledged card survives power loss
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA secure_delete=ON")  # erased data is zeroed, not left on disk
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -77,6 +77,26 @@ def append(
     return recorded
 
 
+Row = tuple[Event, str | None, str | None, datetime]  # event, actor, client_id, at
+
+
+def append_rows(db: Session, session_id: str, rows: Sequence[Row], *, after: int) -> list[Recorded]:
+    """Add events recorded elsewhere first (an import), each with its own actor, client
+    id and time, after `after`, in one statement of the caller's transaction."""
+    values: list[dict[str, object]] = []
+    recorded: list[Recorded] = []
+    for seq, (event, actor, client_id, at) in enumerate(rows, start=after + 1):
+        values.append({
+            "session_id": session_id, "seq": seq, "type": event.type, "version": event.version,
+            "payload": json.dumps(event.to_payload(), ensure_ascii=False, separators=(",", ":")),
+            "actor": actor, "client_id": client_id, "created_at": at,
+        })
+        recorded.append(Recorded(session_id, seq, event, at, actor, client_id))
+    if values:  # the table's plain INSERT: the ORM's bulk path costs more than SQLite
+        db.connection().execute(insert(EventRow.__table__), values)
+    return recorded
+
+
 def read(db: Session, session_id: str, after: int = 0, limit: int | None = None) -> list[Recorded]:
     """The session's events with `seq > after`, in order."""
     query = (

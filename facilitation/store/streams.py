@@ -83,11 +83,34 @@ class StreamCache(Generic[S]):
 
     def _catch_up(self, db: Session, session_id: str) -> S:
         board = self._boards.get(session_id) or self._new(session_id)
-        for recorded in log.read(db, session_id, after=board.seq):
-            self._fold(board, recorded)
+        # read from the last event this board folded: when it is gone, the stream was
+        # deleted (maybe by another process) and the board is dropped
+        newer = log.read(db, session_id, after=max(board.seq - 1, 0))
+        if board.seq and (not newer or newer[0].seq != board.seq):
+            self._boards.pop(session_id, None)
+            board = self._new(session_id)
+            newer = log.read(db, session_id)
+        for recorded in newer:
+            if recorded.seq > board.seq:
+                self._fold(board, recorded)
         if board.seq:
             self._keep(session_id, board)
         return board
+
+    def forget(self, session_id: str) -> None:
+        """Drop the cached projection (the stream's rows were rewritten or deleted)."""
+        with self._lock(session_id), self._guard:
+            self._boards.pop(session_id, None)
+
+    def delete(self, session_id: str, remove: Callable[[Session], T]) -> T:
+        """Run `remove(db)` (it deletes the stream's rows) in a write transaction under the
+        stream's lock, and forget the stream."""
+        with self._lock(session_id):
+            with self._db.write() as db:
+                result = remove(db)
+            with self._guard:  # the lock itself goes when its last user lets it go
+                self._boards.pop(session_id, None)
+        return result
 
     def peek(self, session_id: str) -> S | None:
         """The projection as this process last saw it, without reading the log."""

@@ -26,13 +26,23 @@ def participants_room(session_id: str) -> str:
     return f"participants:{session_id}"
 
 
-def publish(session_id: str, recorded: Sequence[Recorded]) -> None:
-    """Full events to the facilitator's board, the participants' view to phones."""
+def publish(session_id: str, recorded: Sequence[Recorded], *, listeners: bool = True) -> None:
+    """Full events to the facilitator's board, the participants' view to phones; then the
+    commit listeners (`listeners=False`: the caller runs them once at the end of a long
+    job, with `notify`)."""
     if not recorded:
         return
     socketio.emit("events", [board_view(item) for item in recorded], to=board_room(session_id))
     public = [view for item in recorded if (view := participant_view(item)) is not None]
     if public:
         socketio.emit("events", public, to=participants_room(session_id))
+    if listeners:
+        notify(session_id, recorded)
+
+
+def notify(session_id: str, recorded: Sequence[Recorded]) -> None:
+    """Run this process's commit listeners (regrouping, the linked board's nudge)."""
+    if not recorded:
+        return
     for listener in current_app.extensions.get("commit_listeners", ()):
         listener(session_id, recorded)

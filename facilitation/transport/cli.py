@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -90,6 +91,11 @@ def serve(host: str | None, port: int, lan: bool, access_log: bool) -> None:
     else:
         click.echo("  " + _("Phones cannot reach it: it listens on %(host)s only.",
                             host=where.host))
+    # What is loaded now (the lexicon, the code) lives as long as the process: out of the
+    # collector's sight, a full collection (which stalls every green thread) only walks
+    # what the sessions allocate.
+    gc.collect()
+    gc.freeze()
     db = app.extensions["facilitation"].db
     if accounts.count(db) == 0:
         token = accounts.SetupLink(Path(app.instance_path)).ensure()
@@ -165,7 +171,11 @@ def import_command(file: Any, email: str | None, link_to: str | None) -> None:
         if facilitator_id is None:
             raise click.ClickException(
                 "Give --facilitator EMAIL (a facilitator of this server).")
-        report, _ = imports.import_log(service, imports.parse(file), facilitator_id)
+        def progress(done: int, total: int) -> None:
+            click.echo(f"\r{done}/{total} events merged", nl=done == total, err=True)
+
+        report, _ = imports.import_log(service, imports.parse(file), facilitator_id,
+                                       progress=progress)
         if link_to:
             try:
                 other = service.board(link_to)
@@ -178,6 +188,52 @@ def import_command(file: Any, email: str | None, link_to: str | None) -> None:
     state = "new here" if report.created else "updated"
     click.echo(f"{report.title} ({report.session_id}, {state}): {report.added} events added, "
                f"{report.skipped} already here", err=True)
+
+
+@main.group()
+def session() -> None:
+    """Manage sessions (the server's operator)."""
+
+
+@session.command("delete")
+@click.argument("session_ref")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def session_delete(session_ref: str, yes: bool) -> None:
+    """Delete a session (id or join code) for good: its events, phones' tokens and team;
+    nothing of it stays in the database or its exports."""
+    from ..domain.errors import Rejected
+    from ..usecases import erasure
+
+    app = _management_app()
+    service = app.extensions["facilitation"]
+    try:
+        try:
+            board = service.board(session_ref)
+        except Rejected:
+            board = service.board_by_code(session_ref)
+    except Rejected as error:
+        raise click.ClickException(_describe(app, error)) from None
+    if not yes:
+        click.confirm(f"Delete “{board.title}” ({board.session_id}, "
+                      f"{len(board.contributions)} cards) for good?", abort=True)
+    deleted = erasure.delete_for_good(service, board.session_id)
+    click.echo(f"{board.session_id}: deleted ({deleted} events)", err=True)
+
+
+@session.command("purge")
+@click.option("--days", type=int, default=None,
+              help="Closed for more than this many days (default: FACILITATION_RETENTION_DAYS).")
+def session_purge(days: int | None) -> None:
+    """Delete every session closed for more than N days (what the server does by itself
+    when FACILITATION_RETENTION_DAYS is set)."""
+    from ..usecases import erasure
+
+    app = _management_app()
+    days = days if days is not None else app.config.get("FACILITATION_RETENTION_DAYS")
+    if days is None:
+        raise click.ClickException("Give --days N or set FACILITATION_RETENTION_DAYS.")
+    purged = erasure.purge_closed(app.extensions["facilitation"], days)
+    click.echo(f"{len(purged)} closed session(s) deleted", err=True)
 
 
 @main.group()
@@ -278,6 +334,23 @@ def bench_grouping(card_counts: str) -> None:
             r = grouping_stall(server, cards)
             click.echo(f"{cards:>10} {r['regroup_s']:>10.2f} {r['p50_ms']:>13.1f}"
                        f" {r['p95_ms']:>13.1f} {r['max_ms']:>13.1f}")
+
+
+@bench.command("import")
+@click.option("--events", "event_counts", default="20000", show_default=True,
+              help="Comma-separated sizes of the imported log.")
+def bench_import(event_counts: str) -> None:
+    """Does a big offline import freeze the others? A phone in a quiet session measures
+    its round trips while `POST /api/imports` merges a log (a real eventlet server)."""
+    from .bench import BenchServer, import_stall, machine
+
+    click.echo(f"machine: {machine()}")
+    click.echo("events  import_s  round_trips  p50_ms  p95_ms  max_ms")
+    with BenchServer() as server:
+        for events in (int(n) for n in event_counts.split(",")):
+            r = import_stall(server, events)
+            click.echo(f"{r['events']:>6} {r['import_s']:>9.2f} {r['samples']:>12}"
+                       f" {r['p50_ms']:>7.1f} {r['p95_ms']:>7.1f} {r['max_ms']:>7.0f}")
 
 
 @bench.command("pair")

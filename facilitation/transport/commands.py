@@ -11,6 +11,7 @@ from ..usecases import pairs
 from ..usecases.sessions import Service
 from ..usecases.steering import FacilitatorCommands
 from .broadcast import publish
+from .erasing import erase_participant
 from .links import public_base
 
 
@@ -18,7 +19,10 @@ def run_command(session_id: str, facilitator_id: int | None,
                 data: dict[str, Any]) -> dict[str, Any]:
     """Run one named command as this facilitator; broadcast what it recorded."""
     service: Service = current_app.extensions["facilitation"]
-    if rules.command_type(data.get("type")) in pairs.COMMANDS:
+    kind = rules.command_type(data.get("type"))
+    if kind == "erase_participant":  # rewrites the log: not a plain command
+        return erase_participant(session_id, facilitator_id, data)
+    if kind in pairs.COMMANDS:
         outcome, changed = pairs.run_command(service, session_id, facilitator_id, data)
         for changed_id, recorded in changed.items():
             publish(changed_id, recorded)

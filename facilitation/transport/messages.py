@@ -102,6 +102,7 @@ MESSAGES = {
     "too_deep": N_("The request was not understood (nested too deep)."),
     "rate_limited": N_("Too many tries from this connection or network. Wait %(seconds)s "
                        "seconds, then try again."),
+    "not_confirmed": N_("Tick the box to confirm: this cannot be undone."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
     "not_found": N_("Nothing is at this address (%(field)s)."),
     "too_many_requests": N_("Too many requests: wait a moment, then try again."),

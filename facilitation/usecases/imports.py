@@ -12,10 +12,9 @@ invitations, facilitator ids) are not imported.
 from __future__ import annotations
 
 import bisect
-import copy
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -23,11 +22,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain import rules
+from ..domain import erasure, rules
 from ..domain.board import Board, apply
 from ..domain.errors import Rejected
 from ..domain.events import (
     EVENT_CLASSES,
+    ContributionsErased,
     Event,
     ParticipantJoined,
     Recorded,
@@ -37,6 +37,7 @@ from ..domain.events import (
     event_from_payload,
 )
 from ..domain.kinds import LANGUAGES, SESSION_KINDS
+from ..store import erasure as erased_rows
 from ..store import log
 from ..store.models import EventRow, MeetingSession
 from .sessions import Service
@@ -44,11 +45,13 @@ from .sessions import Service
 NOT_IMPORTED = frozenset({"invitation_created", "cofacilitator_added"})
 # a session's stream only: a club's events have nothing to do in a session's log
 CLUB_EVENTS = frozenset({"club_created", "member_added", "member_renamed",
-                         "member_link_issued", "project_updated"})
+                         "member_link_issued", "project_updated", "member_removed"})
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 ACTOR_MAX = 64
 UPLOAD_MAX = 32 * 1024 * 1024  # bytes of an uploaded log (a long day is a few MB)
 IMPORT_KEY = "import:{seq}"  # a phone's client_id cannot contain ":" (rules.client_id)
+CHUNK = 200  # events per transaction of an import (a few tens of ms of the write lock)
+PAGE = 1000  # rows per read of this server's copy (one read and fold: a few tens of ms)
 
 
 
@@ -98,10 +101,13 @@ def _record(number: int, line: str) -> Record:
                   client_id, at if at.tzinfo else at.replace(tzinfo=UTC))
 
 
-def parse(lines: Iterable[str]) -> list[Record]:
-    """The records of an exported log; `invalid_import` names the first bad line."""
+def parse(lines: Iterable[str], pause: Callable[[], None] = lambda: None) -> list[Record]:
+    """The records of an exported log; `invalid_import` names the first bad line.
+    `pause()` runs every few hundred lines (a green thread lets the others run)."""
     records: list[Record] = []
     for number, line in enumerate(lines, start=1):
+        if number % CHUNK == 0:
+            pause()
         if not line.strip():
             continue
         try:
@@ -119,58 +125,160 @@ def parse(lines: Iterable[str]) -> list[Record]:
     return records
 
 
-def import_log(service: Service, records: list[Record],
-               facilitator_id: int) -> tuple[ImportReport, list[Recorded]]:
-    """Merge an exported log into its copy here (created on the first import); the report
-    and the events recorded (to broadcast). Every new event is first folded into a copy of
-    the board: a file that would break the board is refused whole."""
-    session_id = records[0].session_id
-    created_here = False
+Progress = Callable[[int, int], None]
 
-    def decide(db: Session, board: Board) -> tuple[list[Recorded], tuple[int, int]]:
-        nonlocal created_here
-        created_here = False
-        code = board.code
-        local_seq = {key: seq for key, seq in db.execute(
-            select(EventRow.client_id, EventRow.seq).where(
-                EventRow.session_id == session_id, EventRow.client_id.is_not(None)))}
-        if board.seq and records[0].key not in local_seq:
+
+def import_log(service: Service, records: list[Record], facilitator_id: int, *,
+               pause: Callable[[], None] = lambda: None,
+               progress: Progress | None = None,
+               committed: Callable[[list[Recorded]], None] | None = None,
+               offload: Callable[[Callable[[], None]], None] = lambda work: work(),
+               chunk: int = CHUNK) -> tuple[ImportReport, list[Recorded]]:
+    """Merge an exported log into its copy here (created on the first import); the report
+    and the events recorded (to broadcast).
+
+    Linear, and never long in one piece: the new events are first folded into a trial
+    board, outside any transaction (a file that would break the board is refused whole);
+    then they are committed `chunk` at a time, each chunk a short transaction of its own,
+    with `pause()` between chunks (the transport's yield to other green threads),
+    `progress(done, total)` and `committed(recorded)` after each; `offload(work)` runs
+    the one step that cannot be cut (rendering the merged board once) where it does not
+    hold the others up (a real thread, for a cooperative server). Idempotent even when
+    interrupted: an event is known by its key (`client_id` column), so importing the file
+    again adds only what is missing.
+    """
+    session_id = records[0].session_id
+    known = _known_keys(service, session_id, pause)
+    board = service.boards.get(session_id)
+    if board is not None:
+        if records[0].key not in known:
             raise Rejected("import_original")  # the session was born here, not imported
-        if not board.seq:
-            created_here = True
-            code = service.free_code(db)
-            db.add(MeetingSession(id=session_id, code=code, facilitator_id=facilitator_id,
-                                  programme=getattr(records[0].event, "programme", None),
-                                  created_at=records[0].at))
-            db.flush()
-        elif not board.is_facilitator(facilitator_id):
+        if not board.is_facilitator(facilitator_id):
             raise Rejected("forbidden")
-        seq_map = _SeqMap(records, local_seq)
-        trial = copy.deepcopy(board)
-        recorded: list[Recorded] = []
-        skipped = 0
-        for record in records:
+    new = [record for record in records if record.key not in known]
+    pending = _trial(service, session_id, new, known, facilitator_id, pause, offload)
+    seq_map = _SeqMap(records, known)
+    created_here = False
+    recorded: list[Recorded] = []
+    skipped = len(records) - len(pending)
+    for start in range(0, len(pending), chunk):
+        part = pending[start:start + chunk]
+
+        def decide(db: Session, board: Board, part: list[Record] = part,
+                   ) -> tuple[list[Recorded], tuple[bool, int]]:
+            created, code = False, board.code
+            if not board.seq:
+                if part[0] is not pending[0] or part[0].key != records[0].key:
+                    raise Rejected("unknown_session")  # deleted meanwhile
+                created, code = True, service.free_code(db)
+                db.add(MeetingSession(id=session_id, code=code, facilitator_id=facilitator_id,
+                                      programme=getattr(records[0].event, "programme", None),
+                                      created_at=records[0].at))
+                db.flush()
+            elif not board.is_facilitator(facilitator_id):
+                raise Rejected("forbidden")
+            here = dict(db.execute(select(EventRow.client_id, EventRow.seq).where(
+                EventRow.session_id == session_id,
+                EventRow.client_id.in_([record.key for record in part]))).all())
+            for record in part:
+                if record.key in here:  # another import took it meanwhile
+                    seq_map.add(record.seq, here[record.key])
+            rows: list[log.Row] = []
+            seq = board.seq
+            for record in part:
+                event = _localised(record.event, facilitator_id, db, code, seq_map)
+                if record.key in here or event is None:
+                    continue
+                seq += 1
+                seq_map.add(record.seq, seq)
+                rows.append((event, record.actor, record.key, record.at))
+            added = log.append_rows(db, session_id, rows, after=board.seq)
+            _erase_here(db, session_id, added)
+            return added, (created, len(part) - len(rows))
+
+        done, (created, already) = service.boards.transact(session_id, decide)
+        if any(isinstance(item.event, ContributionsErased) for item in done):
+            service.boards.forget(session_id)  # rows were rewritten: rebuild at next read
+            erased_rows.scrub(service.db)
+        created_here = created_here or created
+        skipped += already
+        recorded += done
+        if committed is not None and done:
+            committed(done)
+        if progress is not None:
+            progress(min(start + chunk, len(pending)), len(pending))
+        pause()
+    board = service.board(session_id)
+    return ImportReport(session_id, board.title, created_here, len(recorded), skipped), recorded
+
+
+def _erase_here(db: Session, session_id: str, added: list[Recorded]) -> None:
+    """The other server erased a participant's contributions (its tombstone comes in the
+    file): erase them from this copy's rows too (imported earlier, they hold the text)."""
+    for item in added:
+        if isinstance(item.event, ContributionsErased):
+            rewrites, _ = erasure.participant_erasure(log.read(db, session_id),
+                                                      item.event.participant_id)
+            erased_rows.rewrite(db, session_id, rewrites)
+
+
+def _known_keys(service: Service, session_id: str, pause: Callable[[], None]) -> dict[str, int]:
+    """The keys (`client_id`) of the session's events here → their seq, read page by page."""
+    known: dict[str, int] = {}
+    after = 0
+    while True:
+        with service.db.read() as db:
+            page = db.execute(
+                select(EventRow.client_id, EventRow.seq)
+                .where(EventRow.session_id == session_id, EventRow.seq > after)
+                .order_by(EventRow.seq).limit(PAGE)).all()
+        known.update((key, seq) for key, seq in page if key is not None)
+        if len(page) < PAGE:
+            return known
+        after = page[-1][1]
+        pause()
+
+
+def _trial(service: Service, session_id: str, new: list[Record], known: dict[str, int],
+           facilitator_id: int, pause: Callable[[], None],
+           offload: Callable[[Callable[[], None]], None]) -> list[Record]:
+    """Fold the new events into a trial board (this server's log first, page by page):
+    `invalid_import` at the first event that does not fold, or when the merged board
+    cannot be shown. The records to import (those this server records)."""
+    trial = Board(session_id)
+    if not new:
+        return []
+    after = 0
+    while True:  # the copy as it is here, rebuilt (a deep copy of a big board would block)
+        page = service.events_after(session_id, after, PAGE)
+        for item in page:
+            apply(trial, item)
+        if len(page) < PAGE:
+            break
+        after = page[-1].seq
+        pause()
+    seq_map = _SeqMap(new, known)
+    pending: list[Record] = []
+    code = trial.code or "IMPORT"
+    with service.db.read() as db:
+        for index, record in enumerate(new, start=1):
             event = _localised(record.event, facilitator_id, db, code, seq_map)
-            if record.key in local_seq or event is None:
-                skipped += 1
+            if event is None:
                 continue
-            new = log.append(db, session_id, [event], actor=record.actor,
-                             client_id=record.key, after=trial.seq, at=record.at)
+            item = Recorded(session_id, trial.seq + 1, event, record.at, record.actor,
+                            record.key)
             try:
-                for item in new:
-                    apply(trial, item)
+                apply(trial, item)
             except Exception:  # the file's events do not fold: nothing is kept
                 raise Rejected("invalid_import", line=record.line) from None
-            recorded += new
-            local_seq[record.key] = new[0].seq
-            seq_map.add(record.seq, new[0].seq)
-        if recorded:
-            _still_readable(trial, records[-1].line)
-        return recorded, (len(recorded), skipped)
-
-    recorded, (added, skipped) = service.boards.transact(session_id, decide)
-    board = service.board(session_id)
-    return ImportReport(session_id, board.title, created_here, added, skipped), recorded
+            seq_map.add(record.seq, item.seq)
+            pending.append(record)
+            if index % CHUNK == 0:
+                pause()
+    if pending:
+        offload(lambda: _still_readable(trial, new[-1].line))
+        pause()
+    return pending
 
 
 def _still_readable(board: Board, line: int) -> None:
@@ -186,19 +294,26 @@ def _still_readable(board: Board, line: int) -> None:
 
 class _SeqMap:
     """Source seq → seq here, for events that point at a seq (`themes_updated.based_on`):
-    the copy numbers its events on its own (left-out events, local ones)."""
+    the copy numbers its events on its own (left-out events, local ones). Adding in
+    source order (an import's usual case) costs O(1)."""
 
     def __init__(self, records: list[Record], local_seq: dict[str, int]) -> None:
-        self._pairs = sorted((r.seq, local_seq[r.key]) for r in records if r.key in local_seq)
+        pairs = sorted((r.seq, local_seq[r.key]) for r in records if r.key in local_seq)
+        self._sources = [source for source, _ in pairs]
+        self._local = dict(pairs)
 
     def add(self, source: int, local: int) -> None:
-        self._pairs.append((source, local))
-        self._pairs.sort()
+        if source not in self._local:
+            if not self._sources or source > self._sources[-1]:
+                self._sources.append(source)
+            else:
+                bisect.insort(self._sources, source)
+        self._local[source] = local
 
     def local(self, source: int) -> int:
         """The seq here of the last merged event at or before `source` (0: none)."""
-        at = bisect.bisect_right(self._pairs, (source, float("inf"))) - 1
-        return self._pairs[at][1] if at >= 0 else 0
+        at = bisect.bisect_right(self._sources, source) - 1
+        return self._local[self._sources[at]] if at >= 0 else 0
 
 
 def _localised(event: Event, facilitator_id: int, db: Session, code: str,

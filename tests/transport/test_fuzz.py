@@ -263,6 +263,9 @@ ROUTES = (
     ("GET", "/clubs/{club_id}/members/{member_id}/timeline.{fmt}"), ("GET", "/m/{token}"),
     ("POST", "/m/{token}/project"), ("POST", "/m/{token}/join"),
     ("GET", "/m/{token}/timeline.{fmt}"), ("GET", "/healthz"),
+    ("POST", "/sessions/{session_id}/delete"), ("DELETE", "/api/sessions/{session_id}"),
+    ("POST", "/clubs/{club_id}/members/{member_id}/remove"),
+    ("DELETE", "/api/clubs/{club_id}/members/{member_id}"),
 )
 FORM_FIELDS = ("title", "kind", "language", "programme", "text", "client_id", "prompt_id",
                "email", "password", "name", "session_id", "unlink", "project", "stage",

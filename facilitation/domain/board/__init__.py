@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..events import Event, Recorded
-from . import fold_grouping, fold_meeting, fold_session
+from . import fold_erasure, fold_grouping, fold_meeting, fold_session
 from .state import Board, Contribution, Participant, Theme
 
 __all__ = ["Board", "Contribution", "Participant", "Theme", "apply", "board_view",
@@ -21,6 +21,7 @@ HANDLERS: dict[type[Event], Callable[[Any, Board, Recorded], None]] = {
     **fold_session.HANDLERS,
     **fold_grouping.HANDLERS,
     **fold_meeting.HANDLERS,
+    **fold_erasure.HANDLERS,
 }
 
 

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..events import ClubCreated, MemberAdded, MemberRenamed, ProjectUpdated, Recorded
+from ..events import (
+    ClubCreated,
+    MemberAdded,
+    MemberRemoved,
+    MemberRenamed,
+    ProjectUpdated,
+    Recorded,
+)
 from .project import STAGES
 
 
@@ -107,6 +114,12 @@ def apply(club: Club, recorded: Recorded) -> Club:
         member.history.append(Change(recorded.seq, recorded.created_at, event.session_id,
                                      (recorded.actor or "").startswith("member:"),
                                      dict(event.changes)))
+    elif isinstance(event, MemberRemoved):
+        club.members.pop(event.member_id, None)
+        for member in club.members.values():  # their help in others' next steps
+            for step in member.project.next_steps:
+                if step.get("helper") == event.member_id:
+                    del step["helper"]
     club.seq = recorded.seq
     return club
 

@@ -209,6 +209,79 @@ def grouping_stall(server: BenchServer, cards: int) -> dict[str, Any]:
     return {"regroup_s": regroup, **_percentiles(latencies)}
 
 
+def synthetic_log(session_id: str, events: int) -> list[str]:
+    """An exported log of about `events` events: a session, 20 phones, cards, and a
+    grouping every 500 cards (the lines `facilitation import` reads)."""
+    start = time.time() - events
+    lines: list[dict[str, Any]] = []
+
+    def add(kind: str, payload: dict[str, Any], client_id: str | None = None) -> None:
+        seq = len(lines) + 1
+        at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(start + seq))
+        lines.append({"session_id": session_id, "seq": seq, "type": kind, "version": 1,
+                      "payload": payload, "actor": None, "client_id": client_id, "at": at})
+
+    add("session_created", {"title": "Import", "kind": "palabre", "language": "fr",
+                            "code": "ABCDEF", "facilitator_id": 1})
+    add("phase_changed", {"phase": "collect", "previous": "welcome"})
+    for n in range(20):
+        add("participant_joined", {"participant_id": f"p{n}", "name": None})
+    n = 0
+    while len(lines) < events:
+        text = f"{SAMPLE_TEXTS[n % len(SAMPLE_TEXTS)]} {n}"
+        add("contribution_added", {"contribution_id": f"c{n}", "participant_id": f"p{n % 20}",
+                                   "text": text, "kind": "lever" if n % 2 else "blocker"},
+            client_id=uuid.uuid5(uuid.NAMESPACE_OID, f"{session_id}-{n}").hex)
+        n += 1
+        if n % 500 == 0:
+            add("themes_updated", {"themes": [{"id": f"t{n}", "kind": None, "label": "x",
+                                               "card_ids": [f"c{n - 1}"], "colour": "#123"}],
+                                   "based_on": len(lines)})
+    return [json.dumps(line, ensure_ascii=False) for line in lines]
+
+
+def import_stall(server: BenchServer, events: int) -> dict[str, Any]:
+    """Round trips of a phone in a quiet session while `POST /api/imports` merges a log
+    of `events` events: the longest one is how long the import froze the server."""
+    quiet = _phone(server.url, server.open_session())
+    body = ("\n".join(synthetic_log(f"imp{uuid.uuid4().hex[:8]}", events)) + "\n").encode()
+    stop = threading.Event()
+    latencies: list[float] = []
+    answered = [float("inf")]
+
+    def watch() -> None:
+        while not stop.is_set():
+            started = time.perf_counter()
+            try:
+                quiet.call("sync", {"last_seq": 1}, timeout=120)
+            except Exception:  # the server froze past the ping timeout: the phone dropped
+                stop.wait()  # the stall lasted at least until the import answered
+                latencies.append(min(time.perf_counter(), answered[0]) - started)
+                return
+            latencies.append(time.perf_counter() - started)
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    time.sleep(0.5)
+    request = urllib.request.Request(
+        server.url + "/api/imports", method="POST", data=body,
+        headers={"Authorization": f"Bearer {server.token}",
+                 "Content-Type": "application/x-ndjson"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=600) as response:
+        report = json.loads(response.read())
+    answered[0] = time.perf_counter()
+    took = answered[0] - started
+    stop.set()
+    watcher.join()
+    quiet.disconnect()
+    if not report.get("ok"):
+        raise RuntimeError(report)
+    return {"events": report["added"], "import_s": took, "samples": len(latencies),
+            **_percentiles(latencies)}
+
+
 def _session_of(server: BenchServer, code: str) -> str:
     """The id of the session with this join code (the bench facilitator owns them all)."""
     with urllib.request.urlopen(server.url + f"/join/{code}", timeout=10) as response:

@@ -16,8 +16,10 @@ from ...extensions import csrf
 from ...synthesis.formats import slug
 from ...usecases import exports, imports, pairs
 from ...usecases.sessions import Service
-from ..broadcast import publish
+from .. import erasing
+from ..broadcast import notify, publish
 from ..commands import run_command
+from ..green import in_thread, yield_now
 from ..links import board_url, join_url
 from ..messages import refusal
 from .auth import current_facilitator_id
@@ -110,6 +112,13 @@ def events(session_id: str) -> ResponseReturnValue:
     return jsonify({"events": [board_view(item) for item in recorded]})
 
 
+@bp.delete("/sessions/<session_id>")
+def delete_session(session_id: str) -> ResponseReturnValue:
+    """Delete a session for good (its owner only): afterwards it is unknown here."""
+    deleted = erasing.delete_session(session_id, _facilitator())
+    return jsonify({"ok": True, "events_deleted": deleted})
+
+
 @bp.post("/sessions/<session_id>/commands")
 def command(session_id: str) -> ResponseReturnValue:
     """A facilitator command `{type, ...}`: same contract as the socket `command`."""
@@ -186,8 +195,12 @@ def import_log() -> ResponseReturnValue:
         raise Rejected("invalid_payload", field="Content-Type")
     request.max_content_length = imports.UPLOAD_MAX  # a log is bigger than a command
     lines = imports.records_of(request.get_data())
-    report, recorded = imports.import_log(service(), imports.parse(lines), facilitator_id)
-    publish(report.session_id, recorded)
+    # chunked: other sessions go on between two chunks; the answer comes when it is done
+    records = imports.parse(lines, pause=yield_now)
+    report, recorded = imports.import_log(
+        service(), records, facilitator_id, pause=yield_now, offload=in_thread,
+        committed=lambda recorded: publish(records[0].session_id, recorded, listeners=False))
+    notify(report.session_id, recorded)  # regrouping, the linked board: once, at the end
     return jsonify({"ok": True, **dataclasses.asdict(report)})
 
 

@@ -25,12 +25,12 @@ from ...domain.club.project import STEPS_MAX
 from ...domain.club.words import stage_names
 from ...domain.errors import Rejected
 from ...domain.events import Recorded
-from ...extensions import socketio
+from ...extensions import csrf, socketio
 from ...synthesis.formats import PdfUnavailable, media_type, slug
 from ...synthesis.render_timeline import FORMATS
 from ...synthesis.render_timeline import render as render_timeline
 from ...usecases.clubs import Clubs, MemberAccess
-from .. import qr
+from .. import erasing, qr
 from ..broadcast import publish
 from ..links import public_base
 from ..messages import describe, refusal
@@ -171,6 +171,39 @@ def reissue(club_id: str, member_id: str):  # type: ignore[no-untyped-def]
     except Rejected:
         abort(404)
     return _show_link(club_id, member_id, token)
+
+
+@bp.post("/clubs/<club_id>/members/<member_id>/remove")
+@login_required
+def remove_member(club_id: str, member_id: str):  # type: ignore[no-untyped-def]
+    """Remove a member and everything of theirs (after ticking the confirmation)."""
+    _club(club_id)
+    if not request.form.get("confirm"):
+        flash(describe(Rejected("not_confirmed"))["message"], "error")
+        return redirect(url_for("clubs.page", club_id=club_id))
+    try:
+        erasing.remove_member(club_id, _facilitator(), member_id)
+    except Rejected:
+        abort(404)
+    announce(club_id)
+    flash(_("The member and everything of theirs were erased."), "ok")
+    return redirect(url_for("clubs.page", club_id=club_id))
+
+
+@bp.delete("/api/clubs/<club_id>/members/<member_id>")
+def api_remove_member(club_id: str, member_id: str):  # type: ignore[no-untyped-def]
+    """The same for scripts (bearer token)."""
+    facilitator_id = current_facilitator_id()
+    try:
+        cards = erasing.remove_member(club_id, facilitator_id, member_id)
+    except Rejected as error:
+        status = 401 if facilitator_id is None else 404
+        return refusal(error), status
+    announce(club_id)
+    return {"ok": True, "cards_erased": cards}
+
+
+csrf.exempt(api_remove_member)  # DELETE: no cross-site form can send it
 
 
 def _show_link(club_id: str, member_id: str, token: str):  # type: ignore[no-untyped-def]

@@ -24,9 +24,10 @@ from ...domain.errors import Rejected
 from ...domain.kinds import LANGUAGES, PROFILE_QUESTIONS, SESSION_KINDS
 from ...usecases import imports
 from ...usecases.sessions import Service
-from .. import qr
-from ..broadcast import publish
+from .. import erasing, qr
+from ..broadcast import notify, publish
 from ..commands import run_command
+from ..green import in_thread, yield_now
 from ..links import join_entry_url, join_url
 from ..messages import describe
 
@@ -91,15 +92,17 @@ def import_log():  # type: ignore[no-untyped-def]
         if upload is None or not upload.filename:
             raise Rejected("missing_file")
         lines = imports.records_of(upload.read())
-        report, recorded = imports.import_log(service(), imports.parse(lines),
-                                              int(current_user.get_id()))
+        records = imports.parse(lines, pause=yield_now)
+        report, recorded = imports.import_log(
+            service(), records, int(current_user.get_id()), pause=yield_now, offload=in_thread,
+            committed=lambda recorded: publish(records[0].session_id, recorded, listeners=False))
+        notify(report.session_id, recorded)  # regrouping, the linked board: once, at the end
     except Rejected as error:
         flash(describe(error)["message"], "error")
         return redirect(url_for("console.home"))
     except RequestEntityTooLarge:
         flash(describe(Rejected("too_large"))["message"], "error")
         return redirect(url_for("console.home"))
-    publish(report.session_id, recorded)
     flash(_("“%(title)s”: %(added)s events merged, %(skipped)s already here.",
             title=report.title, added=report.added, skipped=report.skipped), "ok")
     return redirect(url_for("console.console", session_id=report.session_id))
@@ -151,6 +154,23 @@ def console(session_id: str):  # type: ignore[no-untyped-def]
         profile_questions=PROFILE_QUESTIONS,
         is_owner=found.facilitator_id == int(current_user.get_id()),
     )
+
+
+@bp.route("/sessions/<session_id>/delete", methods=["POST"])
+@login_required
+def delete(session_id: str):  # type: ignore[no-untyped-def]
+    """Delete the session for good (its owner, after ticking the confirmation)."""
+    _owned(session_id)
+    if not request.form.get("confirm"):
+        flash(describe(Rejected("not_confirmed"))["message"], "error")
+        return redirect(url_for("console.console", session_id=session_id))
+    try:
+        erasing.delete_session(session_id, int(current_user.get_id()))
+    except Rejected as error:
+        flash(describe(error)["message"], "error")
+        return redirect(url_for("console.console", session_id=session_id))
+    flash(_("The session was deleted for good."), "ok")
+    return redirect(url_for("console.home"))
 
 
 @bp.route("/sessions/<session_id>/link", methods=["POST"])

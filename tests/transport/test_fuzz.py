@@ -159,6 +159,15 @@ class World:
         }
         return known.get(field, [])
 
+    def path_values(self, name: str) -> list[str]:
+        """Valid values for a URL segment."""
+        return {
+            "session_id": [self.session_id, secrets.token_hex(8)], "code": [self.code],
+            "club_id": [self.club.id], "member_id": [self.member_id],
+            "token": [self.member_token, "nope"], "fmt": list(FORMATS),
+            "name": ["votes", "kinds", "radar", "Programme"],
+        }.get(name, [])
+
 
 @pytest.fixture
 def world(app: Any, service: Any, facilitator: Any) -> Iterator[World]:
@@ -294,12 +303,6 @@ def _segment(world: World, name: str, value: Any) -> str:
     return _encoded(value) or "x"
 
 
-World.path_values = lambda self, name: {  # type: ignore[attr-defined]
-    "session_id": [self.session_id, secrets.token_hex(8)], "code": [self.code],
-    "club_id": [self.club.id], "member_id": [self.member_id],
-    "token": [self.member_token, "nope"], "fmt": list(FORMATS),
-    "name": ["votes", "kinds", "radar", "Programme"],
-}.get(name, [])
 
 
 def request(world: World, method: str, path: str, *, segments: dict[str, Any],

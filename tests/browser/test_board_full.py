@@ -41,7 +41,8 @@ AUDIT = """() => {
         if (lines.size > 1) problems.push("word cut: " + m[0] + " in " + name);
       }
     }
-    const away = foot.hidden ? 0 : parseInt(foot.querySelector(".away").textContent.replace(/\\D/g, ""), 10);
+    const away = foot.hidden ? 0
+      : parseInt(foot.querySelector(".away").textContent.replace(/\\D/g, ""), 10);
     const fbox = foot.getBoundingClientRect();
     if (!foot.hidden && (fbox.bottom > innerHeight || fbox.top < cbox.bottom - 1))
       problems.push("page cue not in view");
@@ -88,7 +89,7 @@ def check_every_theme_seen_or_counted(page: Any, expected: dict[str, set[str]]) 
     for kind, want in expected.items():
         seen: set[str] = set()
         pages = first["kinds"][kind]["pages"]
-        for turn in range(max(first["kinds"][k]["pages"] for k in expected)):
+        for _ in range(max(first["kinds"][k]["pages"] for k in expected)):
             audit = page.evaluate(AUDIT)["kinds"][kind]
             assert audit["problems"] == [], audit["problems"]
             assert audit["overflow"] <= 1, f"{kind}: {audit['overflow']}px hidden below"

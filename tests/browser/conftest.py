@@ -72,7 +72,7 @@ def _cli(instance: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def live(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """One real server with one facilitator, and that facilitator's login cookies.
     The lexical grouping engine: these tests are about screens, not about the model."""

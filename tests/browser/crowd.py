@@ -94,14 +94,16 @@ def fill(command: Callable[..., dict[str, Any]], board: Callable[[], dict[str, A
     ids = [command(type="scribe_contribution", kind=kind, text=text)["contribution_id"]
            for kind, _, text in cards]
     sizes: dict[str, int] = {}
-    theme_of: dict[str, str] = {}
+    first: dict[str, str] = {}
+    for card_id, (_, label, _) in zip(ids, cards, strict=True):
+        if label is not None and label not in first:  # each theme starts with a card
+            first[label] = card_id
+            command(type="move_card", contribution_id=card_id, theme_id=None, label=label)
+    theme_of = {t["label"]: t["id"] for t in board()["themes"]}
     for card_id, (_, label, _) in zip(ids, cards, strict=True):
         if label is None:
             continue
         sizes[label] = sizes.get(label, 0) + 1
-        if label not in theme_of:
-            command(type="move_card", contribution_id=card_id, theme_id=None, label=label)
-            theme_of[label] = next(t["id"] for t in board()["themes"] if t["label"] == label)
-        else:
+        if first[label] != card_id:
             command(type="move_card", contribution_id=card_id, theme_id=theme_of[label])
     return sizes

@@ -158,3 +158,17 @@ def test_300_cards_every_theme_is_on_screen_or_counted(
     first = check_every_theme_seen_or_counted(page, expected)
     if size == (1280, 720):
         assert any(k["pages"] > 1 for k in first["kinds"].values()), "expected pages at 300"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_30_cards_every_theme_is_on_screen_without_pages(
+        chromium: Any, live: Live, contexts: list[Any], size: tuple[int, int]) -> None:
+    session = live.open_session("Petit-déjeuner des entrepreneurs, Roubaix")
+    fill(lambda **f: live.command(session, **f), lambda: live.board(session), 30)
+    expected = themes_by_kind(live, session)
+    page = open_board(chromium, live, session, contexts, size)
+    first = check_every_theme_seen_or_counted(page, expected)
+    for kind, audit in first["kinds"].items():
+        assert audit["pages"] == 1 and set(audit["shown"]) == expected[kind], (kind, audit)
+    # cards too, not only labels
+    expect()(page.locator("#col-blocker .card:not([hidden])").first).to_be_visible()

@@ -105,10 +105,11 @@ def open_session(server: AppServer, token: str, title: str, kind: str = "palabre
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--only", choices=["radar", "club", "pair"],
+    parser.add_argument("--only", choices=["radar", "club", "pair", "full"],
                         help="club (or radar): the club's shots (club board, member page, "
                              "console panel) and the competence radar's, taken in a club "
-                             "meeting; pair: the double-espace board")
+                             "meeting; pair: the double-espace board; full: a phone right "
+                             "after sending and the board with 150 and 300 cards")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -128,10 +129,12 @@ def main() -> None:
                                                      args=CHROMIUM_ARGS)
                 if not args.only:
                     shoot(browser, server, demo, empty, args.out, token)
-                if args.only != "pair":
+                if args.only in (None, "radar", "club"):
                     shoot_club(browser, server, token, args.out)
                 if args.only in (None, "pair"):
                     shoot_pair(browser, server, token, args.out)
+                if args.only in (None, "full"):
+                    shoot_full(browser, server, token, args.out)
                 browser.close()
         finally:
             server.stop()
@@ -577,6 +580,100 @@ def shoot_pair(browser, server: AppServer, token: str, out: Path) -> None:  # no
     page.wait_for_timeout(2500)  # both rooms' regroupings land, then the view is fetched
     page.screenshot(path=out / "pair-board-1280x720.png")
     context.close()
+
+
+def shoot_full(browser, server: AppServer, token: str, out: Path) -> None:  # noqa: ANN001
+    """A phone right after Envoyer (its card in view, still sending), and the board of a full
+    room: 150 and 300 cards in many themes, at both projector sizes."""
+    import re
+
+    from playwright.sync_api import expect
+
+    from tests.browser.conftest import WEBSOCKET_ONLY
+    from tests.browser.crowd import fill
+
+    session = open_session(server, token, "Thé-palabre de Lille-Moulins – Kayes")
+    command(server, token, session, type="change_phase", phase="collect")
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True, locale="fr-FR")
+    phone = context.new_page()
+    phone.add_init_script(WEBSOCKET_ONLY)  # so that the answer can be held a moment
+    held: list = []
+
+    def route(ws) -> None:  # noqa: ANN001
+        server_side = ws.connect_to_server()
+        ws.on_message(server_side.send)
+        server_side.on_message(lambda m: held.append((ws, m)) if hold and isinstance(m, str)
+                               and re.match(r"^43\d", m) else ws.send(m))
+
+    hold = False
+    phone.route_web_socket(re.compile(r"/socket\.io/"), route)
+    phone.goto(session["join_url"])
+    expect(phone.locator("#net")).to_have_attribute("data-state", "online", timeout=10_000)
+    for kind, text in [("blocker", "Les banques refusent le crédit sans CDI"),
+                       ("lever", "La tontine du quartier pour le premier stock")]:
+        phone.locator(f"label[for=kind-{kind}]").tap()
+        phone.fill("#text", text)
+        phone.locator("#send").tap()
+        expect(phone.locator("#mine li .s[data-state=received]").first).to_be_visible()
+    phone.evaluate("window.scrollTo(0, 0)")
+    phone.locator("label[for=kind-blocker]").tap()
+    phone.fill("#text", "Je ne sais pas à qui demander pour le statut d'auto-entrepreneur")
+    hold = True
+    phone.locator("#send").tap()
+    expect(phone.locator("#mine li .s").first).to_have_attribute("data-state", "waiting")
+    phone.wait_for_timeout(250)
+    phone.screenshot(path=out / "phone-sending-360x740.png")
+    hold = False
+    for ws, message in held:
+        ws.send(message)
+    expect(phone.locator("#mine li .s").first).to_have_attribute("data-state", "received")
+    phone.wait_for_timeout(900)  # the landing highlight fades
+    phone.screenshot(path=out / "phone-sent-360x740.png")
+    context.close()
+
+    # Without JavaScript: the plain form posts, the confirmation at the top shows the card.
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True, locale="fr-FR",
+                                  java_script_enabled=False)
+    phone = context.new_page()
+    phone.goto(session["join_url"])
+    phone.locator("label[for=kind-lever]").tap()
+    phone.fill("#text", "Le groupe WhatsApp des commerçants maliens de Lille")
+    phone.locator("#send").tap()
+    expect(phone.locator("#sent-ok")).to_be_visible()
+    phone.screenshot(path=out / "phone-nojs-sent-360x740.png")
+    context.close()
+
+    def call(session: dict, **fields) -> dict:  # noqa: ANN003
+        return command(server, token, session, **fields)
+
+    def board(session: dict) -> dict:
+        request = urllib.request.Request(
+            f"{server.url}/api/sessions/{session['id']}/board",
+            headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
+
+    desk = browser.new_context(locale="fr-FR")
+    login = desk.new_page()
+    login.goto(server.url + "/login")
+    login.fill("#email", EMAIL)
+    login.fill("#password", PASSWORD)
+    login.click("button[type=submit]")
+    login.wait_for_url(server.url + "/")
+    for total in (150, 300):
+        room = open_session(server, token, "Thé-palabre de Lille-Moulins – Kayes")
+        fill(lambda room=room, **f: call(room, **f), lambda room=room: board(room), total)
+        for width, height in ((1280, 720), (1920, 1080)):
+            page = desk.new_page()
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(room["board_url"])
+            expect(page.locator("#board")).to_have_attribute("data-ready", "1")
+            page.wait_for_timeout(900)
+            page.screenshot(path=out / f"board-full-{total}-{width}x{height}.png")
+            page.close()
+    desk.close()
 
 
 if __name__ == "__main__":

@@ -202,37 +202,127 @@
     fit();
   }
 
-  /* Condense until the column fits: fewer cards in the biggest themes, then labels only. */
+  /* Condense until the column fits: fewer cards in the biggest themes, then labels only.
+     When even the labels do not fit, the themes go on pages (in their stable order, so a
+     new card never moves a theme to another page) and a line under the column says what is
+     not on screen: "+4 thèmes · page 1/2". The pages turn by themselves while the board is
+     left alone, or with PageDown/PageUp (a presenter's clicker). "New cards" stay on every
+     page: that is where arrivals land. */
+  var page = 0, pages = {};
+  function fmt(s, v) { return s.replace(/\{(\w+)\}/g, function (m, k) { return v[k]; }); }
   function fit() {
     KINDS.forEach(function (kind) {
-      var column = columns[kind];
+      var column = columns[kind], foot = document.getElementById("more-" + kind);
       var boxes = Array.prototype.slice.call(column.querySelectorAll(".theme"));
-      var lists = boxes.map(function (b) { return b.querySelector(".tc"); });
+      var named = boxes.filter(function (b) { return !b.classList.contains("fresh"); });
+      var fresh = boxes.filter(function (b) { return b.classList.contains("fresh"); })[0];
+      foot.hidden = true;
+      pages[kind] = 1;
+      if (!column.offsetHeight) return; // not on screen in this phase
+      // 1. the labels alone: do they fit? if not, cut the themes into pages
+      boxes.forEach(function (b) { b.hidden = false; b.classList.add("folded"); });
+      var last = null;
+      if (fresh) { // room for its newest card (3 lines at least) on every page: arrivals are
+        fresh.classList.remove("folded"); // seen, and a longer one does not move the themes
+        var newest = fresh.querySelector(".tc").children, more = fresh.querySelector(".tmore");
+        for (var n = 0; n < newest.length; n++) newest[n].hidden = n < newest.length - 1;
+        last = newest[newest.length - 1];
+        last.style.minHeight = "4.05em";
+        more.textContent = "+1";
+        more.hidden = newest.length <= 1;
+      }
+      var split = [named];
+      if (column.scrollHeight > column.clientHeight + 1) {
+        foot.hidden = false;
+        foot.textContent = "+";  // its line is taken from the column's room
+        var gap = parseFloat(window.getComputedStyle(column).rowGap) || 0;
+        var room = column.clientHeight + gap, base = fresh ? fresh.offsetHeight + gap : 0;
+        var heights = named.map(function (b) { return b.offsetHeight + gap; });
+        var pack = function (cap) { // in order, at most `cap` themes a page
+          var out = [], current = [], used = base;
+          named.forEach(function (b, i) {
+            if (current.length && (used + heights[i] > room || current.length >= cap)) {
+              out.push(current); current = []; used = base;
+            }
+            current.push(b);
+            used += heights[i];
+          });
+          if (current.length || !out.length) out.push(current);
+          return out;
+        };
+        split = pack(Infinity);
+        // as many pages as needed, with the themes shared evenly: room is left for cards
+        var even = pack(Math.ceil(named.length / split.length));
+        if (even.length === split.length) split = even;
+      }
+      if (last) last.style.minHeight = "";
+      pages[kind] = split.length;
+      var at = page % split.length, here = split[at];
+      named.forEach(function (b) { b.hidden = here.indexOf(b) < 0; });
+      boxes.forEach(function (b) { b.classList.remove("folded"); });
+      var on = boxes.filter(function (b) { return !b.hidden; });
+      // 2. the cards of the themes on screen, newest first, as many as fit
+      var lists = on.map(function (b) { return b.querySelector(".tc"); });
       var limit = lists.map(function (l) { return l.children.length; });
       function show() {
         lists.forEach(function (list, i) {
           var items = list.children;
           var hide = items.length - limit[i];
           for (var j = 0; j < items.length; j++) items[j].hidden = j < hide; // newest stay
-          var more = boxes[i].querySelector(".tmore");
+          list.hidden = limit[i] === 0;
+          var more = on[i].querySelector(".tmore"); // a label alone has its count already
           more.textContent = hide > 0 ? "+" + hide : "";
-          more.hidden = hide <= 0;
+          more.hidden = hide <= 0 || limit[i] === 0;
         });
       }
       show();
-      var guard = 500;
+      var guard = 2000;
       while (column.scrollHeight > column.clientHeight + 1 && guard-- > 0) {
         var best = -1;
         for (var i = 0; i < limit.length; i++) if (limit[i] > 1 && (best < 0 || limit[i] > limit[best])) best = i;
-        if (best < 0) {
-          for (i = limit.length - 1; i >= 0; i--) if (limit[i] > 0) { best = i; break; }
+        if (best < 0) { // labels only, from the last theme up; "New cards" keep their newest
+          for (i = limit.length - 1; i >= 0; i--) if (limit[i] > 0 && on[i] !== fresh) { best = i; break; }
+          if (best < 0 && fresh && limit[on.indexOf(fresh)] > 0) best = on.indexOf(fresh);
           if (best < 0) break;
         }
         limit[best]--;
         show();
       }
+      // room left at the bottom: the first themes get back their newest card, if it fits
+      for (i = 0; i < limit.length; i++) {
+        if (limit[i] > 0 || !lists[i].children.length) continue;
+        limit[i] = 1;
+        show();
+        if (column.scrollHeight > column.clientHeight + 1) { limit[i] = 0; show(); }
+      }
+      // 3. what is not on screen is counted
+      if (split.length > 1) {
+        var away = named.length - here.length;
+        foot.textContent = "";
+        foot.appendChild(el("span", "away", fmt(away === 1 ? T.more_theme : T.more_themes, { n: away })));
+        var where = el("span", "pg");
+        var dots = el("span", "pdots");
+        dots.setAttribute("aria-hidden", "true");
+        for (i = 0; i < split.length; i++) dots.appendChild(el("i", i === at ? "on" : ""));
+        where.appendChild(dots);
+        where.appendChild(document.createTextNode(fmt(T.page, { n: at + 1, total: split.length })));
+        foot.appendChild(where);
+        foot.setAttribute("data-page", at + 1);
+        foot.setAttribute("data-pages", split.length);
+      }
     });
   }
+  function turn(step) {
+    var most = Math.max(pages.blocker || 1, pages.lever || 1);
+    if (most < 2) { page = 0; return; }
+    page = (page + step + most) % most;
+    fit();
+  }
+  var PAGE_SECONDS = 15, still = 0;
+  setInterval(function () {  // only while nobody touches the board (tools hidden)
+    if (!document.body.classList.contains("idle") || root.classList.contains("dragging")) { still = 0; return; }
+    if (++still >= PAGE_SECONDS) { still = 0; turn(1); }
+  }, 1000);
 
   /* -- facilitator's corrections ----------------------------------------------------------- */
   function command(data) {
@@ -304,6 +394,8 @@
     if (e.target.tagName === "INPUT" || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === "r") command({ type: "regroup" });
     if (e.key === "l") command({ type: "set_grouping", locked: !grouping.locked });
+    if (e.key === "PageDown" || e.key === "ArrowRight") { still = 0; turn(1); }
+    if (e.key === "PageUp" || e.key === "ArrowLeft") { still = 0; turn(-1); }
   });
   var idle;
   function wake() {

@@ -26,6 +26,35 @@
   }
   var state = load();
   state.cards = state.cards || [];
+  /* One entry per card: a card is known by the phone's client_id and, once the server has
+     it, by its contribution_id. A lost acknowledgement means the server's list (`mine` at
+     join) and the outbox both hold it: keep the first, with what each one knows. */
+  function dedupe() {
+    var byClient = {}, byId = {}, kept = [];
+    state.cards.forEach(function (card) {
+      var same = (card.client_id && byClient[card.client_id]) || (card.contribution_id && byId[card.contribution_id]);
+      if (same) {
+        if (!same.client_id) same.client_id = card.client_id;
+        if (!same.contribution_id) same.contribution_id = card.contribution_id;
+        if (card.status === "received") { same.status = "received"; same.why = ""; }
+        if (same.seq == null) same.seq = card.seq;
+      } else {
+        kept.push(card);
+        same = card;
+      }
+      if (same.client_id) byClient[same.client_id] = same;
+      if (same.contribution_id) byId[same.contribution_id] = same;
+    });
+    // oldest first, as the server numbered them; what it has not acknowledged yet comes last
+    kept.forEach(function (card, i) { card.at = i; });
+    kept.sort(function (a, b) {
+      var x = a.seq == null ? Infinity : a.seq, y = b.seq == null ? Infinity : b.seq;
+      return x === y ? a.at - b.at : x < y ? -1 : 1;
+    });
+    kept.forEach(function (card) { delete card.at; });
+    state.cards = kept;
+  }
+  dedupe();
   function save() {
     try { localStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* private mode */ }
   }
@@ -60,12 +89,15 @@
   }
 
   var online = false;
+  var justSent = null; // the card just tapped out: it lands in view, once
   function render() {
     if (!state.cards.length) return; // keep the list the server rendered
     list.textContent = "";
+    var landed = null;
     state.cards.forEach(function (card) {
       var li = document.createElement("li");
       li.className = card.kind;
+      if (card === justSent) { li.className += " new"; landed = li; justSent = null; }
       var t = document.createElement("span");
       t.className = "t";
       t.textContent = card.text;
@@ -90,6 +122,13 @@
       }
       list.insertBefore(li, list.firstChild);
     });
+    if (landed) reveal(landed);
+  }
+  /* Scroll just enough for the card to be seen (the list sits right under Send). */
+  function reveal(node) {
+    var box = node.getBoundingClientRect(), high = window.innerHeight || document.documentElement.clientHeight;
+    if (box.bottom > high - 8) window.scrollBy(0, Math.min(box.bottom - high + 16, box.top - 8));
+    else if (box.top < 0) window.scrollBy(0, box.top - 8);
   }
   /* A refused card goes back into the text box, to fix and send again. */
   function reuse(card) {
@@ -135,11 +174,13 @@
         if (ack && ack.ok) {
           card.status = "received";
           card.contribution_id = ack.contribution_id;
+          card.seq = ack.seq;
           card.why = "";
         } else if (ack && ack.error) {
           card.status = "refused";
           card.why = ack.error.message;
         }
+        dedupe();
         save();
         render();
       });
@@ -162,13 +203,13 @@
       document.cookie = "participant_" + app.getAttribute("data-session") + "=" + state.token +
         "; path=/; max-age=2592000; samesite=lax" + (location.protocol === "https:" ? "; secure" : "");
       state.last_seq = ack.seq;
-      var known = {};
-      state.cards.forEach(function (c) { if (c.contribution_id) known[c.contribution_id] = 1; });
+      // the server's list of this phone's cards: a waiting card it already has (its
+      // acknowledgement was lost) is received, and is not listed a second time
       (ack.mine || []).forEach(function (m) {
-        if (!known[m.contribution_id]) {
-          state.cards.push({ client_id: "", contribution_id: m.contribution_id, text: m.text, kind: m.kind, status: "received" });
-        }
+        state.cards.push({ client_id: m.client_id || "", contribution_id: m.contribution_id, seq: m.seq,
+                           text: m.text, kind: m.kind, status: "received" });
       });
+      dedupe();
       save();
       setOnline(navigator.onLine !== false);
       flush();
@@ -212,7 +253,8 @@
     if (!value) { showError(T.empty); text.focus(); return; }
     if (value.length > MAX) { showError(T.long); return; }
     showError("");
-    state.cards.push({ client_id: uid(), text: value, kind: kind(), status: "waiting" });
+    justSent = { client_id: uid(), text: value, kind: kind(), status: "waiting" };
+    state.cards.push(justSent);
     text.value = "";
     counter();
     render();

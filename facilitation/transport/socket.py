@@ -203,7 +203,8 @@ class LiveNamespace(Namespace):
 
         def mine(b: Any) -> list[dict[str, Any]]:
             return [
-                {"contribution_id": c.id, "text": c.text, "kind": c.kind, "seq": c.seq}
+                {"contribution_id": c.id, "client_id": c.client_id, "text": c.text,
+                 "kind": c.kind, "seq": c.seq}
                 for c in b.contributions.values()
                 if c.participant_id == joined.participant_id
             ]

@@ -53,6 +53,7 @@ def contribution_added(event: ContributionAdded, board: Board, recorded: Recorde
         created_at=recorded.created_at,
         speaker=event.speaker,
         pending=event.pending,
+        client_id=recorded.client_id,
     )
 
 

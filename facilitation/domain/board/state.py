@@ -33,6 +33,7 @@ class Contribution:
     original_text: str | None = None  # set once the facilitator edits the card
     hidden: bool = False
     pending: bool = False  # waits for approval (pre-moderation)
+    client_id: str | None = None  # the phone's id for it: its list shows each card once
 
     @property
     def visible(self) -> bool:

@@ -15,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -27,7 +27,7 @@ from ..errors import Rejected
 from ..facilitator_commands import run_command
 from ..kinds import LANGUAGES, PROFILE_QUESTIONS, SESSION_KINDS
 from ..links import join_entry_url, join_url
-from ..messages import describe
+from ..messages import describe, kind_name
 
 bp = Blueprint("console", __name__)
 
@@ -120,7 +120,7 @@ def board(session_id: str):  # type: ignore[no-untyped-def]
             join_link=link,
             entry_link=join_entry_url(),
             qr_svg=qr.svg(link),
-            kind_name=SESSION_KINDS[found.kind].names[language],
+            kind_name=kind_name(found.kind),
         )
 
 
@@ -146,7 +146,7 @@ def console(session_id: str):  # type: ignore[no-untyped-def]
         linked=linked,
         partners=mine,
         join_link=join_url(found.code),
-        kind_name=SESSION_KINDS[found.kind].names.get(str(get_locale()), found.kind),
+        kind_name=kind_name(found.kind),
         profile_questions=PROFILE_QUESTIONS,
         is_owner=found.facilitator_id == int(current_user.get_id()),
     )

@@ -22,9 +22,9 @@ from ..board import Board
 from ..broadcast import publish
 from ..commands import Service
 from ..errors import Rejected
-from ..kinds import SESSION_KINDS, TEXT_MAX
+from ..kinds import TEXT_MAX
 from ..links import join_url
-from ..messages import describe
+from ..messages import describe, kind_name
 from ..rules import normalise_code
 
 bp = Blueprint("participant", __name__)
@@ -66,7 +66,7 @@ def _page(board: Board, *, error: str | None = None, text: str = "", kind: str =
     html = render_template(
         "join.html",
         board=board,
-        kind_name=SESSION_KINDS[board.kind].names.get(board.language, board.kind),
+        kind_name=kind_name(board.kind),  # the phone's language, like the rest of the page
         mine=mine,
         error=error,
         text=text,

@@ -184,7 +184,9 @@ def _show_link(club_id: str, member_id: str, token: str):  # type: ignore[no-unt
     club = clubs().club(club_id)
     link = member_url(token)
     return render_template("member_link.html", club=club, member=club.members[member_id],
-                           link=link, qr_svg=qr.svg(link))
+                           link=link, qr_svg=qr.svg(link, _(
+                               "QR code of the personal link of %(name)s",
+                               name=club.members[member_id].name)))
 
 
 @bp.post("/clubs/<club_id>/members/<member_id>/project")

@@ -119,7 +119,7 @@ def board(session_id: str):  # type: ignore[no-untyped-def]
             board=found,
             join_link=link,
             entry_link=join_entry_url(),
-            qr_svg=qr.svg(link),
+            qr_svg=qr.svg(link, _("QR code: scan it to take part")),
             kind_name=kind_name(found.kind),
         )
 

@@ -257,6 +257,16 @@ def test_every_page_speaks_one_language(make_app: Callable[..., Any], language: 
         if pattern.search(strip_typed(text, site.typed))
     })
     assert found == [], "\n".join(found)
+    plural = ONE_PLURAL[language]
+    wrong = sorted({f"{page} · {where}: {text!r}" for page, where, text in texts
+                    if plural.search(strip_typed(text, site.typed))})
+    assert wrong == [], "\n".join(wrong)  # ngettext: "1 update", "1 mise à jour"
+
+
+ONE_PLURAL = {  # one of something said in the plural: a count without ngettext
+    "en": re.compile(r"(?<![\d.,])1\s+(members|updates|votes|cards|sessions|responses|voters)\b"),
+    "fr": re.compile(r"(?<![\d.,])[01]\s+(membres|mises à jour|votes|cartes|sessions|réponses)\b"),
+}
 
 
 def _account(client: Any) -> FacilitatorAccount:

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from ..services import AppServer
+from ..test_languages import foreign_phrases, strip_typed
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -30,6 +31,7 @@ EMAIL, PASSWORD = "awa@grdr.example", "palabre-2026"
 WAIT = 15_000
 BLOCKING = {"critical", "serious"}
 LANDMARKS = {"region", "landmark-one-main"}  # moderate, but cheap to hold
+ENGLISH_FOREIGN = foreign_phrases("en")  # French phrases English never says
 SCREENSHOTS = os.environ.get("A11Y_SCREENSHOTS")  # a folder: keep pictures of the boards
 CREDIT = ["la banque refuse de me prêter", "pas de crédit bancaire pour les migrants",
           "impossible d'avoir un prêt à la banque", "le banquier ne me fait pas confiance"]
@@ -249,18 +251,42 @@ def club_pages(chromium: Any, site: Site, contexts: list[Any],
     audit(page, "club meeting console", found)
 
 
-def test_an_english_board_speaks_english(chromium: Any, site: Site,
-                                         contexts: list[Any]) -> None:
-    """French cards in an English session: the board's words, and the misc theme, in English."""
+SAID = """() => [document.body.innerText, ...Array.from(
+    document.querySelectorAll("[aria-label],[title],[placeholder],img[alt]"),
+    e => [e.getAttribute("aria-label"), e.getAttribute("title"), e.getAttribute("placeholder"),
+          e.getAttribute("alt")].filter(Boolean).join(" | "))].join("\\n")"""
+
+
+def french_on(page: Any, name: str, typed: list[str]) -> list[str]:
+    """French phrases of the product on an English screen, as the browser shows it now
+    (the scripts' words too), user data aside."""
+    text = strip_typed(page.evaluate(SAID), typed)
+    return [f"{name}: {phrase!r} in {line.strip()!r}"
+            for line in text.splitlines() for phrase, pattern in ENGLISH_FOREIGN
+            if pattern.search(line)]
+
+
+def test_english_screens_speak_english(chromium: Any, site: Site, contexts: list[Any]) -> None:
+    """French cards in an English session, screens in English: what the scripts draw (themes,
+    the misc theme, the ballot, votes left, the console's lists) is English too."""
     session = site.api("/api/sessions", {"title": "Tea circle in Kayes", "kind": "palabre",
                                          "language": "en"})
+    sid = session["id"]
+    typed = ["Tea circle in Kayes", session["code"], *CREDIT, *LEFTOVERS, *LEVERS]
     board = open_page(chromium, site, contexts, session["board_url"], locale="en-GB")
     expect(board.locator("#board")).to_have_attribute("data-ready", "1", timeout=WAIT)
-    site.command(session["id"], type="change_phase", phase="collect")
+    console = open_page(chromium, site, contexts,
+                        site.server.url + f"/sessions/{sid}/console?lang=en",
+                        viewport={"width": 1280, "height": 800}, locale="en-GB")
+    expect(console.locator("#console")).to_have_attribute("data-ready", "1", timeout=WAIT)
+    phone = open_page(chromium, site, contexts, session["join_url"], phone=True,
+                      locale="en-GB")
+    expect(phone.locator("#net")).to_have_attribute("data-state", "online", timeout=WAIT)
+    site.command(sid, type="change_phase", phase="collect")
     for text in CREDIT + LEFTOVERS:
-        site.command(session["id"], type="scribe_contribution", text=text, kind="blocker")
+        site.command(sid, type="scribe_contribution", text=text, kind="blocker")
     for text in LEVERS:
-        site.command(session["id"], type="scribe_contribution", text=text, kind="lever")
+        site.command(sid, type="scribe_contribution", text=text, kind="lever")
     expect(board.locator("#col-blocker .theme[data-theme]").first).to_be_visible(timeout=WAIT)
     expect(board.locator(".theme.fresh")).to_have_count(0, timeout=WAIT)
     text = board.locator("#board").inner_text()
@@ -270,4 +296,29 @@ def test_an_english_board_speaks_english(chromium: Any, site: Site,
         board.screenshot(path=str(Path(SCREENSHOTS) / "board-en-misc.png"))
     found: dict[str, list[dict[str, Any]]] = {}
     audit(board, "board (English, collect)", found)
+    french = french_on(board, "board (collect)", typed)
+    french += french_on(console, "console (collect)", typed)
+    french += french_on(phone, "phone (collect)", typed)
+
+    site.command(sid, type="change_phase", phase="group")
+    site.command(sid, type="change_phase", phase="vote")
+    expect(phone.locator("#ballot li").first).to_be_visible(timeout=WAIT)
+    phone.locator("#ballot li button").first.tap()
+    phone.locator("#ballot li button").first.tap()
+    expect(phone.locator("#left-text")).to_have_text("1 of 3 vote left", timeout=WAIT)
+    for page, name in ((board, "board"), (console, "console"), (phone, "phone")):
+        audit(page, f"{name} (English, vote)", found)
+        french += french_on(page, f"{name} (vote)", typed)
+    site.command(sid, type="open_radar")
+    expect(board.locator("#radar-stage")).to_be_visible(timeout=WAIT)
+    expect(phone.locator("#radar")).to_be_visible(timeout=WAIT)
+    for page, name in ((board, "board"), (console, "console"), (phone, "phone")):
+        audit(page, f"{name} (English, radar)", found)
+    board.keyboard.press("g")  # the synthesis charts
+    expect(board.locator("#charts")).to_be_visible(timeout=WAIT)
+    board.wait_for_timeout(1000)  # the tool strip's fade (.4 s) is over
+    for page, name in ((board, "board"),):
+        audit(page, f"{name} (English, charts)", found)
     assert summary(found, lambda v: v["impact"] in BLOCKING) == []
+    assert summary(found, lambda v: v["id"] in LANDMARKS) == []
+    assert french == [], "\n".join(french)

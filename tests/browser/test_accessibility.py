@@ -32,6 +32,7 @@ WAIT = 15_000
 BLOCKING = {"critical", "serious"}
 LANDMARKS = {"region", "landmark-one-main"}  # moderate, but cheap to hold
 ENGLISH_FOREIGN = foreign_phrases("en")  # French phrases English never says
+OTHER_TITLES = ["Thé-palabre de Kayes", "Rencontre de décembre"]
 SCREENSHOTS = os.environ.get("A11Y_SCREENSHOTS")  # a folder: keep pictures of the boards
 CREDIT = ["la banque refuse de me prêter", "pas de crédit bancaire pour les migrants",
           "impossible d'avoir un prêt à la banque", "le banquier ne me fait pas confiance"]
@@ -144,7 +145,7 @@ def open_page(chromium: Any, site: Site, contexts: list[Any], url: str, **option
 def test_every_screen_in_every_phase(chromium: Any, site: Site, contexts: list[Any]) -> None:
     found = site.found
     url = site.server.url
-    session = site.api("/api/sessions", {"title": "Thé-palabre de Kayes", "kind": "palabre",
+    session = site.api("/api/sessions", {"title": OTHER_TITLES[0], "kind": "palabre",
                                          "language": "fr"})
     sid = session["id"]
     enter = open_page(chromium, site, contexts, url + "/join", phone=True)
@@ -244,9 +245,10 @@ def club_pages(chromium: Any, site: Site, contexts: list[Any],
         english.screenshot(path=str(Path(SCREENSHOTS) / "club-board-en.png"))
 
     page.goto(club_url)
-    page.fill("#m-title", "Rencontre de décembre")
+    page.fill("#m-title", OTHER_TITLES[1])
     page.locator("#m-title").press("Enter")
     page.wait_for_url("**/console")
+    expect(page.locator("#console")).to_have_attribute("data-ready", "1", timeout=WAIT)
     expect(page.locator("#club-panel")).to_have_attribute("data-ready", "1", timeout=WAIT)
     audit(page, "club meeting console", found)
 
@@ -272,7 +274,8 @@ def test_english_screens_speak_english(chromium: Any, site: Site, contexts: list
     session = site.api("/api/sessions", {"title": "Tea circle in Kayes", "kind": "palabre",
                                          "language": "en"})
     sid = session["id"]
-    typed = ["Tea circle in Kayes", session["code"], *CREDIT, *LEFTOVERS, *LEVERS]
+    typed = ["Tea circle in Kayes", session["code"], *CREDIT, *LEFTOVERS, *LEVERS,
+             *OTHER_TITLES]  # the console offers to link with the other test's sessions
     board = open_page(chromium, site, contexts, session["board_url"], locale="en-GB")
     expect(board.locator("#board")).to_have_attribute("data-ready", "1", timeout=WAIT)
     console = open_page(chromium, site, contexts,

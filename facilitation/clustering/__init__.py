@@ -8,7 +8,7 @@ Public API::
     PinnedTheme(label, card_ids, kind=None, closed=False)
     SeedTheme(label, kind=None, centroid=None, examples=())
     cluster(cards, granularity=0.5, previous=None, constraints=None, seed_themes=(),
-            *, backend="use", cache=None, concepts=True) -> list[Theme]
+            *, backend="use", cache=None, concepts=True, language=None) -> list[Theme]
     ConceptSpace(concepts), domain_concepts()     # the domain's concept view (lexicon.py)
     normalise(text) -> str
     label(texts, language=None, others=()) -> (label, example)

@@ -298,12 +298,14 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
             previous: Sequence[Theme] | None = None, constraints: Constraints | None = None,
             seed_themes: Sequence[SeedTheme] = (), *, backend: str | Embedder = "use",
             cache: VectorCache | None = None,
-            concepts: ConceptSpace | bool = True) -> list[Theme]:
+            concepts: ConceptSpace | bool = True, language: str | None = None) -> list[Theme]:
     """Group cards into themes, per kind, keeping facilitator decisions and previous ids.
 
     `granularity`: 0 = few big themes, 1 = many small ones. Cards whose kind is None get a
     predicted kind. Small leftovers go to one "Divers / Other" theme per kind.
     `concepts`: the domain's concept view (True: the programme's lexicon, False: none).
+    `language`: the screen's ("fr"/"en"): the words the engine adds (the misc theme's name,
+    concept names) are in it; None: the cards' majority language.
     """
     constraints = constraints or Constraints()
     previous = list(previous or [])
@@ -346,15 +348,15 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
                                       else (raw, None, None))
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
                                  seed_vecs, kind, bars, view, reference)
-        named = (_concept_names(groups, closeness.argmax(axis=1), space, texts)
+        named = (_concept_names(groups, closeness.argmax(axis=1), space, texts, language)
                  if closeness is not None and space is not None else {})
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
-                                 allocator, prev_colour, named))
+                                 allocator, prev_colour, named, language))
     return themes
 
 
 def _concept_names(groups: list[_Group], tops: np.ndarray, space: ConceptSpace,
-                   texts: Sequence[str]) -> dict[int, str]:
+                   texts: Sequence[str], language: str | None = None) -> dict[int, str]:
     """Labels for new themes mostly about one concept: {id(group): the concept's name}.
 
     A theme is named after a concept when at least two thirds of its cards (and 3) are
@@ -373,7 +375,8 @@ def _concept_names(groups: list[_Group], tops: np.ndarray, space: ConceptSpace,
             best[concept] = (count, g)
     out: dict[int, str] = {}
     for concept, (_, g) in best.items():
-        name = space.label(concept, majority_language([texts[p] for p in g.members]))
+        name = space.label(concept, language
+                           or majority_language([texts[p] for p in g.members]))
         if name:
             out[id(g)] = name
     return out
@@ -382,8 +385,10 @@ def _concept_names(groups: list[_Group], tops: np.ndarray, space: ConceptSpace,
 def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Sequence[Card],
                kind: str | None, previous: Sequence[Theme], constraints: Constraints,
                allocator: IdAllocator, prev_colour: dict[str, str],
-               named: dict[int, str] | None = None) -> list[Theme]:
-    """Name, identify and colour one pool's groups (`named`: concept names, see above)."""
+               named: dict[int, str] | None = None,
+               language: str | None = None) -> list[Theme]:
+    """Name, identify and colour one pool's groups (`named`: concept names, see above);
+    the misc theme is named in `language` (the screen's), else in the cards' language."""
     named = named or {}
     regular = [g for g in groups if not g.misc and (g.members or g.anchor)]
     misc = [g for g in groups if g.misc and g.members]
@@ -413,7 +418,7 @@ def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Seque
                          example=example, pinned=pin is not None, seed_label=g.seed))
     for g in misc:
         members = [cards[idx[p]].text for p in g.members]
-        lang = majority_language(members)
+        lang = "en" if (language or majority_language(members)) == "en" else "fr"
         tid = f"other-{prefix}"
         if tid in taken or tid in {t.id for t in out}:  # the facilitator took over that id
             tid = allocator.new_id(tid)

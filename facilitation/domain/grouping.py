@@ -55,6 +55,7 @@ def compute(
     themes = clustering.cluster(
         list(shot.cards), granularity=shot.granularity, previous=list(shot.previous),
         constraints=shot.constraints, seed_themes=seeds, backend=backend,
+        language=shot.language,  # the board's words follow the session, not the cards
     )
     renamed = set(shot.constraints.labels)
     payload = tuple(

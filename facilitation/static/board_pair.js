@@ -40,7 +40,7 @@
     var box = el("div", "pc " + cls);
     if (!side) { box.classList.add("absent"); box.textContent = "—"; return box; }
     box.appendChild(el("span", "pl", side.labels[0]));
-    var n = side.cards + " " + (side.cards === 1 ? T.card : T.cards) + (side.votes ? " · " + side.votes + " " + T.votes : "") +
+    var n = side.cards + " " + (side.cards === 1 ? T.card : T.cards) + (side.votes ? " · " + side.votes + " " + (side.votes === 1 ? T.vote : T.votes) : "") +
       (side.labels.length > 1 ? " · +" + (side.labels.length - 1) : "");
     box.appendChild(el("span", "pn", n));
     return box;

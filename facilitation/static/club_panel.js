@@ -16,7 +16,7 @@
   var list = document.getElementById("cp-list");
   var STAGES = ["idea", "creation", "launch", "development"];
   var STEPS_MAX = 8;
-  var names = {};     // stage → its name in the club's language
+  var names = {};     // stage → its name in the console's language
   var members = {};   // member id → the member as the server last said
   var rows = {};      // member id → its <li>
   var lastSeq = 0;
@@ -347,7 +347,7 @@
     box.hidden = false;
   }
   var xhr = new XMLHttpRequest();
-  xhr.open("GET", "/api/clubs/" + encodeURIComponent(clubId));
+  xhr.open("GET", "/api/clubs/" + encodeURIComponent(clubId) + "?lang=" + encodeURIComponent(lang));
   xhr.setRequestHeader("Accept", "application/json");
   xhr.onload = function () {
     var view = null;

@@ -333,7 +333,7 @@
     var ld = $("left-dots");
     ld.textContent = "";
     ld.appendChild(dots(budget, left));
-    $("left-text").textContent = left ? fmt(T.votes_left, { n: left, total: budget }) : T.no_votes_left;
+    $("left-text").textContent = left ? fmt(left === 1 ? T.votes_left_one : T.votes_left, { n: left, total: budget }) : T.no_votes_left;
     var list = $("ballot");
     list.textContent = "";
     (v.ballot || []).forEach(function (item) {

@@ -115,6 +115,28 @@ PHASE_NAMES = {
 }
 
 
+# The domain's names as the screens say them, in the screen's language (the documents, built
+# outside a request, have their own word tables: club/words.py, synthesis/words.py).
+KIND_NAMES = {
+    "breakfast": N_("Breakfast meeting"), "club": N_("Entrepreneurs' club"),
+    "palabre": N_("Tea talking circle"),
+}
+STAGE_NAMES = {
+    "idea": N_("Idea"), "creation": N_("Creation"), "launch": N_("Launch"),
+    "development": N_("Development"),
+}
+
+
+def kind_name(kind: str) -> str:
+    """A session kind's name in the request's language."""
+    return gettext(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
+
+
+def stage_names() -> dict[str, str]:
+    """The club stages' names in the request's language, in their order."""
+    return {stage: gettext(name) for stage, name in STAGE_NAMES.items()}
+
+
 def _message(error: Rejected) -> dict[str, Any]:
     template = MESSAGES.get(error.code, MESSAGES["internal_error"])
     params: dict[str, Any] = {"limit": "", "length": "", "field": "", "low": "", "high": "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html import escape
 
 import qrcode
 import qrcode.constants
@@ -11,8 +12,9 @@ from qrcode.image.svg import SvgPathImage
 
 
 @lru_cache(maxsize=256)
-def svg(data: str) -> str:
-    """An SVG QR code of `data` with a quiet zone, without fixed width/height."""
+def svg(data: str, label: str = "") -> str:
+    """An SVG QR code of `data` with a quiet zone, without fixed width/height; `label` is its
+    text alternative (what the picture is for, in the page's language)."""
     code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(data)
     code.make(fit=True)
@@ -21,4 +23,7 @@ def svg(data: str) -> str:
     text = re.sub(r"<\?xml[^>]*\?>\s*", "", text)
     text = re.sub(r'\s(width|height)="[^"]*"', "", text, count=2)
     attributes = 'role="img" preserveAspectRatio="xMidYMid meet" shape-rendering="crispEdges"'
+    if label:
+        attributes += f' aria-label="{escape(label)}"'
+        text = re.sub(r"(<svg[^>]*>)", rf"\1<title>{escape(label)}</title>", text, count=1)
     return text.replace("<svg ", f"<svg {attributes} ", 1)

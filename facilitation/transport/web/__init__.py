@@ -6,6 +6,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 
 from ...domain.kinds import LANGUAGES
+from ..messages import kind_name, stage_names
 from . import api, auth, clubs, console, errors, participant
 
 
@@ -20,6 +21,8 @@ def register(app: Flask) -> None:
     app.add_url_rule("/healthz", "healthz", api.healthz)
 
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["kind_name"] = kind_name  # in the page's language
+    app.jinja_env.globals["stage_names"] = stage_names
 
     @app.after_request
     def remember_language(response):  # type: ignore[no-untyped-def]

@@ -17,14 +17,16 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...domain.club import STAGES, timeline
 from ...domain.club.project import STEPS_MAX
-from ...domain.club.words import stage_names
+from ...domain.club.words import stage_names as document_stage_names
 from ...domain.errors import Rejected
 from ...domain.events import Recorded
+from ...domain.kinds import LANGUAGES
 from ...extensions import csrf, socketio
 from ...synthesis.formats import PdfUnavailable, media_type, slug
 from ...synthesis.render_timeline import FORMATS
@@ -33,7 +35,7 @@ from ...usecases.clubs import Clubs, MemberAccess
 from .. import erasing, qr
 from ..broadcast import publish
 from ..links import public_base
-from ..messages import describe, refusal
+from ..messages import describe, refusal, stage_names
 from .auth import current_facilitator_id
 from .participant import TOKEN_COOKIE, remember_phone
 
@@ -111,27 +113,30 @@ def page(club_id: str):  # type: ignore[no-untyped-def]
     meetings = clubs().meetings(club_id)
     return render_template(
         "club.html", club=club, view=view, meetings=meetings, stages=STAGES,
-        stage_names=stage_names(club.language), steps_in_form=MAX_STEPS_IN_FORM,
+        stage_names=stage_names(), steps_in_form=MAX_STEPS_IN_FORM,
         steps_max=STEPS_MAX, formats=FORMATS, current=clubs().current_meeting(club_id))
 
 
 @bp.get("/clubs/<club_id>/board")
 @login_required
 def board(club_id: str):  # type: ignore[no-untyped-def]
-    """The projected club board: where each project stands."""
+    """The projected club board: where each project stands, in the club's language (the
+    room's, like a session's board); `?lang=` overrides it."""
     club = _club(club_id)
-    return render_template("club_board.html", club=club, view=clubs().view(club_id),
-                           stages=STAGES, stage_names=stage_names(club.language))
+    asked = request.args.get("lang")
+    with force_locale(asked if asked in LANGUAGES else club.language):
+        return render_template("club_board.html", club=club, view=clubs().view(club_id),
+                               stages=STAGES, stage_names=stage_names())
 
 
 @bp.get("/api/clubs/<club_id>")
 def api_view(club_id: str):  # type: ignore[no-untyped-def]
     """The club view for scripts and the console panel (bearer token or login cookie)."""
     try:
-        club = clubs().require(club_id, current_facilitator_id())
+        clubs().require(club_id, current_facilitator_id())
     except Rejected as error:
         return refusal(error), 404
-    return {**clubs().view(club_id), "stage_names": stage_names(club.language)}
+    return {**clubs().view(club_id), "stage_names": stage_names()}  # the asking page's
 
 
 @bp.get("/clubs/<club_id>/charts/stages.svg")
@@ -142,7 +147,7 @@ def stages_chart(club_id: str) -> Response:
 
     club = _club(club_id)
     counts = {stage: len(members) for stage, members in club.by_stage().items() if stage}
-    chart = charts.projects_by_stage(counts, stage_names(club.language), club.language)
+    chart = charts.projects_by_stage(counts, document_stage_names(club.language), club.language)
     if chart is None:
         abort(404)
     return Response(charts.svg(chart), mimetype="image/svg+xml",
@@ -212,7 +217,9 @@ def _show_link(club_id: str, member_id: str, token: str):  # type: ignore[no-unt
     club = clubs().club(club_id)
     link = member_url(token)
     return render_template("member_link.html", club=club, member=club.members[member_id],
-                           link=link, qr_svg=qr.svg(link))
+                           link=link, qr_svg=qr.svg(link, _(
+                               "QR code of the personal link of %(name)s",
+                               name=club.members[member_id].name)))
 
 
 @bp.post("/clubs/<club_id>/members/<member_id>/project")
@@ -300,7 +307,7 @@ def member(token: str):  # type: ignore[no-untyped-def]
     response = Response(render_template(
         "member.html", error=None, club=club, member=club.members[access.member_id],
         view=club.member_dict(club.members[access.member_id]), token=token, stages=STAGES,
-        stage_names=stage_names(club.language), meeting=clubs().current_meeting(club.id),
+        stage_names=stage_names(), meeting=clubs().current_meeting(club.id),
         steps_in_form=MAX_STEPS_IN_FORM, steps_max=STEPS_MAX,
         others=[m for m in club.members.values() if m.id != access.member_id]))
     response.headers["Cache-Control"] = "no-store"

@@ -15,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -29,7 +29,7 @@ from ..broadcast import notify, publish
 from ..commands import run_command
 from ..green import in_thread, yield_now
 from ..links import join_entry_url, join_url
-from ..messages import describe
+from ..messages import describe, kind_name
 
 bp = Blueprint("console", __name__)
 
@@ -123,8 +123,8 @@ def board(session_id: str):  # type: ignore[no-untyped-def]
             board=found,
             join_link=link,
             entry_link=join_entry_url(),
-            qr_svg=qr.svg(link),
-            kind_name=SESSION_KINDS[found.kind].names[language],
+            qr_svg=qr.svg(link, _("QR code: scan it to take part")),
+            kind_name=kind_name(found.kind),
         )
 
 
@@ -150,7 +150,7 @@ def console(session_id: str):  # type: ignore[no-untyped-def]
         linked=linked,
         partners=mine,
         join_link=join_url(found.code),
-        kind_name=SESSION_KINDS[found.kind].names.get(str(get_locale()), found.kind),
+        kind_name=kind_name(found.kind),
         profile_questions=PROFILE_QUESTIONS,
         is_owner=found.facilitator_id == int(current_user.get_id()),
     )

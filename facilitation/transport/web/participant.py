@@ -20,13 +20,13 @@ from flask_login import current_user
 
 from ...domain.board import Board
 from ...domain.errors import Rejected
-from ...domain.kinds import SESSION_KINDS, TEXT_MAX
+from ...domain.kinds import TEXT_MAX
 from ...domain.rules import normalise_code
 from ...usecases.sessions import Service
 from .. import qr
 from ..broadcast import publish
 from ..links import join_url
-from ..messages import describe
+from ..messages import describe, kind_name
 from ..throttle import address_key, limited, notify, spend, throttle
 
 bp = Blueprint("participant", __name__)
@@ -104,7 +104,7 @@ def _page(board: Board, *, error: str | None = None, text: str = "", kind: str =
     html = render_template(
         "join.html",
         board=board,
-        kind_name=SESSION_KINDS[board.kind].names.get(board.language, board.kind),
+        kind_name=kind_name(board.kind),  # the phone's language, like the rest of the page
         mine=mine,
         error=error,
         text=text,

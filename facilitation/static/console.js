@@ -340,7 +340,7 @@
       bar.appendChild(f);
       td.appendChild(bar);
       tr.appendChild(td);
-      tr.appendChild(el("td", "iq", m == null ? T.radar_nobody : num(r.p25[a.id]) + " – " + num(r.p75[a.id])));
+      tr.appendChild(el("td", "iq", String((r.answers || {})[a.id] || 0)));
       rows.appendChild(tr);
     });
   }

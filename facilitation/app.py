@@ -43,6 +43,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["clubs"] = Clubs(app.extensions["facilitation"])
 
     babel.init_app(app, locale_selector=select_locale)
+    from .transport.web import uploads
+
+    uploads.init_app(app)  # before CSRFProtect reads a form under the global cap
     csrf.init_app(app)
     compress.init_app(app)
     login_manager.init_app(app)

@@ -98,6 +98,8 @@ MESSAGES = {
     "step_too_long": N_("A next step is %(limit)s characters at most."),
     "too_many_steps": N_("%(limit)s next steps at most."),
     "no_meeting": N_("No club meeting is open right now."),
+    "import_too_large": N_("This log is too large: %(limit)s MB at most."),
+    "cross_site": N_("This request came from another site: reload the page and try again."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
 }
 

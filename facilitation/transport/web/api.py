@@ -19,10 +19,12 @@ from ..broadcast import publish
 from ..commands import run_command
 from ..links import board_url, join_url
 from ..messages import refusal
+from . import cross_site
 from .auth import current_facilitator_id
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-csrf.exempt(bp)  # bearer tokens or JSON bodies: no cross-site form can reach these
+csrf.exempt(bp)  # bearer tokens, or a login cookie with the guard below
+bp.before_request(cross_site.guard)  # cookie-only writes: CSRF token or JSON + own Origin
 
 STATUS = {
     "pdf_unavailable": 503,
@@ -39,6 +41,7 @@ STATUS = {
     "unknown_member": 404,
     "session_closed": 409,
     "too_large": 413,
+    "cross_site": 403,
 }
 
 

@@ -81,6 +81,15 @@ def create():  # type: ignore[no-untyped-def]
     return redirect(url_for("console.board", session_id=board.session_id))
 
 
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
+    """A log above its cap (or a form above 64 KB): the home page says so, nothing bare."""
+    refused = (Rejected("import_too_large", limit=imports.UPLOAD_MAX // (1024 * 1024))
+               if request.endpoint == "console.import_log" else Rejected("too_large"))
+    flash(describe(refused)["message"], "error")
+    return redirect(url_for("console.home"), code=303)
+
+
 @bp.route("/imports", methods=["POST"])
 @login_required
 def import_log():  # type: ignore[no-untyped-def]
@@ -96,9 +105,8 @@ def import_log():  # type: ignore[no-untyped-def]
     except Rejected as error:
         flash(describe(error)["message"], "error")
         return redirect(url_for("console.home"))
-    except RequestEntityTooLarge:
-        flash(describe(Rejected("too_large"))["message"], "error")
-        return redirect(url_for("console.home"))
+    except RequestEntityTooLarge as error:
+        return too_large(error)
     publish(report.session_id, recorded)
     flash(_("“%(title)s”: %(added)s events merged, %(skipped)s already here.",
             title=report.title, added=report.added, skipped=report.skipped), "ok")

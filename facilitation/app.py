@@ -36,6 +36,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.path.abspath(instance) if instance else None)
     app.config.from_mapping(config_module.from_environment(Path(app.instance_path), test_config))
 
+    if app.config["FACILITATION_PROXY_FIX"]:  # trusted proxies in front (TLS ends there)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["FACILITATION_PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops,  # type: ignore[method-assign]
+                                x_host=hops, x_port=hops, x_prefix=hops)
+
     db = Database(app.config["DATABASE_URL"])
     if app.config.get("AUTO_MIGRATE", True):
         db.upgrade()

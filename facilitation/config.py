@@ -37,6 +37,10 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
     if async_mode not in ASYNC_MODES:
         raise ValueError(f"FACILITATION_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
     public_url = setting("PUBLIC_URL")
+    proxies = str(setting("FACILITATION_PROXY_FIX", 0)).strip()
+    if not proxies.isdigit():
+        raise ValueError("FACILITATION_PROXY_FIX must be the number of trusted proxies (0: none)")
+    https = bool(public_url and public_url.startswith("https://"))
     settings: dict[str, Any] = {
         "DATABASE_URL": setting("DATABASE_URL", f"sqlite:///{instance / 'facilitation.db'}"),
         "SECRET_KEY": setting("SECRET_KEY") or _secret_key(instance),
@@ -47,8 +51,13 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
         "FACILITATION_GROUPING_DELAY": float(setting("FACILITATION_GROUPING_DELAY", 1.5)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": bool(public_url and public_url.startswith("https://")),
+        "SESSION_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,  # the one-year cookie never leaves over plain HTTP
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        # behind a TLS reverse proxy: how many proxies' X-Forwarded-* headers to trust
+        # (werkzeug's ProxyFix), so that https requests are seen as such
+        "FACILITATION_PROXY_FIX": int(proxies),
         "WTF_CSRF_TIME_LIMIT": None,  # a console stays open for a whole meeting
         "BABEL_DEFAULT_LOCALE": "fr",
         "MAX_CONTENT_LENGTH": 64 * 1024,

@@ -26,7 +26,9 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
     """The app's settings: `overrides` (tests) win over the environment over defaults."""
     overrides = dict(overrides or {})
     env = os.environ
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if instance.stat().st_mode & 0o077:  # secret key, setup link, SQLite files: owner only
+        instance.chmod(0o700)
 
     def setting(name: str, default: Any = None) -> Any:
         if name in overrides:

@@ -6,11 +6,12 @@ from flask import Flask, request
 from flask_babel import get_locale
 
 from ...domain.kinds import LANGUAGES
-from . import api, auth, clubs, console, participant
+from . import api, auth, clubs, console, headers, participant
 
 
 def register(app: Flask) -> None:
     auth.init_app(app)
+    headers.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(participant.bp)

@@ -213,3 +213,11 @@ def too_fast(board: Any, participant_id: str, now: datetime) -> bool:
     recent = sum(1 for card in board.contributions.values()
                  if card.participant_id == participant_id and card.created_at >= since)
     return recent >= BURST_CARDS
+
+
+INVITATION_DAYS = 7  # a co-facilitator invitation link works this long, once
+
+
+def invitation_expired(made_at: datetime, now: datetime) -> bool:
+    """Whether an invitation made at `made_at` is too old to accept at `now`."""
+    return now - made_at > timedelta(days=INVITATION_DAYS)

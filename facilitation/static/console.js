@@ -550,6 +550,13 @@
         $("invite-url").select();
       });
     });
+    var team = $("team-list");
+    if (team) team.addEventListener("click", function (e) {
+      var button = e.target.closest("[data-remove-cofacilitator]");
+      if (!button) return;
+      command("remove_cofacilitator", { facilitator_id: +button.getAttribute("data-remove-cofacilitator") },
+        function () { button.parentNode.parentNode.removeChild(button.parentNode); });
+    });
     $("invite-copy").addEventListener("click", function () {
       var input = $("invite-url");
       input.select();

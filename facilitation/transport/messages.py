@@ -99,6 +99,9 @@ MESSAGES = {
     "too_many_steps": N_("%(limit)s next steps at most."),
     "no_meeting": N_("No club meeting is open right now."),
     "import_too_large": N_("This log is too large: %(limit)s MB at most."),
+    "invitation_expired": N_("This invitation link has expired (after %(days)s days): ask "
+                             "the session's facilitator for a new one."),
+    "unknown_cofacilitator": N_("This facilitator is not a co-facilitator of the session."),
     "cross_site": N_("This request came from another site: reload the page and try again."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
 }

@@ -7,12 +7,21 @@ its `client_id` (a phone's card, vote…) or, for events without one, by its num
 source log. So a file imported twice changes nothing, and both sides' cards are kept
 once, each in its own order. Secrets and identities of the other server (co-facilitator
 invitations, facilitator ids) are not imported.
+
+Whose copy (issue 12 · 14): a session id is the source server's, so the first importer
+cannot own it here for everybody. The copy goes under the source id when nobody here has
+it, or when the importer facilitates the session that has it; otherwise (the id exists
+under another owner: someone imported it first, or a session of this server has it) the
+importer gets their own copy under a local id derived from the source id and their
+account — the same one at every import, so re-importing still merges. Nobody can block
+or write into another facilitator's copy by importing first.
 """
 
 from __future__ import annotations
 
 import bisect
 import copy
+import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -119,12 +128,32 @@ def parse(lines: Iterable[str]) -> list[Record]:
     return records
 
 
+COPY_TRIES = 1000  # local ids tried for one importer's copy (each taken one is someone's)
+
+
+def copy_id(service: Service, source_id: str, facilitator_id: int) -> str:
+    """The id of this facilitator's copy of `source_id` here (see the module's doc)."""
+    candidate = source_id
+    for attempt in range(COPY_TRIES):
+        with service.db.read() as db:
+            owner = db.scalar(select(MeetingSession.facilitator_id).where(
+                MeetingSession.id == candidate))
+        if owner is None or owner == facilitator_id:
+            return candidate
+        board = service.boards.get(candidate)
+        if board is not None and board.is_facilitator(facilitator_id):
+            return candidate
+        digest = hashlib.sha256(f"{source_id}\n{facilitator_id}\n{attempt}".encode())
+        candidate = "i" + digest.hexdigest()[:15]
+    raise Rejected("forbidden")
+
+
 def import_log(service: Service, records: list[Record],
                facilitator_id: int) -> tuple[ImportReport, list[Recorded]]:
     """Merge an exported log into its copy here (created on the first import); the report
     and the events recorded (to broadcast). Every new event is first folded into a copy of
     the board: a file that would break the board is refused whole."""
-    session_id = records[0].session_id
+    session_id = copy_id(service, records[0].session_id, facilitator_id)
     created_here = False
 
     def decide(db: Session, board: Board) -> tuple[list[Recorded], tuple[int, int]]:

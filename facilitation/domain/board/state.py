@@ -121,7 +121,8 @@ class Board:
     code: str = ""
     facilitator_id: int | None = None
     cofacilitators: set[int] = field(default_factory=set)
-    invitations: set[str] = field(default_factory=set)  # hashes of unused invitation secrets
+    # hashes of unused invitation secrets -> when each was made (they expire, rules.py)
+    invitations: dict[str, datetime] = field(default_factory=dict)
     phase: str = "welcome"
     prompts: list[dict[str, str]] = field(default_factory=list)
     active_prompt: str | None = None

@@ -20,9 +20,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ...domain import rules
 from ...domain.errors import Rejected
 from ...domain.kinds import LANGUAGES, PROFILE_QUESTIONS, SESSION_KINDS
-from ...usecases import imports
+from ...usecases import accounts, imports
 from ...usecases.sessions import Service
 from .. import qr
 from ..broadcast import publish
@@ -158,7 +159,19 @@ def console(session_id: str):  # type: ignore[no-untyped-def]
         kind_name=SESSION_KINDS[found.kind].names.get(str(get_locale()), found.kind),
         profile_questions=PROFILE_QUESTIONS,
         is_owner=found.facilitator_id == int(current_user.get_id()),
+        team=_team(found),
+        invitation_days=rules.INVITATION_DAYS,
     )
+
+
+def _team(board: Any) -> list[dict[str, Any]]:
+    """The session's co-facilitators, for the owner's "remove" buttons."""
+    team = []
+    for facilitator_id in sorted(board.cofacilitators):
+        found = accounts.get(service().db, facilitator_id)
+        if found is not None:
+            team.append({"id": facilitator_id, "label": found.name or found.email})
+    return team
 
 
 @bp.route("/sessions/<session_id>/link", methods=["POST"])

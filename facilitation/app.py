@@ -40,6 +40,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config_module.from_environment(Path(app.instance_path), test_config))
     app.json = BoundedJSONProvider(app)  # JSON nested too deep is refused, not a crash
 
+    if app.config["FACILITATION_PROXY_FIX"]:  # trusted proxies in front (TLS ends there)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["FACILITATION_PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops,  # type: ignore[method-assign]
+                                x_host=hops, x_port=hops, x_prefix=hops)
+
     db = Database(app.config["DATABASE_URL"],
                   offload.blocking_io_for_mode(app.config["FACILITATION_ASYNC_MODE"]))
     if app.config.get("AUTO_MIGRATE", True):
@@ -50,6 +57,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     throttle.init_app(app)
 
     babel.init_app(app, locale_selector=select_locale)
+    from .transport.web import uploads
+
+    uploads.init_app(app)  # before CSRFProtect reads a form under the global cap
     csrf.init_app(app)
     compress.init_app(app)
     login_manager.init_app(app)

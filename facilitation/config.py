@@ -46,7 +46,9 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
     """The app's settings: `overrides` (tests) win over the environment over defaults."""
     overrides = dict(overrides or {})
     env = os.environ
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if instance.stat().st_mode & 0o077:  # secret key, setup link, SQLite files: owner only
+        instance.chmod(0o700)
 
     def setting(name: str, default: Any = None) -> Any:
         if name in overrides:
@@ -63,6 +65,10 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
     retention = setting("FACILITATION_RETENTION_DAYS")
     if retention is not None and (not str(retention).isdigit() or int(retention) < 1):
         raise ValueError("FACILITATION_RETENTION_DAYS must be a whole number of days (1 or more)")
+    proxies = str(setting("FACILITATION_PROXY_FIX", 0)).strip()
+    if not proxies.isdigit():
+        raise ValueError("FACILITATION_PROXY_FIX must be the number of trusted proxies (0: none)")
+    https = bool(public_url and public_url.startswith("https://"))
     settings: dict[str, Any] = {
         "DATABASE_URL": setting("DATABASE_URL", f"sqlite:///{instance / 'facilitation.db'}"),
         "SECRET_KEY": setting("SECRET_KEY") or _secret_key(instance),
@@ -78,8 +84,13 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
         "FACILITATION_RETENTION_DAYS": int(retention) if retention is not None else None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": bool(public_url and public_url.startswith("https://")),
+        "SESSION_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,  # the one-year cookie never leaves over plain HTTP
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        # behind a TLS reverse proxy: how many proxies' X-Forwarded-* headers to trust
+        # (werkzeug's ProxyFix), so that https requests are seen as such
+        "FACILITATION_PROXY_FIX": int(proxies),
         "WTF_CSRF_TIME_LIMIT": None,  # a console stays open for a whole meeting
         "BABEL_DEFAULT_LOCALE": "fr",
         "MAX_CONTENT_LENGTH": 64 * 1024,

@@ -13,6 +13,7 @@ from .board import Board
 from .errors import Rejected
 from .events import (
     CardMoved,
+    CofacilitatorRemoved,
     ConclusionsSet,
     ContributionAdded,
     ContributionApproved,
@@ -69,7 +70,7 @@ class Result:
 
 Action = Callable[[Board, dict[str, Any], Actor], Result]
 ACTIONS: dict[str, Action] = {}
-OWNER_ONLY = {"invite_cofacilitator"}
+OWNER_ONLY = {"invite_cofacilitator", "remove_cofacilitator"}
 
 
 def action(name: str) -> Callable[[Callable[[Board, dict[str, Any], Actor], Any]], Action]:
@@ -299,6 +300,18 @@ def invite_cofacilitator(board: Board, data: dict[str, Any], actor: Actor) -> Re
     """A one-time secret link; only its hash goes into the log."""
     token = secrets.token_urlsafe(24)
     return Result([InvitationCreated(rules.secret_hash(token))], {"invitation": token})
+
+
+@action("remove_cofacilitator")
+def remove_cofacilitator(board: Board, data: dict[str, Any], actor: Actor) -> list[Event]:
+    """The owner takes a co-facilitator off the team (the index row goes with it)."""
+    facilitator_id = data.get("facilitator_id")
+    if isinstance(facilitator_id, str) and facilitator_id.isascii() and facilitator_id.isdigit():
+        facilitator_id = int(facilitator_id)  # ASCII only: '²' is a digit int() refuses
+    if (not isinstance(facilitator_id, int) or isinstance(facilitator_id, bool)
+            or facilitator_id not in board.cofacilitators):
+        raise Rejected("unknown_cofacilitator")
+    return [CofacilitatorRemoved(facilitator_id)]
 
 
 @action("set_profile_questions")

@@ -287,6 +287,14 @@ class CofacilitatorAdded(Event):
 
 
 @dataclass(frozen=True)
+class CofacilitatorRemoved(Event):
+    """The owner took a co-facilitator off the session's team."""
+
+    type: ClassVar[str] = "cofacilitator_removed"
+    facilitator_id: int
+
+
+@dataclass(frozen=True)
 class ProfileQuestionsSet(Event):
     type: ClassVar[str] = "profile_questions_set"
     questions: tuple[str, ...]
@@ -460,7 +468,8 @@ EVENT_CLASSES: dict[str, type[Event]] = {
                 VoteCast, VoteWithdrawn, ContributionHidden, ContributionEdited,
                 ContributionKindChanged, ContributionApproved, PremoderationSet,
                 ParticipantBlocked, FloorRequested, FloorWithdrawn, FloorGiven, FloorEnded,
-                InvitationCreated, CofacilitatorAdded, ProfileQuestionsSet, ProfileAnswered,
+                InvitationCreated, CofacilitatorAdded, CofacilitatorRemoved,
+                ProfileQuestionsSet, ProfileAnswered,
                 SessionDetailsSet, ConclusionsSet, DecisionsSet, QuoteMarked, RadarOpened,
                 RadarClosed, RadarRated, SessionLinked, ClubCreated, MemberAdded,
                 MemberRenamed, MemberLinkIssued, ProjectUpdated, Redacted,

@@ -307,3 +307,11 @@ def too_fast(board: Any, participant_id: str, now: datetime) -> bool:
             if recent >= BURST_CARDS:
                 return True
     return False
+
+
+INVITATION_DAYS = 7  # a co-facilitator invitation link works this long, once
+
+
+def invitation_expired(made_at: datetime, now: datetime) -> bool:
+    """Whether an invitation made at `made_at` is too old to accept at `now`."""
+    return now - made_at > timedelta(days=INVITATION_DAYS)

@@ -500,7 +500,7 @@
   }
 
 
-  /* -- the competence radar: the room's medians and middle half, never one person's ratings -- */
+  /* -- the competence radar: the room's medians once closed, never one person's ratings -- */
   var radarSeen = null, radarKeep = null; // the open radar seen here; what the room saw when it closed
   function radarOn() {
     var r = extras && extras.radar;
@@ -537,12 +537,12 @@
   }
   var drawn = "";
   function drawRadar(r) {
-    var enough = r.responses >= 3;
+    var enough = !r.open && r.axes.some(function (a) { return r.median[a.id] != null; });
     setText("radar-n", r.responses);
     setText("radar-n-word", r.responses === 1 ? T.response : T.responses);
     document.getElementById("radar-closed").hidden = r.open;
     document.getElementById("radar-wait").hidden = enough;
-    var key = JSON.stringify([r.axes, enough && r.median, enough && r.p25, enough && r.p75]);
+    var key = JSON.stringify([r.axes, enough && r.median]);
     if (key === drawn) return;
     drawn = key;
     var svg = svgEl("svg", { viewBox: "0 0 1100 600", role: "img", "aria-labelledby": "h-radar" });
@@ -557,7 +557,6 @@
       svgEl("line", { x1: CX, y1: CY, x2: end[0], y2: end[1], "class": "spoke" }, svg);
     }
     if (enough) {
-      svgEl("path", { d: outline(r.axes, r.p75) + outline(r.axes, r.p25), "class": "band", "fill-rule": "evenodd" }, svg);
       svgEl("path", { d: outline(r.axes, r.median), "class": "median" }, svg);
       r.axes.forEach(function (a, j) {
         if (r.median[a.id] == null) return;

@@ -340,7 +340,7 @@
       bar.appendChild(f);
       td.appendChild(bar);
       tr.appendChild(td);
-      tr.appendChild(el("td", "iq", m == null ? T.radar_nobody : num(r.p25[a.id]) + " – " + num(r.p75[a.id])));
+      tr.appendChild(el("td", "iq", String((r.answers || {})[a.id] || 0)));
       rows.appendChild(tr);
     });
   }
@@ -555,6 +555,13 @@
         $("invite-url").value = ack.invite_url;
         $("invite-url").select();
       });
+    });
+    var team = $("team-list");
+    if (team) team.addEventListener("click", function (e) {
+      var button = e.target.closest("[data-remove-cofacilitator]");
+      if (!button) return;
+      command("remove_cofacilitator", { facilitator_id: +button.getAttribute("data-remove-cofacilitator") },
+        function () { button.parentNode.parentNode.removeChild(button.parentNode); });
     });
     $("invite-copy").addEventListener("click", function () {
       var input = $("invite-url");

@@ -25,8 +25,27 @@ def normalise_url(url: str) -> str:
     return url
 
 
+PRIVATE_FILE = 0o600  # the database holds hashed secrets and people's words: owner only
+
+
+def _private_sqlite_files(engine: Engine) -> None:
+    """Create the database file 0600 before SQLite does (SQLite gives its -wal and -shm
+    files the database file's mode), and tighten files an older version left readable."""
+    name = engine.url.database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=PRIVATE_FILE)
+    for found in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        if found.exists() and found.stat().st_mode & 0o077:
+            found.chmod(PRIVATE_FILE)
+
+
 def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    _private_sqlite_files(engine)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -101,3 +101,15 @@ class EventRow(Base):
     actor: Mapped[str | None] = mapped_column(String(64))
     client_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FacilitatorLogin(Base):
+    """One browser's login (issue 12 · 11), stored hashed: the session and remember-me
+    cookies carry `<facilitator id>.<secret>`, a new secret at each login; logging out
+    deletes the row, so a copied or left-behind cookie stops working."""
+
+    __tablename__ = "facilitator_logins"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitators.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -61,14 +61,13 @@ class RadarAxis:
 
 @dataclass(frozen=True)
 class RadarSummary:
-    """The room's competence radar, aggregates only: per axis (by id) the median and the
-    first and third quartiles of the ratings, None where nobody rated the axis."""
+    """The room's competence radar, aggregates only: per axis (by id) how many answered it
+    and the median of the ratings, None where too few answered (domain/radar.py)."""
 
     axes: tuple[RadarAxis, ...]
     responses: int
+    answers: dict[str, int]
     median: dict[str, float | None]
-    p25: dict[str, float | None]
-    p75: dict[str, float | None]
 
 
 @dataclass(frozen=True)
@@ -193,7 +192,7 @@ def _radar(board: Board) -> RadarSummary | None:
     return RadarSummary(
         axes=tuple(RadarAxis(a["id"], a["label"]) for a in room["axes"]),
         responses=room["responses"],
-        median=dict(room["median"]), p25=dict(room["p25"]), p75=dict(room["p75"]),
+        answers=dict(room["answers"]), median=dict(room["median"]),
     )
 
 

@@ -4,9 +4,9 @@ written by the csv module (quoting, commas, newlines inside cards)."""
 
 from __future__ import annotations
 
-import csv
 import io
 
+from . import csv_safe
 from . import words as w
 from .model import Synthesis
 from .programme import ProgrammeSynthesis
@@ -34,7 +34,7 @@ PROGRAMME_HEADERS = {
 
 def _write(header: tuple[str, ...], rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_safe.writer(buffer, lineterminator="\r\n")  # no formula runs
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")

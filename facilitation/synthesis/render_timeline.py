@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
@@ -14,7 +13,7 @@ import jinja2
 
 from ..domain.club.timeline import Timeline
 from ..domain.club.words import stage_names, words
-from . import charts
+from . import charts, csv_safe
 from . import words as synthesis_words
 
 FORMATS = ("md", "html", "pdf", "docx", "csv", "json")
@@ -139,7 +138,7 @@ def render_csv(tl: Timeline) -> bytes:
     """One row per change of the project, then one per radar rating."""
     t, h = words(tl.language), _helpers(tl.language)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_safe.writer(out, lineterminator="\n")  # no formula runs
     writer.writerow(["date", "meeting", "by", "field", "value"])
     for s in tl.steps:
         for field, value in s.changes.items():

@@ -128,8 +128,8 @@ def radar_chart(s: Synthesis) -> charts.RadarChart | None:
     r = s.radar
     if r is None:
         return None
-    return charts.radar([{"id": a.id, "label": a.label} for a in r.axes], r.median, r.p25,
-                        r.p75, responses=r.responses, language=s.language)
+    return charts.radar([{"id": a.id, "label": a.label} for a in r.axes], r.median, {}, {},
+                        responses=r.responses, language=s.language)
 
 
 def radar_intro(s: Synthesis) -> str:
@@ -138,8 +138,8 @@ def radar_intro(s: Synthesis) -> str:
 
 
 def radar_table(s: Synthesis) -> Table | None:
-    """Per axis: median and middle half (first – third quartile), in the document's
-    numbers ('2,5' in French)."""
+    """Per axis: median and number of answers, in the document's numbers ('2,5' in
+    French); no spread (see domain/radar.py)."""
     r = s.radar
     if r is None:
         return None
@@ -149,10 +149,8 @@ def radar_table(s: Synthesis) -> Table | None:
         return w.number(value, s.language)
 
     rows = tuple(
-        (a.label, n(r.median.get(a.id)),
-         "–" if r.p25.get(a.id) is None else f"{n(r.p25.get(a.id))} – {n(r.p75.get(a.id))}")
-        for a in r.axes)
-    return Table((t["competence"], t["median"], t["middle_half"]), rows)
+        (a.label, n(r.median.get(a.id)), str(r.answers.get(a.id, 0))) for a in r.axes)
+    return Table((t["competence"], t["median"], t["radar_answers"]), rows)
 
 
 # -- a club meeting: the club's projects ---------------------------------------------------

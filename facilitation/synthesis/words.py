@@ -73,11 +73,12 @@ WORDS: dict[str, dict[str, str]] = {
         "unknown": "non renseigné",
         "radar": "Radar des compétences",
         "radar_intro": "Ce que la salle a répondu ({responses}), de 1 (pas encore) à 5 (tout à "
-                       "fait) : la médiane et la moitié centrale des réponses, jamais celles "
-                       "d’une personne.",
+                       "fait) : la médiane de chaque compétence qui a reçu au moins cinq réponses, "
+                       "jamais les réponses d’une personne.",
         "competence": "Compétence",
         "median": "Médiane",
         "middle_half": "Moitié centrale",
+        "radar_answers": "Réponses",
         "club_projects": "Projets du club",
         "club_intro": "Où en sont les projets des membres à l’issue de la rencontre "
                       "({projects}, dont {updated} mis à jour ce jour).",
@@ -158,11 +159,12 @@ WORDS: dict[str, dict[str, str]] = {
         "unknown": "not given",
         "radar": "Competence radar",
         "radar_intro": "What the room answered ({responses}), from 1 (not yet) to 5 (very "
-                       "much): the median and the middle half of the answers, never one "
-                       "person’s.",
+                       "much): the median of each competence at least five people answered, "
+                       "never one person’s answers.",
         "competence": "Competence",
         "median": "Median",
         "middle_half": "Middle half",
+        "radar_answers": "Answers",
         "club_projects": "Club projects",
         "club_intro": "Where the members’ projects stand after the meeting ({projects}, "
                       "{updated} updated at this meeting).",

@@ -22,6 +22,11 @@ def board_room(session_id: str) -> str:
     return f"board:{session_id}"
 
 
+def team_room(session_id: str, facilitator_id: int) -> str:
+    """One facilitator's boards and consoles of a session (to let them go when removed)."""
+    return f"team:{session_id}:{facilitator_id}"
+
+
 def participants_room(session_id: str) -> str:
     return f"participants:{session_id}"
 

@@ -7,10 +7,12 @@ from typing import Any
 from flask import current_app, url_for
 
 from ..domain import rules
+from ..domain.events import CofacilitatorRemoved
+from ..extensions import socketio
 from ..usecases import pairs
 from ..usecases.sessions import Service
 from ..usecases.steering import FacilitatorCommands
-from .broadcast import publish
+from .broadcast import publish, team_room
 from .erasing import erase_participant
 from .links import public_base
 
@@ -31,8 +33,23 @@ def run_command(session_id: str, facilitator_id: int | None,
     publish(session_id, outcome.events)
     if data.get("type") == "regroup":
         current_app.extensions["grouping"].schedule(session_id, delay=0)
+    for item in outcome.events:
+        if isinstance(item.event, CofacilitatorRemoved):
+            let_go(session_id, item.event.facilitator_id)
     ack = dict(outcome.ack)
     if "invitation" in ack:  # the secret goes to the owner once, as a link
         ack["invite_url"] = public_base() + url_for(
             "console.join_team", session_id=session_id, token=ack.pop("invitation"))
     return ack
+
+
+def let_go(session_id: str, facilitator_id: int) -> None:
+    """A removed co-facilitator's open boards and consoles (in this process) are
+    disconnected: reconnecting, they are refused (`forbidden`), like every command and
+    page of the session already is."""
+    room = team_room(session_id, facilitator_id)
+    server = socketio.server
+    if server is None:
+        return
+    for sid, _eio_sid in list(server.manager.get_participants("/", room)):
+        server.disconnect(sid, namespace="/")

@@ -103,6 +103,11 @@ MESSAGES = {
     "rate_limited": N_("Too many tries from this connection or network. Wait %(seconds)s "
                        "seconds, then try again."),
     "not_confirmed": N_("Tick the box to confirm: this cannot be undone."),
+    "import_too_large": N_("This log is too large: %(limit)s MB at most."),
+    "invitation_expired": N_("This invitation link has expired (after %(days)s days): ask "
+                             "the session's facilitator for a new one."),
+    "unknown_cofacilitator": N_("This facilitator is not a co-facilitator of the session."),
+    "cross_site": N_("This request came from another site: reload the page and try again."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
     "not_found": N_("Nothing is at this address (%(field)s)."),
     "too_many_requests": N_("Too many requests: wait a moment, then try again."),

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain import rules
 from ..domain.errors import Rejected
 from ..store.db import Database
-from ..store.models import Facilitator
+from ..store.models import Facilitator, FacilitatorLogin
 
 PASSWORD_MIN = 8
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -111,6 +111,37 @@ def by_token(db: Database, token: str) -> int | None:
         return session.scalar(
             select(Facilitator.id).where(Facilitator.api_token_hash == _token_hash(token))
         )
+
+
+def open_login(db: Database, facilitator_id: int) -> str:
+    """A new login for one browser: the id its cookies carry, `<id>.<secret>` (a new
+    secret each time, so no two logins share a cookie value)."""
+    secret = secrets.token_urlsafe(24)
+    with db.write() as session:
+        session.add(FacilitatorLogin(token_hash=_token_hash(secret),
+                                     facilitator_id=facilitator_id))
+    return f"{facilitator_id}.{secret}"
+
+
+def by_login(db: Database, login_id: str) -> Facilitator | None:
+    """The facilitator of a live login (None once logged out, or for a bare old id)."""
+    number, _, secret = login_id.partition(".")
+    if not (number.isascii() and number.isdigit()) or not secret:
+        return None
+    with db.read() as session:
+        row = session.get(FacilitatorLogin, _token_hash(secret))
+        if row is None or row.facilitator_id != int(number):
+            return None
+        return session.get(Facilitator, row.facilitator_id)
+
+
+def close_login(db: Database, login_id: str) -> None:
+    """Logout: that browser's session and remember-me cookies stop working."""
+    secret = login_id.partition(".")[2]
+    if secret:
+        with db.write() as session:
+            session.execute(delete(FacilitatorLogin).where(
+                FacilitatorLogin.token_hash == _token_hash(secret)))
 
 
 class SetupLink:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -39,6 +40,7 @@ class MemberAccess:
 
     club_id: str
     member_id: str
+    since: datetime | None = None  # when this link was issued: it reads ratings from then on
 
 
 class Clubs:
@@ -104,7 +106,9 @@ class Clubs:
             row = db.get(MemberLink, rules.secret_hash(token))
         if row is None:
             raise Rejected("invalid_member_link")
-        return MemberAccess(row.club_id, row.member_id)
+        member = self.club(row.club_id).members.get(row.member_id)
+        since = member.link_window()[0] if member else None
+        return MemberAccess(row.club_id, row.member_id, since)
 
     # -- writing ----------------------------------------------------------------------
     def _record(self, club_id: str, events: list[Event], actor: str,
@@ -223,15 +227,17 @@ class Clubs:
         member = self._member(self.club(access.club_id), access.member_id)
         return self.service.join(meeting.code, token, member.name, member_id=member.id)
 
-    def earlier_radars(self, club_id: str, member_id: str,
-                       before: str | None = None) -> list[dict[str, Any]]:
-        """A member's own ratings in the club's meetings (newest first), except `before`'s."""
+    def earlier_radars(self, club_id: str, member_id: str, before: str | None = None,
+                       window: tuple[datetime | None, datetime | None] = (None, None),
+                       ) -> list[dict[str, Any]]:
+        """A member's own ratings in the club's meetings (newest first), except `before`'s,
+        given through the personal link of `window` only (see `Member.link_window`)."""
         found: list[dict[str, Any]] = []
         for board in reversed(self.meetings(club_id)):
             if board.session_id == before:
                 continue
-            mine = self.service.boards.view(board.session_id,
-                                            lambda b: b.member_ratings(member_id))
+            mine = self.service.boards.view(
+                board.session_id, lambda b: b.member_ratings(member_id, *window))
             found += mine or []
         return found
 
@@ -239,16 +245,22 @@ class Clubs:
         """What a phone shows; a club member's radar comes with their radars of earlier
         meetings (newest first) to compare."""
 
-        def read(board: Board) -> tuple[dict[str, Any], str | None, str | None]:
+        def read(board: Board) -> tuple[dict[str, Any], str | None, str | None,
+                                        datetime | None]:
             participant = board.participants.get(participant_id or "")
             member_id = participant.member_id if participant else None
-            return board.to_participant_dict(participant_id), board.club_id, member_id
+            joined_at = participant.joined_at if participant else None
+            return board.to_participant_dict(participant_id), board.club_id, member_id, joined_at
 
         found = self.service.boards.view(session_id, read)
         if found is None:
             return None
-        view, club_id, member_id = found
-        if "radar" in view and club_id and member_id:
-            view["my_earlier"] = [*view.get("my_earlier", []),
-                                  *self.earlier_radars(club_id, member_id, before=session_id)]
+        view, club_id, member_id, joined_at = found
+        if "radar" in view and club_id and member_id and joined_at is not None:
+            member = self.club(club_id).members.get(member_id)
+            if member is not None:  # the ratings of the link this phone came through
+                window = member.link_window(joined_at)
+                view["my_earlier"] = [*view.get("my_earlier", []),
+                                      *self.earlier_radars(club_id, member_id,
+                                                           before=session_id, window=window)]
         return view

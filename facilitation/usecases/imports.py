@@ -7,11 +7,20 @@ its `client_id` (a phone's card, vote…) or, for events without one, by its num
 source log. So a file imported twice changes nothing, and both sides' cards are kept
 once, each in its own order. Secrets and identities of the other server (co-facilitator
 invitations, facilitator ids) are not imported.
+
+Whose copy (issue 12 · 14): a session id is the source server's, so the first importer
+cannot own it here for everybody. The copy goes under the source id when nobody here has
+it, or when the importer facilitates the session that has it; otherwise (the id exists
+under another owner: someone imported it first, or a session of this server has it) the
+importer gets their own copy under a local id derived from the source id and their
+account — the same one at every import, so re-importing still merges. Nobody can block
+or write into another facilitator's copy by importing first.
 """
 
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -125,6 +134,26 @@ def parse(lines: Iterable[str], pause: Callable[[], None] = lambda: None) -> lis
     return records
 
 
+COPY_TRIES = 1000  # local ids tried for one importer's copy (each taken one is someone's)
+
+
+def copy_id(service: Service, source_id: str, facilitator_id: int) -> str:
+    """The id of this facilitator's copy of `source_id` here (see the module's doc)."""
+    candidate = source_id
+    for attempt in range(COPY_TRIES):
+        with service.db.read() as db:
+            owner = db.scalar(select(MeetingSession.facilitator_id).where(
+                MeetingSession.id == candidate))
+        if owner is None or owner == facilitator_id:
+            return candidate
+        board = service.boards.get(candidate)
+        if board is not None and board.is_facilitator(facilitator_id):
+            return candidate
+        digest = hashlib.sha256(f"{source_id}\n{facilitator_id}\n{attempt}".encode())
+        candidate = "i" + digest.hexdigest()[:15]
+    raise Rejected("forbidden")
+
+
 Progress = Callable[[int, int], None]
 
 
@@ -147,7 +176,7 @@ def import_log(service: Service, records: list[Record], facilitator_id: int, *,
     interrupted: an event is known by its key (`client_id` column), so importing the file
     again adds only what is missing.
     """
-    session_id = records[0].session_id
+    session_id = copy_id(service, records[0].session_id, facilitator_id)
     known = _known_keys(service, session_id, pause)
     board = service.boards.get(session_id)
     if board is not None:

@@ -213,6 +213,8 @@ class Service:
                 return [], None
             if hashed not in board.invitations:
                 raise Rejected("invalid_invitation")
+            if rules.invitation_expired(board.invitations[hashed], utcnow()):
+                raise Rejected("invitation_expired", days=rules.INVITATION_DAYS)
             event = CofacilitatorAdded(facilitator_id, hashed)
             db.add(TeamMember(session_id=session_id, facilitator_id=facilitator_id))
             return append_events(db, board, [event], f"facilitator:{facilitator_id}"), None

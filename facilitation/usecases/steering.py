@@ -6,17 +6,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..domain import grouping, rules
 from ..domain.board import Board
 from ..domain.commands import ACTIONS, OWNER_ONLY, Actor
 from ..domain.errors import Rejected
-from ..domain.events import Recorded, ThemesUpdated
+from ..domain.events import CofacilitatorRemoved, Recorded, ThemesUpdated
 from ..store import log
-from ..store.models import MeetingSession
+from ..store.models import MeetingSession, TeamMember
 from .sessions import Outcome, Service, append_events, check_facilitator
+
+
+def _sync_team_index(db: Session, session_id: str, events: list[Any]) -> None:
+    """A removed co-facilitator leaves the `session_team` index (their home page) too."""
+    for event in events:
+        if isinstance(event, CofacilitatorRemoved):
+            db.execute(delete(TeamMember).where(TeamMember.session_id == session_id,
+                                                TeamMember.facilitator_id
+                                                == event.facilitator_id))
 
 
 class FacilitatorCommands:
@@ -82,6 +91,7 @@ class FacilitatorCommands:
             if not result.events:
                 return [], {"ok": True, "seq": board.seq, **result.extra}
             recorded = append_events(db, board, result.events, author, clean_client_id)
+            _sync_team_index(db, session_id, result.events)
             return recorded, {"ok": True, "seq": recorded[-1].seq, **result.extra}
 
         recorded, ack = self.service.boards.transact(session_id, decide)

@@ -185,9 +185,8 @@ def with_radar(language: str = "fr", responses: int = 12) -> Synthesis:
 
     axes = tuple(RadarAxis(key, label) for key, label in TEMPLATES[language])
     summary = RadarSummary(
-        axes, responses,
-        median={k: v[0] for k, v in RADAR.items()}, p25={k: v[1] for k, v in RADAR.items()},
-        p75={k: v[2] for k, v in RADAR.items()})
+        axes, responses, answers={k: responses for k in RADAR},
+        median={k: v[0] for k, v in RADAR.items()})
     return replace(session(language), radar=summary)
 
 

@@ -23,6 +23,7 @@ from facilitation.domain.board import rebuild
 from facilitation.domain.events import (
     ContributionAdded,
     ParticipantJoined,
+    RadarClosed,
     RadarOpened,
     RadarRated,
     Recorded,
@@ -257,6 +258,7 @@ def radar_board(ratings: dict[str, dict[str, int]]):  # noqa: ANN201 - a Board
         ContributionAdded("c1", next(iter(ratings)), "Le crédit coûte cher", "blocker", "p1"),
         RadarOpened("r1", axes),
         *(RadarRated(pid, "r1", values) for pid, values in ratings.items()),
+        RadarClosed("r1"),
     ]
     log = [Recorded("s1", n, e, start + timedelta(seconds=n)) for n, e in enumerate(events, 1)]
     return rebuild("s1", log)
@@ -265,21 +267,22 @@ def radar_board(ratings: dict[str, dict[str, int]]):  # noqa: ANN201 - a Board
 def test_the_synthesis_keeps_the_rooms_radar_never_a_persons() -> None:
     ratings = {"phone-a": {"finance": 1, "network": 5, "digital": 2},
                "phone-b": {"finance": 3, "network": 4, "digital": 2},
-               "phone-c": {"finance": 5, "network": 3, "digital": 2}}
+               "phone-c": {"finance": 5, "network": 3},
+               "phone-d": {"finance": 2, "network": 4},
+               "phone-e": {"finance": 4, "network": 4}}
     synthesis = build(radar_board(ratings), ("Awa",))
     radar = synthesis.radar
-    assert isinstance(radar, RadarSummary) and radar.responses == 3
-    assert radar.median == {"finance": 3.0, "network": 4.0, "digital": 2.0}
-    assert radar.p25 == {"finance": 2.0, "network": 3.5, "digital": 2.0}
-    assert radar.p75 == {"finance": 4.0, "network": 4.5, "digital": 2.0}
+    assert isinstance(radar, RadarSummary) and radar.responses == 5
+    # digital: two answers, too few for its median (answers counted per axis)
+    assert radar.median == {"finance": 3.0, "network": 4.0, "digital": None}
+    assert radar.answers == {"finance": 5, "network": 5, "digital": 2}
     as_json = render(synthesis, "json").decode()
     for person in ratings:
         assert person not in as_json.lower()
     chart = view.radar_chart(synthesis)
-    assert chart.median == (3.0, 4.0, 2.0) and chart.p25 == (2.0, 3.5, 2.0)
+    assert chart.median == (3.0, 4.0, None) and set(chart.p25) == {None}
     desc = svg_root(chart).find(f"{SVG}desc").text
-    assert desc == ("Gestion financière — 3 (2 – 4); Réseau — 4 (3,5 – 4,5); "
-                    "Numérique — 2 (2 – 2)")  # phone-a's 1 and 5 appear nowhere
+    assert desc == "Gestion financière — 3; Réseau — 4; Numérique — –"
     html = render(synthesis, "html").decode()
     assert "phone-" not in html and '<section class="radar">' in html
 
@@ -357,10 +360,10 @@ def test_docx_has_the_charts_as_pictures() -> None:
 def test_markdown_gets_the_radar_as_a_table_and_csv_is_unchanged() -> None:
     text = render(fixtures.with_radar("fr"), "md").decode()
     assert "## Radar des compétences" in text
-    assert "| Compétence | Médiane | Moitié centrale |" in text
-    assert "| Numérique | 2,5 | 2 – 3,5 |" in text
+    assert "| Compétence | Médiane | Réponses |" in text
+    assert "| Numérique | 2,5 | 12 |" in text
     english = render(fixtures.with_radar("en"), "md").decode()
-    assert "| Digital skills | 2.5 | 2 – 3.5 |" in english
+    assert "| Digital skills | 2.5 | 12 |" in english
     assert "Radar" not in render(fixtures.session("fr"), "md").decode()
     assert render(fixtures.with_radar("fr"), "csv") == render(fixtures.session("fr"), "csv")
 
@@ -372,7 +375,7 @@ def test_pdf_shows_the_charts() -> None:
     assert "Votes par thème" in text  # only drawn in the chart
     assert "Freins et leviers par question" in text
     squeezed = "".join(text.split())  # pypdf may lose the spaces of SVG text
-    assert "Médianedelasalle" in squeezed and "Moitiécentraledelasalle" in squeezed
+    assert "Médianedelasalle" in squeezed and "Moitiécentraledelasalle" not in squeezed
     s = fixtures.session("fr")
     unvoted = replace(s, blockers=tuple(replace(t, votes=0) for t in s.blockers),
                       levers=tuple(replace(t, votes=0) for t in s.levers))

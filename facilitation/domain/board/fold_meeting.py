@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..events import (
     CofacilitatorAdded,
+    CofacilitatorRemoved,
     ConclusionsSet,
     ContributionApproved,
     ContributionEdited,
@@ -168,12 +169,17 @@ def floor_ended(event: FloorEnded, board: Board, recorded: Recorded) -> None:
 
 
 def invitation_created(event: InvitationCreated, board: Board, recorded: Recorded) -> None:
-    board.invitations.add(event.token_hash)
+    board.invitations[event.token_hash] = recorded.created_at  # it expires from then on
 
 
 def cofacilitator_added(event: CofacilitatorAdded, board: Board, recorded: Recorded) -> None:
-    board.invitations.discard(event.token_hash)
+    board.invitations.pop(event.token_hash, None)
     board.cofacilitators.add(event.facilitator_id)
+
+
+def cofacilitator_removed(event: CofacilitatorRemoved, board: Board,
+                          recorded: Recorded) -> None:
+    board.cofacilitators.discard(event.facilitator_id)
 
 
 def profile_questions_set(event: ProfileQuestionsSet, board: Board, recorded: Recorded) -> None:
@@ -254,6 +260,7 @@ HANDLERS = {
     FloorEnded: floor_ended,
     InvitationCreated: invitation_created,
     CofacilitatorAdded: cofacilitator_added,
+    CofacilitatorRemoved: cofacilitator_removed,
     ProfileQuestionsSet: profile_questions_set,
     ProfileAnswered: profile_answered,
 }

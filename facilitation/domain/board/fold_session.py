@@ -32,7 +32,7 @@ def participant_joined(event: ParticipantJoined, board: Board, recorded: Recorde
         return  # a participant joins once; nothing may take over an identity
     board.participants[event.participant_id] = Participant(
         event.participant_id, event.name, recorded.seq, len(board.participants) + 1,
-        member_id=event.member_id,
+        member_id=event.member_id, joined_at=recorded.created_at,
     )
 
 

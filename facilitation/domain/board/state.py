@@ -18,6 +18,7 @@ class Participant:
     blocked: bool = False
     profile: dict[str, str] = field(default_factory=dict)
     member_id: str | None = None  # joined through a club member's personal link
+    joined_at: datetime | None = None  # which personal link it came through (its window)
 
 
 @dataclass
@@ -121,7 +122,8 @@ class Board:
     code: str = ""
     facilitator_id: int | None = None
     cofacilitators: set[int] = field(default_factory=set)
-    invitations: set[str] = field(default_factory=set)  # hashes of unused invitation secrets
+    # hashes of unused invitation secrets -> when each was made (they expire, rules.py)
+    invitations: dict[str, datetime] = field(default_factory=dict)
     phase: str = "welcome"
     prompts: list[dict[str, str]] = field(default_factory=list)
     active_prompt: str | None = None
@@ -302,9 +304,14 @@ class Board:
             "club_id": self.club_id,
         }
 
-    def member_ratings(self, member_id: str) -> list[dict[str, Any]]:
-        """A club member's own ratings in this meeting's radars (newest first)."""
-        mine = [p.id for p in self.participants.values() if p.member_id == member_id]
+    def member_ratings(self, member_id: str, since: datetime | None = None,
+                       until: datetime | None = None) -> list[dict[str, Any]]:
+        """A club member's own ratings in this meeting's radars (newest first); with
+        `since`/`until`, only those given through the personal link of that window (a
+        phone that joined then)."""
+        mine = [p.id for p in self.participants.values() if p.member_id == member_id
+                and (since is None or (p.joined_at is not None and p.joined_at >= since))
+                and (until is None or (p.joined_at is not None and p.joined_at < until))]
         found = []
         for radar in reversed(list(self.radars.values())):
             for pid in mine:

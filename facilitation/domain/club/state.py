@@ -10,6 +10,7 @@ from typing import Any
 from ..events import (
     ClubCreated,
     MemberAdded,
+    MemberLinkIssued,
     MemberRemoved,
     MemberRenamed,
     ProjectUpdated,
@@ -51,6 +52,19 @@ class Member:
     joined_at: datetime
     project: Project = field(default_factory=Project)
     history: list[Change] = field(default_factory=list)
+    links: list[datetime] = field(default_factory=list)  # when each personal link was issued
+
+    def link_window(self, at: datetime | None = None) -> tuple[datetime | None, datetime | None]:
+        """The life of the personal link in use at `at` (default: the newest link): a
+        link reads only the private ratings given through it, never those of the
+        member's earlier links (a re-issued link cannot read the member's history)."""
+        if not self.links:
+            return None, None
+        if at is None:
+            return self.links[-1], None
+        start = max((t for t in self.links if t <= at), default=None)
+        end = min((t for t in self.links if t > at), default=None)
+        return start, end
 
 
 @dataclass
@@ -105,6 +119,8 @@ def apply(club: Club, recorded: Recorded) -> Club:
     elif isinstance(event, MemberAdded):
         club.members[event.member_id] = Member(event.member_id, event.name,
                                                len(club.members) + 1, recorded.created_at)
+    elif isinstance(event, MemberLinkIssued) and event.member_id in club.members:
+        club.members[event.member_id].links.append(recorded.created_at)
     elif isinstance(event, MemberRenamed) and event.member_id in club.members:
         club.members[event.member_id].name = event.name
     elif isinstance(event, ProjectUpdated) and event.member_id in club.members:

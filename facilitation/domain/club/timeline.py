@@ -4,6 +4,7 @@ own radars. Built from the club's state and its meetings' boards (pure)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from ..board import Board
@@ -48,8 +49,10 @@ def _named(steps: list[dict[str, str]], names: dict[str, str]) -> list[dict[str,
             for step in steps]
 
 
-def build(club: Club, member: Member, meetings: list[Board]) -> Timeline:
-    """`meetings`: the club's meetings, oldest first."""
+def build(club: Club, member: Member, meetings: list[Board],
+          since: datetime | None = None) -> Timeline:
+    """`meetings`: the club's meetings, oldest first; `since`: the radars given through
+    the personal link issued then (the member's own copy reads no earlier link's)."""
     names = club.member_names()
     by_id = {board.session_id: board for board in meetings}
     steps = []
@@ -62,7 +65,7 @@ def build(club: Club, member: Member, meetings: list[Board]) -> Timeline:
                           board.date() if board else None, change.by_member, changes))
     radars = []
     for board in meetings:
-        for entry in reversed(board.member_ratings(member.id)):
+        for entry in reversed(board.member_ratings(member.id, since)):
             radars.append(RadarEntry(board.title, entry["date"], tuple(entry["axes"]),
                                      entry["ratings"]))
     project = member.project.fields()

@@ -427,11 +427,13 @@ def _radar(figure: Any, chart: RadarChart, title_room: float) -> None:
                          markeredgecolor="white", markeredgewidth=1.2)
     grid.scale()
     line = legend_room / 2 / height
-    _legend(figure,
-            [Rectangle((0, 0), 1, 1, facecolor=(0.043, 0.31, 0.54, 0.16),
-                       edgecolor=RADAR_LINE, linewidth=2.0),
-             Rectangle((0, 0), 1, 1, facecolor=RADAR_BAND, alpha=0.6, linewidth=0)],
-            [chart.median_word, chart.band_word], line)
+    keys = [Rectangle((0, 0), 1, 1, facecolor=(0.043, 0.31, 0.54, 0.16),
+                      edgecolor=RADAR_LINE, linewidth=2.0)]
+    words = [chart.median_word]
+    if len(outer) >= 3 and len(inner) >= 3:  # the band's key only under a band
+        keys.append(Rectangle((0, 0), 1, 1, facecolor=RADAR_BAND, alpha=0.6, linewidth=0))
+        words.append(chart.band_word)
+    _legend(figure, keys, words, line)
     figure.text(0.997, line, chart.scale_word, ha="right", va="center", fontsize=SMALL,
                 color=MUTED)
 

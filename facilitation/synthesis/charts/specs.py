@@ -108,7 +108,9 @@ class RadarChart:
     def summary(self) -> str:
         def fmt(v: float | None) -> str:
             return "–" if v is None else f"{v:g}".replace(".", self.decimal)
-        return "; ".join(f"{axis} — {fmt(m)} ({fmt(lo)} – {fmt(hi)})" for axis, m, lo, hi
+        return "; ".join(f"{axis} — {fmt(m)}" + ("" if lo is None or hi is None
+                                                 else f" ({fmt(lo)} – {fmt(hi)})")
+                         for axis, m, lo, hi
                          in zip(self.axes, self.median, self.p25, self.p75, strict=True))
 
 

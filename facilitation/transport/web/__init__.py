@@ -7,12 +7,13 @@ from flask_babel import get_locale
 
 from ...domain.kinds import LANGUAGES
 from ..messages import kind_name, stage_names
-from . import api, auth, clubs, console, errors, participant
+from . import api, auth, clubs, console, errors, headers, participant
 
 
 def register(app: Flask) -> None:
     auth.init_app(app)
     errors.init_app(app)
+    headers.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(participant.bp)

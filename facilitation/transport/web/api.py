@@ -22,11 +22,13 @@ from ..commands import run_command
 from ..green import in_thread, yield_now
 from ..links import board_url, join_url
 from ..messages import refusal
+from . import cross_site
 from .auth import current_facilitator_id
 from .errors import JSON_CODES
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-csrf.exempt(bp)  # bearer tokens or JSON bodies: no cross-site form can reach these
+csrf.exempt(bp)  # bearer tokens, or a login cookie with the guard below
+bp.before_request(cross_site.guard)  # cookie-only writes: CSRF token or JSON + own Origin
 
 STATUS = {
     "pdf_unavailable": 503,
@@ -43,6 +45,7 @@ STATUS = {
     "unknown_member": 404,
     "session_closed": 409,
     "too_large": 413,
+    "cross_site": 403,
 }
 
 
@@ -135,7 +138,8 @@ def healthz() -> ResponseReturnValue:
     monitor = current_app.extensions.get("loop_monitor")
     if monitor is not None:  # the longest event-loop stall of the last N s (benchmarks)
         window = request.args.get("stall_window", "60")
-        seconds = int(window) if window.isdigit() and 0 < len(window) < 4 else 60
+        readable = window.isascii() and window.isdigit() and 0 < len(window) < 4
+        seconds = int(window) if readable else 60
         answer["loop_max_stall_ms"] = monitor.max_stall_ms(seconds)
     return jsonify(answer)
 
@@ -199,7 +203,8 @@ def import_log() -> ResponseReturnValue:
     records = imports.parse(lines, pause=yield_now)
     report, recorded = imports.import_log(
         service(), records, facilitator_id, pause=yield_now, offload=in_thread,
-        committed=lambda recorded: publish(records[0].session_id, recorded, listeners=False))
+        committed=lambda recorded: recorded and publish(recorded[0].session_id, recorded,
+                                                       listeners=False))
     notify(report.session_id, recorded)  # regrouping, the linked board: once, at the end
     return jsonify({"ok": True, **dataclasses.asdict(report)})
 

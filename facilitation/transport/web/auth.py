@@ -28,11 +28,28 @@ bp = Blueprint("auth", __name__)
 
 
 class LoggedIn(UserMixin):
-    """The logged-in facilitator as Flask-Login sees it."""
+    """The logged-in facilitator as Flask-Login sees it. Its cookies carry the login's id
+    (`<facilitator id>.<secret>`, see `accounts.open_login`), not the bare facilitator id:
+    each login gets a new value and logout revokes it; `get_id()` stays the number the
+    views use."""
 
-    def __init__(self, facilitator_id: int, email: str) -> None:
+    def __init__(self, facilitator_id: int, email: str, login_id: str) -> None:
         self.id = facilitator_id
         self.email = email
+        self.login_id = login_id
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def get_login_id(self) -> str:
+        """What Flask-Login stores in the cookies (`login_manager.id_attribute`)."""
+        return self.login_id
+
+
+def sign_in(facilitator_id: int, email: str) -> None:
+    """A new login for this browser (session and one-year remember-me cookie)."""
+    login_id = accounts.open_login(service().db, facilitator_id)
+    login_user(LoggedIn(facilitator_id, email, login_id), remember=True)
 
 
 def service() -> Service:
@@ -45,14 +62,13 @@ def setup_link(app: Flask) -> accounts.SetupLink:
 
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
+    login_manager.id_attribute = "get_login_id"  # the cookies carry the login, not the id
     login_manager.login_message = ""
 
     @login_manager.user_loader
-    def load(user_id: str) -> LoggedIn | None:
-        if not user_id.isdigit():
-            return None
-        found = accounts.get(service().db, int(user_id))
-        return LoggedIn(found.id, found.email) if found else None
+    def load(login_id: str) -> LoggedIn | None:
+        found = accounts.by_login(service().db, login_id)
+        return LoggedIn(found.id, found.email, login_id) if found else None
 
 
 def current_facilitator_id() -> int | None:
@@ -104,7 +120,7 @@ def login():  # type: ignore[no-untyped-def]
             for name, key in keys.items():
                 throttle().hit(name, key)
         else:
-            login_user(LoggedIn(found.id, found.email), remember=True)
+            sign_in(found.id, found.email)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong email or password."), "error")
         return _login_page(request.form.get("email", "")), 401
@@ -119,6 +135,8 @@ def _login_page(email: str) -> str:
 
 @bp.route("/logout", methods=["POST"])
 def logout():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        accounts.close_login(service().db, current_user.login_id)
     logout_user()
     return redirect(url_for("auth.login"))
 
@@ -142,7 +160,7 @@ def setup(token: str):  # type: ignore[no-untyped-def]
             error = describe(rejected)["message"]
         else:
             link.consume()
-            login_user(LoggedIn(created.id, created.email), remember=True)
+            sign_in(created.id, created.email)
             return redirect(url_for("console.home"))
     return render_template("setup.html", error=error, email=request.form.get("email", "")), (
         400 if error else 200

@@ -260,16 +260,18 @@ def open_meeting(club_id: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("console.console", session_id=board.session_id))
 
 
-def _timeline_response(club_id: str, member_id: str, fmt: str, own: bool) -> Response:
+def _timeline_response(club_id: str, member_id: str, fmt: str, own: bool,
+                       since: Any = None) -> Response:
     """A member's timeline; their radars only in their own copy (`own`): one person's
-    ratings are theirs, the facilitator sees the room's radar only."""
+    ratings are theirs, the facilitator sees the room's radar only; `since`: the link's
+    issue time (a re-issued link reads no earlier link's radars)."""
     if fmt not in FORMATS:
         abort(404)
     club = clubs().club(club_id)
     member = club.members.get(member_id)
     if member is None:
         abort(404)
-    document = timeline.build(club, member, clubs().meetings(club_id))
+    document = timeline.build(club, member, clubs().meetings(club_id), since)
     if not own:
         document = dataclasses.replace(document, radars=())
     try:
@@ -348,4 +350,5 @@ def member_join(token: str):  # type: ignore[no-untyped-def]
 @bp.get("/m/<token>/timeline.<fmt>")
 def member_own_timeline(token: str, fmt: str) -> Response:
     access = _access(token)
-    return _timeline_response(access.club_id, access.member_id, fmt, own=True)
+    return _timeline_response(access.club_id, access.member_id, fmt, own=True,
+                              since=access.since)

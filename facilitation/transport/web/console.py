@@ -20,9 +20,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ...domain import rules
 from ...domain.errors import Rejected
 from ...domain.kinds import LANGUAGES, PROFILE_QUESTIONS, SESSION_KINDS
-from ...usecases import imports
+from ...usecases import accounts, imports
 from ...usecases.sessions import Service
 from .. import erasing, qr
 from ..broadcast import notify, publish
@@ -82,6 +83,15 @@ def create():  # type: ignore[no-untyped-def]
     return redirect(url_for("console.board", session_id=board.session_id))
 
 
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
+    """A log above its cap (or a form above 64 KB): the home page says so, nothing bare."""
+    refused = (Rejected("import_too_large", limit=imports.UPLOAD_MAX // (1024 * 1024))
+               if request.endpoint == "console.import_log" else Rejected("too_large"))
+    flash(describe(refused)["message"], "error")
+    return redirect(url_for("console.home"), code=303)
+
+
 @bp.route("/imports", methods=["POST"])
 @login_required
 def import_log():  # type: ignore[no-untyped-def]
@@ -95,14 +105,14 @@ def import_log():  # type: ignore[no-untyped-def]
         records = imports.parse(lines, pause=yield_now)
         report, recorded = imports.import_log(
             service(), records, int(current_user.get_id()), pause=yield_now, offload=in_thread,
-            committed=lambda recorded: publish(records[0].session_id, recorded, listeners=False))
+            committed=lambda recorded: recorded and publish(recorded[0].session_id, recorded,
+                                                       listeners=False))
         notify(report.session_id, recorded)  # regrouping, the linked board: once, at the end
     except Rejected as error:
         flash(describe(error)["message"], "error")
         return redirect(url_for("console.home"))
-    except RequestEntityTooLarge:
-        flash(describe(Rejected("too_large"))["message"], "error")
-        return redirect(url_for("console.home"))
+    except RequestEntityTooLarge as error:
+        return too_large(error)
     flash(_("“%(title)s”: %(added)s events merged, %(skipped)s already here.",
             title=report.title, added=report.added, skipped=report.skipped), "ok")
     return redirect(url_for("console.console", session_id=report.session_id))
@@ -153,6 +163,8 @@ def console(session_id: str):  # type: ignore[no-untyped-def]
         kind_name=kind_name(found.kind),
         profile_questions=PROFILE_QUESTIONS,
         is_owner=found.facilitator_id == int(current_user.get_id()),
+        team=_team(found),
+        invitation_days=rules.INVITATION_DAYS,
     )
 
 
@@ -171,6 +183,16 @@ def delete(session_id: str):  # type: ignore[no-untyped-def]
         return redirect(url_for("console.console", session_id=session_id))
     flash(_("The session was deleted for good."), "ok")
     return redirect(url_for("console.home"))
+
+
+def _team(board: Any) -> list[dict[str, Any]]:
+    """The session's co-facilitators, for the owner's "remove" buttons."""
+    team = []
+    for facilitator_id in sorted(board.cofacilitators):
+        found = accounts.get(service().db, facilitator_id)
+        if found is not None:
+            team.append({"id": facilitator_id, "label": found.name or found.email})
+    return team
 
 
 @bp.route("/sessions/<session_id>/link", methods=["POST"])

@@ -161,7 +161,8 @@ def contribute(code: str):  # type: ignore[no-untyped-def]
 def remember_phone(response: Response, session_id: str, token: str) -> Response:
     """Keep the phone's participant token for this session (the no-JavaScript path)."""
     response.set_cookie(TOKEN_COOKIE.format(session_id), token, max_age=30 * 24 * 3600,
-                        httponly=True, samesite="Lax", secure=request.is_secure)
+                        httponly=True, samesite="Lax",
+                        secure=request.is_secure or current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 

@@ -218,6 +218,7 @@ def test_a_removed_member_leaves_no_trace(service: Service, owner: int) -> None:
         clubs.member_by_link(link)
     board = service.board(meeting.session_id)
     assert board.radars[radar].ratings == {} and not board.contributions
+    assert service.participant_for(meeting.session_id, joined.token) is None
 
 
 def test_retention_purges_closed_sessions_only(service: Service, owner: int) -> None:

@@ -258,3 +258,20 @@ def test_an_erasure_on_the_other_server_reaches_the_imported_copy(
     assert list(service.board(sid).contributions) == [kept]
     assert secret not in exported(service, sid, owner)
     other.dispose()
+
+
+def test_the_engine_forgets_erased_texts() -> None:
+    from facilitation import clustering
+    from facilitation.clustering import lexical
+
+    cache = clustering.get_cache("lexical")
+    secret = f"Le {marker()} du quartier"
+    cache.add([secret, "Un autre texte"])
+    lexical.text_features(secret)
+    assert any("zq" in key for key in cache._store)
+    assert lexical.text_features.cache_info().currsize
+
+    clustering.forget([secret])
+
+    assert not any("zq" in key for key in cache._store)
+    assert lexical.text_features.cache_info().currsize == 0

@@ -85,10 +85,17 @@ def get_cache(backend: str | Embedder = "use") -> VectorCache:
 
 
 def forget(texts: Sequence[str]) -> None:
-    """Drop these texts from every process-wide cache."""
+    """Drop these texts (erased cards) from every process-wide cache: the vector caches,
+    and the per-text memos of the engine (cleared whole: they refill as cards come)."""
     if not texts:
         return
     with _CACHES_LOCK:
         caches = list(_CACHES.values())
     for cache in caches:
         cache.discard(texts)
+    from . import labels, language, lexical, normalise
+
+    for module in (labels, language, lexical, normalise):
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()

@@ -226,7 +226,7 @@
   socket.on("session_deleted", function () { // nothing of it stays on this phone
     try { localStorage.removeItem(KEY); } catch (e) { /* private mode */ }
     socket.disconnect();
-    window.location.href = "/";
+    window.location.href = "/join";
   });
   socket.on("events", function (events) {
     events.forEach(function (e) {

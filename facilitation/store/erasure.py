@@ -45,6 +45,10 @@ def delete_member_links(db: Session, club_id: str, member_id: str) -> None:
                                         MemberLink.member_id == member_id))
 
 
+def delete_participant_token(db: Session, participant_id: str) -> None:
+    db.execute(delete(ParticipantToken).where(ParticipantToken.id == participant_id))
+
+
 def club_session_ids(db: Session, club_id: str) -> list[str]:
     return list(db.scalars(select(MeetingSession.id).where(MeetingSession.club_id == club_id)))
 

@@ -72,7 +72,7 @@ def erase_participant(service: Service, session_id: str, facilitator_id: int | N
 
 
 def _erase_participant(service: Service, session_id: str, participant_id: object,
-                       actor: str) -> Erased:
+                       actor: str, forget_phone: bool = False) -> Erased:
     texts: list[str] = []
     counts = [0, 0]
 
@@ -84,6 +84,8 @@ def _erase_participant(service: Service, session_id: str, participant_id: object
                     for text in (board.contributions[cid].text,
                                  board.contributions[cid].original_text) if text]
         counts[:] = [rows.rewrite(db, session_id, rewrites), len(cards)]
+        if forget_phone:  # their phone's token too: it joins anew, as someone else
+            rows.delete_participant_token(db, participant_id)
         tombstone = ContributionsErased(participant_id, tuple(cards))
         return append_events(db, board, [tombstone], actor), None
 
@@ -111,7 +113,8 @@ def remove_member(clubs: Clubs, club_id: str, facilitator_id: int | None,
         theirs = clubs.service.boards.view(session_id, lambda board: [
             p.id for p in board.participants.values() if p.member_id == member_id]) or []
         for participant in theirs:
-            done = _erase_participant(clubs.service, session_id, participant, actor)
+            done = _erase_participant(clubs.service, session_id, participant, actor,
+                                      forget_phone=True)
             events += done.events
             rewritten, cards = rewritten + done.rows_rewritten, cards + done.cards
     counted = [0]

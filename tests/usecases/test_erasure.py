@@ -218,6 +218,7 @@ def test_a_removed_member_leaves_no_trace(service: Service, owner: int) -> None:
         clubs.member_by_link(link)
     board = service.board(meeting.session_id)
     assert board.radars[radar].ratings == {} and not board.contributions
+    assert service.participant_for(meeting.session_id, joined.token) is None
 
 
 def test_retention_purges_closed_sessions_only(service: Service, owner: int) -> None:
@@ -257,3 +258,20 @@ def test_an_erasure_on_the_other_server_reaches_the_imported_copy(
     assert list(service.board(sid).contributions) == [kept]
     assert secret not in exported(service, sid, owner)
     other.dispose()
+
+
+def test_the_engine_forgets_erased_texts() -> None:
+    from facilitation import clustering
+    from facilitation.clustering import lexical
+
+    cache = clustering.get_cache("lexical")
+    secret = f"Le {marker()} du quartier"
+    cache.add([secret, "Un autre texte"])
+    lexical.text_features(secret)
+    assert any("zq" in key for key in cache._store)
+    assert lexical.text_features.cache_info().currsize
+
+    clustering.forget([secret])
+
+    assert not any("zq" in key for key in cache._store)
+    assert lexical.text_features.cache_info().currsize == 0

@@ -40,6 +40,8 @@ MISC_LABELS = {"fr": "Divers", "en": "Other"}
 CENTRE_PRIOR = 15  # cards' worth of the domain's mean view in a pool's centre (concept view)
 MIN_CONCEPT_CARDS = 3  # cards closest to one concept before a theme may take its name
 CONCEPT_SHARE = 2 / 3  # ... and their least share of the theme's cards
+MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one theme
+MEMORY_APART = 0.1  # ... and malus for two cards it showed in two different themes
 
 
 @dataclass
@@ -72,19 +74,26 @@ def _mean_sim(sim: np.ndarray, rows: Sequence[int], cols: Sequence[int]) -> floa
 
 
 def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray,
-                  smooth: np.ndarray | None = None) -> np.ndarray:
+                  smooth: np.ndarray | None = None,
+                  prior: np.ndarray | None = None) -> np.ndarray:
     """Labels for free cards (-1 = misc); samples big pools for speed.
 
     `smooth`: the kNN-smoothed vectors `sim` was built from (recomputed when not given).
+    `prior`: the board's memory term (hysteresis, `_memory`), added to the similarity and
+    to the refinement's objective.
     """
     n = len(x)
     cut = pool_cut(cut, n)
     if n <= BIG_POOL:
+        if prior is not None:
+            sim = sim + prior
         labels = average_linkage(sim, cut)
         if n <= REFINE_MAX:  # objective: the similarity blended with its second order
             w = np.float32(SECOND_ORDER_WEIGHT)
             xs = knn_smooth(x) if smooth is None else smooth
             objective = (1 - w) * sim + w * second_order(xs)
+            if prior is not None:
+                objective = objective + w * prior
             labels = refine_cpm(labels, objective, 1.0 - cut)
         return relabel(absorb_small(labels, raw @ raw.T))
     rng = np.random.default_rng(0)
@@ -104,6 +113,26 @@ def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray,
     ok = cos[np.arange(len(rest)), best] >= ASSIGN_MIN
     labels[rest[ok]] = best[ok]
     return labels
+
+
+def _memory(ids: Sequence[str], previous: Sequence[Theme]) -> np.ndarray | None:
+    """(n x n) board memory: +1 for two cards shown in one theme, -1 in two different real
+    themes, 0 otherwise (new cards, Divers); None without previous themes.
+
+    Added to the similarity it is the engine's hysteresis: a card leaves its theme, and
+    themes split or merge, only when the evidence beats the bonus (see docs/clustering.md).
+    """
+    where = {cid: j for j, t in enumerate(t for t in previous if not t.misc)
+             for cid in t.card_ids}
+    slot = np.array([where.get(c, -1) for c in ids])
+    if not (slot >= 0).any():
+        return None
+    known = slot >= 0
+    same = (slot[:, None] == slot[None, :]) & known[:, None]
+    both = known[:, None] & known[None, :]
+    out = np.where(same, 1.0, np.where(both, -1.0, 0.0)).astype(np.float32)
+    np.fill_diagonal(out, 0.0)
+    return out
 
 
 def _tight_groups(raw: np.ndarray, min_sim: float = TIGHT_SIM,
@@ -143,6 +172,7 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
                  bars: tuple[float, float] = (TIGHT_SIM, SEED_RAW),
                  view: np.ndarray | None = None,
                  reference: np.ndarray | None = None,
+                 memory: np.ndarray | None = None,
                  ) -> tuple[list[_Group], np.ndarray]:
     """Cluster one kind's pool into groups; returns groups and the centred vectors compared.
 
@@ -150,6 +180,7 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
     `view`: the vectors clustering compares when not `raw` (raw + concept profile,
     `concepts.py`); tight groups and seeds stay in the backend's own space. `reference`:
     the domain's mean view, blended into the centre of small pools (`CENTRE_PRIOR`).
+    `memory`: the board's previous grouping of these cards (`_memory`), for hysteresis.
     """
     n = len(ids)
     if view is None:
@@ -180,7 +211,11 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
     else:
         fxs = xs[free] if xs is not None else knn_smooth(fx)
         sim_free = sim_all[np.ix_(free, free)] if sim_all is not None else blended(fxs)
-        labels = _cluster_free(fx, sim_free, cut, view[free], fxs)
+        prior = None
+        if memory is not None:
+            m = memory[np.ix_(free, free)]
+            prior = np.where(m > 0, MEMORY_KEEP, MEMORY_APART * m).astype(np.float32)
+        labels = _cluster_free(fx, sim_free, cut, view[free], fxs, prior)
     clusters: dict[int, list[int]] = defaultdict(list)
     misc: list[int] = []
     for j, lab in enumerate(labels):
@@ -344,8 +379,9 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         texts = [cards[i].text for i in idx]
         view, closeness, reference = (space.view(raw, cache, texts) if space is not None
                                       else (raw, None, None))
+        memory = _memory(ids, [t for t in previous if t.kind == kind])
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
-                                 seed_vecs, kind, bars, view, reference)
+                                 seed_vecs, kind, bars, view, reference, memory)
         named = (_concept_names(groups, closeness.argmax(axis=1), space, texts)
                  if closeness is not None and space is not None else {})
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,

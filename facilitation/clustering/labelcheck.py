@@ -42,7 +42,24 @@ clients parent parents accent talent talents agent agents patient moment moments
 maisons raisons saisons leçons garçons poissons boissons chansons millions avions camions
 régent adolescent adolescents présent résident résidents
 """.split())
+# Past participles and adjectives that head no theme name ("Acheté", "Seul face").
+_PARTICIPLE = re.compile(r"(?:é|ée|és|ées|ue|ues|us)$")
+_NOT_PARTICIPLE = frozenset(strip_accents(w) for w in """
+été marché marchés café comité comités employé employés salarié salariés associé associés
+délégué délégués réfugié réfugiés invité invités résumé congé congés thé clé clés blé bébé
+degré côté pré député députés allié alliés aîné aînés lycée lycées musée musées idée idées
+année années journée journées entrée entrées arrivée durée rue rues vue vues revenus
+""".split())
+_ADJECTIVES = frozenset(strip_accents(w) for w in """
+seul seule seuls seules mauvais mauvaise bon bonne bons bonnes différent différente
+différents grand grande petit petite nouveau nouvelle vrai vraie meilleur meilleure gros
+grosse beau belle faux fausse pire possible impossible difficile facile cher chère chers
+écrire lire vendre faire prendre mettre dire construire produire apprendre comprendre
+""".split())
+_NOUN_TE = ("ite", "aute", "ulte", "ante", "erte", "onte", "tie", "societe", "propriete",
+            "variete", "anxiete", "proprete")  # santé, liberté, société: nouns, not participles
 _VERB_END = re.compile(r"(?:ent|ez|ons|ait|aient|ais|er|ir)$")
+_PRONOUN = re.compile(r"^(?:j|m|t|s|n|qu)'", re.IGNORECASE)  # "m'accompagne", "s'inspirer"
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*", re.UNICODE)
 
 
@@ -51,8 +68,16 @@ def _words(label: str) -> list[str]:
 
 
 def _verb_like(word: str) -> bool:
-    """A conjugated or infinitive verb by its ending ("regardent", "trouver", "réussir")."""
+    """A verb, participle or bare adjective by its form ("regardent", "trouver", "acheté")."""
     w = strip_accents(word.lower())
+    if w in _ADJECTIVES or (_PARTICIPLE.search(word.lower()) and w not in _NOT_PARTICIPLE
+                            and not w.endswith(_NOUN_TE)):
+        return True
+    return _verb_ending(w)
+
+
+def _verb_ending(w: str) -> bool:
+    """A conjugated or infinitive verb by its ending (accents folded)."""
     if w in _NOUNS or len(w) <= 3 or w.endswith(("ment", "ier", "yer", "oir", "eur", "tions",
                                                     "sions", "ions")):
         return False
@@ -74,6 +99,28 @@ def _proper_name(word: str, texts: Sequence[str]) -> bool:
     return inner_caps > 0 and lower == 0
 
 
+def is_noun_phrase(label: str, language: str = "fr") -> bool:
+    """Starts with a noun (or an article), holds no pronoun, auxiliary or conjugated verb."""
+    words = _words(label)
+    if not words:
+        return False
+    head = [w for w in words if strip_accents(w.lower()) not in _ARTICLES] or words
+    if strip_accents(head[0].lower()) in STOPWORDS or _verb_like(head[0]):
+        return False
+    inner = {w.lower() if w.lower() in {"a", "à"} else strip_accents(w.lower())
+             for w in words[1:]}
+    if language == "en":
+        inner.discard("a")
+    return not (inner & _CLAUSE or any(_conjugated(w) or _PRONOUN.match(w) for w in words[1:]))
+
+
+def _conjugated(word: str) -> bool:
+    """A conjugated verb inside a phrase ("clients fuient", "on vendait")."""
+    w = strip_accents(word.lower())
+    return (_verb_ending(w) and not w.endswith(("er", "ir"))
+            and not w.endswith(("ant", "ants")) and w not in _NOUNS)
+
+
 def rubric_failures(label: str, texts: Sequence[str]) -> list[str]:
     """Why a theme name would not be projected as is (empty: it passes)."""
     fails = []
@@ -84,15 +131,13 @@ def rubric_failures(label: str, texts: Sequence[str]) -> list[str]:
         fails.append("long")
     if re.search(r"[,;/]", label):
         fails.append("list")
-    head = [w for w in words if strip_accents(w.lower()) not in _ARTICLES] or words
-    first = strip_accents(head[0].lower())
     lang = majority_language(texts) if texts else "fr"
-    inner = {strip_accents(w.lower()) for w in words[1:]} - ({"a"} if lang == "en" else set())
-    if first in STOPWORDS or _verb_like(head[0]) or inner & _CLAUSE:
+    if not is_noun_phrase(label, lang):
         fails.append("not a noun phrase")
     folded = {strip_accents(w.lower()) for w in words}
     if lang == "fr" and folded & _EN_ONLY:
         fails.append("language")
+    head = [w for w in words if strip_accents(w.lower()) not in _ARTICLES] or words
     if _proper_name(head[0], texts):
         fails.append("proper name")
     return fails

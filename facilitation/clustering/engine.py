@@ -384,14 +384,14 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         memory = _memory(ids, [t for t in previous if t.kind == kind])
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
                                  seed_vecs, kind, bars, view, reference, memory)
-        named = (_concept_names(groups, closeness, space, texts)
+        named = (_concept_names(groups, closeness.argmax(axis=1), space, texts)
                  if closeness is not None and space is not None else {})
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
                                  allocator, prev_colour, named))
     return themes
 
 
-def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSpace,
+def _concept_names(groups: list[_Group], tops: np.ndarray, space: ConceptSpace,
                    texts: Sequence[str]) -> dict[int, str]:
     """Concept names for new themes: {id(group): the concept's name}.
 
@@ -401,7 +401,6 @@ def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSp
     dev sets). One concept names one theme per pool: first the themes where two thirds of
     the cards (and 3) agree, then those with most such cards.
     """
-    tops = closeness.argmax(axis=1)
     candidates = []
     for g in groups:
         if (g.misc or g.anchor is not None or g.seed is not None

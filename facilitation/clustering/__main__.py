@@ -78,6 +78,7 @@ def _bench_command(args: argparse.Namespace) -> int:
               f"{memory['models_mb']:.0f} MB")
     for t in time_reclustering(args.files, backend=args.backend[0]):
         print(f"re-cluster {t['cards']:>5} cards (vectors cached): {t['seconds'] * 1000:7.0f} ms"
+              f", with previous themes {t['seconds_with_previous'] * 1000:7.0f} ms"
               f"  ({t['themes']} themes)")
     return 0
 

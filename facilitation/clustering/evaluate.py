@@ -190,7 +190,8 @@ def _synthetic(texts: Sequence[str], vectors: np.ndarray, n: int,
 
 def time_reclustering(paths: Sequence[str | Path], sizes: Sequence[int] = (100, 1000, 5000),
                       backend: str = "use", repeats: int = 3) -> list[dict[str, Any]]:
-    """Median wall time of `cluster()` for synthetic pools of each size, vectors cached."""
+    """Median wall time of `cluster()` for synthetic pools of each size, vectors cached,
+    from scratch and with the previous themes (the board's memory)."""
     rows = [r for p in paths for r in load_jsonl(p)]
     texts = [r["text"] for r in rows]
     cache = VectorCache(backend)
@@ -202,14 +203,17 @@ def time_reclustering(paths: Sequence[str | Path], sizes: Sequence[int] = (100, 
         cache.put(syn_texts, syn_vecs)
         kinds = ["blocker" if i % 2 else "lever" for i in range(n)]
         cards = [Card(f"s{i}", t, k) for i, (t, k) in enumerate(zip(syn_texts, kinds, strict=True))]
-        cluster(cards, backend=backend, cache=cache)  # warm caches of tokens/labels
-        times = []
+        shown = cluster(cards, backend=backend, cache=cache)  # warms caches of tokens/labels
+        times, live = [], []
         for _ in range(repeats if n <= 1000 else max(1, repeats - 1)):
             start = time.perf_counter()
             themes = cluster(cards, backend=backend, cache=cache)
             times.append(time.perf_counter() - start)
+            start = time.perf_counter()  # as the server does: with the board's themes
+            cluster(cards, previous=shown, backend=backend, cache=cache)
+            live.append(time.perf_counter() - start)
         out.append({"cards": n, "backend": backend, "seconds": float(np.median(times)),
-                    "themes": len(themes)})
+                    "seconds_with_previous": float(np.median(live)), "themes": len(themes)})
     return out
 
 

@@ -30,6 +30,7 @@ _CLAUSE = frozenset(strip_accents(w) for w in """
 je j tu il elle on nous vous ils elles a ai as ont est sont suis va vont fait font peut
 peuvent faut c ça ca y ne n pas i you he she we they is are was were has have don't can't
 """.split())
+_ARTICLE_AFTER_A = frozenset("la le les l' l".split())
 _ARTICLES = frozenset("le la les l un une des du d the a an".split())
 _EN_ONLY = frozenset(
     "the of and for to with in by from your our their my we you they is are need help "
@@ -107,10 +108,11 @@ def is_noun_phrase(label: str, language: str = "fr") -> bool:
     head = [w for w in words if strip_accents(w.lower()) not in _ARTICLES] or words
     if strip_accents(head[0].lower()) in STOPWORDS or _verb_like(head[0]):
         return False
-    inner = {w.lower() if w.lower() in {"a", "à"} else strip_accents(w.lower())
-             for w in words[1:]}
-    if language == "en":
-        inner.discard("a")
+    lower = [w.lower() for w in words]
+    inner = {w if w in {"a", "à"} else strip_accents(w) for w in lower[1:]}
+    pairs = zip(lower, [*lower[1:], ""], strict=True)
+    if language == "en" or all(nxt in _ARTICLE_AFTER_A for a, nxt in pairs if a == "a"):
+        inner.discard("a")  # phone French: "crédit a la banque" is "à la", not a verb
     return not (inner & _CLAUSE or any(_conjugated(w) or _PRONOUN.match(w) for w in words[1:]))
 
 

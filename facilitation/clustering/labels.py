@@ -211,7 +211,7 @@ def label_groups(groups: Sequence[Sequence[str]],
         ordered = _by_centrality(texts, vec)  # phrases are read from the most central cards
         chosen = [t for t in ordered if guess_language(t) == langs[gi]] or ordered
         phrase = _phrase_label(chosen, {k: sc for sc, k in scored}, langs[gi]) \
-            if len(texts) >= 2 else None
+            if texts else None
         words: list[str] = []
         for score, key in scored:
             if len(words) >= max_terms or (words and score < 0.35 * scored[0][0]):

@@ -42,6 +42,7 @@ MIN_CONCEPT_CARDS = 3  # cards closest to one concept before a theme may take it
 CONCEPT_SHARE = 2 / 3  # ... and their least share of the theme's cards
 LOOSE_SHARE = 0.4  # least share of a theme's cards closest to a concept to take its name
 LOOSE_MIN = 2  # ... and least cards
+KEEP_NAMES = True  # a theme that stays keeps the name the board showed (`_kept_name`)
 MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one theme
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two different themes
 
@@ -369,6 +370,8 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         + list(constraints.assignments.values()), [t.colour for t in previous])
     prev_colour = {t.id: t.colour for t in previous}
     space = domain_concepts() if concepts is True else (concepts or None)
+    concept_names = frozenset(n for pair in (space.labels.values() if space else ())
+                              for n in pair)
     themes: list[Theme] = []
     for kind in sorted(pools, key=lambda k: (k is None, k or "")):
         idx = pools[kind]
@@ -387,7 +390,7 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         named = (_concept_names(groups, closeness.argmax(axis=1), space, texts)
                  if closeness is not None and space is not None else {})
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
-                                 allocator, prev_colour, named))
+                                 allocator, prev_colour, named, concept_names))
     return themes
 
 
@@ -422,11 +425,29 @@ def _concept_names(groups: list[_Group], tops: np.ndarray, space: ConceptSpace,
     return out
 
 
+def _kept_name(previous: Theme | None, members: Sequence[str], concept: str | None,
+               concept_names: frozenset[str]) -> str | None:
+    """The name the board showed for this theme, kept while the theme is the same one.
+
+    Same theme: at least half of its cards were in it. A concept's name still replaces a
+    phrase label (it names what the cards share, see `_concept_names`).
+    """
+    if previous is None or previous.misc or not previous.label:
+        return None
+    if 2 * len(set(previous.card_ids).intersection(members)) < len(members):
+        return None
+    if concept and concept != previous.label and previous.label not in concept_names:
+        return None
+    return previous.label
+
+
 def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Sequence[Card],
                kind: str | None, previous: Sequence[Theme], constraints: Constraints,
                allocator: IdAllocator, prev_colour: dict[str, str],
-               named: dict[int, str] | None = None) -> list[Theme]:
-    """Name, identify and colour one pool's groups (`named`: concept names, see above)."""
+               named: dict[int, str] | None = None,
+               concept_names: frozenset[str] = frozenset()) -> list[Theme]:
+    """Name, identify and colour one pool's groups (`named`: concept names, see above;
+    `concept_names`: every name a concept may give)."""
     named = named or {}
     regular = [g for g in groups if not g.misc and (g.members or g.anchor)]
     misc = [g for g in groups if g.misc and g.members]
@@ -441,18 +462,17 @@ def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Seque
     prefix = kind or "theme"
     out: list[Theme] = []
     for g, (auto_label, example) in zip(regular, labelled, strict=True):
-        if g.anchor is not None:
-            tid = g.anchor
-        else:
-            m = match_of[id(g)]
-            tid = m.id if m is not None else allocator.new_id(prefix)
+        m = match_of.get(id(g)) if g.anchor is None else None
+        tid = g.anchor or (m.id if m is not None else allocator.new_id(prefix))
         colour = prev_colour.get(tid) or allocator.new_colour()
         prev_colour[tid] = colour
         pin = constraints.pinned.get(tid)
+        members = [cards[idx[p]].id for p in g.members]
+        kept = _kept_name(m, members, named.get(id(g)), concept_names) if KEEP_NAMES else None
         label = (pin.label if pin is not None else None) or constraints.labels.get(tid) \
-            or g.seed or named.get(id(g)) or auto_label
+            or g.seed or kept or named.get(id(g)) or auto_label
         out.append(Theme(id=tid, kind=kind, label=label,
-                         card_ids=tuple(cards[idx[p]].id for p in g.members), colour=colour,
+                         card_ids=tuple(members), colour=colour,
                          example=example, pinned=pin is not None, seed_label=g.seed))
     for g in misc:
         members = [cards[idx[p]].text for p in g.members]

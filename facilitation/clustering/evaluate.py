@@ -101,7 +101,8 @@ def replay(rows: Sequence[dict[str, Any]], backend: str = "use", granularity: fl
     the server re-clusters with the previous themes, as `live_grouping` does.
 
     `moves_per_card`: changes of theme of cards already on the board, over the session,
-    per card; `moves_from_theme_per_card`: only those leaving a real (non-Divers) theme.
+    per card; `moves_from_theme_per_card`: only those leaving a real (non-Divers) theme;
+    `renames_per_theme`: changes of name of a theme that stays, per theme of the end.
     Quality scores are those of the final board.
     """
     cache = cache or VectorCache(backend)
@@ -109,11 +110,13 @@ def replay(rows: Sequence[dict[str, Any]], backend: str = "use", granularity: fl
     cache.add([c.text for c in cards])
     ends = sorted({int(round(x)) for x in np.linspace(0, len(cards), bursts + 1)[1:]})
     themes: list[Theme] = []
-    moves = from_theme = 0
+    moves = from_theme = renames = 0
     for end in ends:
         before = {cid: t for t in themes for cid in t.card_ids}
+        names = {t.id: t.label for t in themes if not t.misc}
         themes = cluster(cards[:end], granularity, previous=themes, backend=backend,
                          cache=cache, concepts=concepts)
+        renames += sum(t.id in names and names[t.id] != t.label for t in themes)
         for t in themes:
             for cid in t.card_ids:
                 old = before.get(cid)
@@ -121,8 +124,10 @@ def replay(rows: Sequence[dict[str, Any]], backend: str = "use", granularity: fl
                     moves += 1
                     from_theme += not old.misc
     n = max(1, len(cards))
+    shown = max(1, sum(not t.misc for t in themes))
     return {**_scores(rows, themes), "moves_per_card": moves / n,
-            "moves_from_theme_per_card": from_theme / n, "regroupings": len(ends)}
+            "moves_from_theme_per_card": from_theme / n, "regroupings": len(ends),
+            "renames_per_theme": renames / shown}
 
 
 def evaluate_rows(rows: Sequence[dict[str, Any]], backend: str = "use",

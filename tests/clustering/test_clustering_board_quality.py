@@ -84,3 +84,17 @@ def test_a_new_card_joins_the_theme_it_fits_and_the_others_stay() -> None:
     before = {cid: t.id for t in first for cid in t.card_ids}
     after = {cid: t.id for t in again for cid in t.card_ids}
     assert sum(before[c] != after[c] for c in before) == 0
+
+
+def test_a_theme_that_stays_keeps_its_name_unless_a_concept_fits() -> None:
+    from facilitation.clustering.engine import _kept_name
+
+    shown = _theme("t1", ["a", "b", "c"])
+    shown = Theme(**{**shown.__dict__, "label": "Bus du soir"})
+    assert _kept_name(shown, ["a", "b", "c", "d"], None, frozenset()) == "Bus du soir"
+    assert _kept_name(shown, ["a", "x", "y", "z"], None, frozenset()) is None  # another theme
+    # A concept's name replaces a phrase; a concept's name shown before is kept.
+    assert _kept_name(shown, ["a", "b", "c"], "Transport", frozenset({"Transport"})) is None
+    named = Theme(**{**shown.__dict__, "label": "Transport"})
+    assert _kept_name(named, ["a", "b", "c"], "Mobilité",
+                      frozenset({"Transport", "Mobilité"})) == "Transport"

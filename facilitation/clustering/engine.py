@@ -42,6 +42,7 @@ MIN_CONCEPT_CARDS = 3  # cards closest to one concept before a theme may take it
 CONCEPT_SHARE = 2 / 3  # ... and their least share of the theme's cards
 LOOSE_SHARE = 0.4  # least share of a theme's cards closest to a concept to take its name
 LOOSE_MIN = 2  # ... and least cards
+MEMORY_FADE = (500, 1000)  # free cards: full memory up to the first, none from the second
 KEEP_NAMES = True  # a theme that stays keeps the name the board showed (`_kept_name`)
 MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one theme
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two different themes
@@ -215,9 +216,10 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
         fxs = xs[free] if xs is not None else knn_smooth(fx)
         sim_free = sim_all[np.ix_(free, free)] if sim_all is not None else blended(fxs)
         prior = None
-        if memory is not None:
+        fade = min(1.0, max(0.0, (MEMORY_FADE[1] - len(free)) / (MEMORY_FADE[1] - MEMORY_FADE[0])))
+        if memory is not None and fade > 0:
             m = memory[np.ix_(free, free)]
-            prior = np.where(m > 0, MEMORY_KEEP, MEMORY_APART * m).astype(np.float32)
+            prior = fade * np.where(m > 0, MEMORY_KEEP, MEMORY_APART * m).astype(np.float32)
         labels = _cluster_free(fx, sim_free, cut, view[free], fxs, prior)
     clusters: dict[int, list[int]] = defaultdict(list)
     misc: list[int] = []

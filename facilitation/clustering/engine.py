@@ -43,7 +43,6 @@ CONCEPT_SHARE = 2 / 3  # ... and their least share of the theme's cards
 LOOSE_SHARE = 0.4  # least share of a theme's cards closest to a concept to take its name
 LOOSE_MIN = 2  # ... and least cards
 MEMORY_FADE = (500, 1000)  # free cards: full memory up to the first, none from the second
-KEEP_NAMES = True  # a theme that stays keeps the name the board showed (`_kept_name`)
 MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one theme
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two different themes
 
@@ -176,7 +175,7 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
                  bars: tuple[float, float] = (TIGHT_SIM, SEED_RAW),
                  view: np.ndarray | None = None,
                  reference: np.ndarray | None = None,
-                 memory: np.ndarray | None = None,
+                 shown: Sequence[Theme] = (),
                  ) -> tuple[list[_Group], np.ndarray]:
     """Cluster one kind's pool into groups; returns groups and the centred vectors compared.
 
@@ -184,7 +183,7 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
     `view`: the vectors clustering compares when not `raw` (raw + concept profile,
     `concepts.py`); tight groups and seeds stay in the backend's own space. `reference`:
     the domain's mean view, blended into the centre of small pools (`CENTRE_PRIOR`).
-    `memory`: the board's previous grouping of these cards (`_memory`), for hysteresis.
+    `shown`: the board's previous themes of this kind (`_memory`, hysteresis).
     """
     n = len(ids)
     if view is None:
@@ -216,9 +215,10 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
         fxs = xs[free] if xs is not None else knn_smooth(fx)
         sim_free = sim_all[np.ix_(free, free)] if sim_all is not None else blended(fxs)
         prior = None
-        fade = min(1.0, max(0.0, (MEMORY_FADE[1] - len(free)) / (MEMORY_FADE[1] - MEMORY_FADE[0])))
-        if memory is not None and fade > 0:
-            m = memory[np.ix_(free, free)]
+        lo, hi = MEMORY_FADE
+        fade = min(1.0, max(0.0, (hi - len(free)) / (hi - lo)))
+        m = _memory([ids[p] for p in free], shown) if shown and fade > 0 else None
+        if m is not None:
             prior = fade * np.where(m > 0, MEMORY_KEEP, MEMORY_APART * m).astype(np.float32)
         labels = _cluster_free(fx, sim_free, cut, view[free], fxs, prior)
     clusters: dict[int, list[int]] = defaultdict(list)
@@ -386,9 +386,9 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         texts = [cards[i].text for i in idx]
         view, closeness, reference = (space.view(raw, cache, texts) if space is not None
                                       else (raw, None, None))
-        memory = _memory(ids, [t for t in previous if t.kind == kind])
+        shown = [t for t in previous if t.kind == kind]
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
-                                 seed_vecs, kind, bars, view, reference, memory)
+                                 seed_vecs, kind, bars, view, reference, shown)
         named = (_concept_names(groups, closeness.argmax(axis=1), space, texts)
                  if closeness is not None and space is not None else {})
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
@@ -470,7 +470,7 @@ def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Seque
         prev_colour[tid] = colour
         pin = constraints.pinned.get(tid)
         members = [cards[idx[p]].id for p in g.members]
-        kept = _kept_name(m, members, named.get(id(g)), concept_names) if KEEP_NAMES else None
+        kept = _kept_name(m, members, named.get(id(g)), concept_names)
         label = (pin.label if pin is not None else None) or constraints.labels.get(tid) \
             or g.seed or kept or named.get(id(g)) or auto_label
         out.append(Theme(id=tid, kind=kind, label=label,

@@ -44,12 +44,12 @@ maisons raisons saisons leçons garçons poissons boissons chansons millions avi
 régent adolescent adolescents présent résident résidents
 """.split())
 # Past participles and adjectives that head no theme name ("Acheté", "Seul face").
-_PARTICIPLE = re.compile(r"(?:é|ée|és|ées|ue|ues|us)$")
+_PARTICIPLE = re.compile(r"(?:é|ée|és|ées)$")
 _NOT_PARTICIPLE = frozenset(strip_accents(w) for w in """
 été marché marchés café comité comités employé employés salarié salariés associé associés
 délégué délégués réfugié réfugiés invité invités résumé congé congés thé clé clés blé bébé
 degré côté pré député députés allié alliés aîné aînés lycée lycées musée musées idée idées
-année années journée journées entrée entrées arrivée durée rue rues vue vues revenus
+année années journée journées entrée entrées arrivée durée rue rues vue vues
 """.split())
 _ADJECTIVES = frozenset(strip_accents(w) for w in """
 seul seule seuls seules mauvais mauvaise bon bonne bons bonnes différent différente

@@ -30,7 +30,8 @@ def test_names_a_facilitator_would_not_project_fail_the_rubric() -> None:
                 "France active", "Demander de l'aide", "Clients fuient", "Acheté"]:
         assert rubric_failures(bad, cards), bad
     for good in ["Crédit bancaire", "Titre de séjour et droit au travail",
-                 "Parrainage et mentorat", "Formation à la gestion", "Santé"]:
+                 "Parrainage et mentorat", "Formation à la gestion", "Santé", "Banque",
+                 "Refus de crédit bancaire", "Bus", "Langues"]:
         assert rubric_failures(good, cards) == [], good
     assert is_noun_phrase("Lack of a bank account", "en")
     assert not is_noun_phrase("Trouver un local", "fr")

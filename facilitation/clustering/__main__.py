@@ -6,17 +6,21 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .engine import cluster
 from .evaluate import (
     benchmark,
     embedding_speed,
     format_table,
+    load_gold_names,
     load_jsonl,
     model_memory_mb,
     time_reclustering,
 )
 from .schema import Card
+
+GOLD_LABELS = Path(__file__).resolve().parents[2] / "eval" / "gold_labels.json"
 
 
 def _cluster_command(args: argparse.Namespace) -> int:
@@ -46,10 +50,20 @@ def _bench_command(args: argparse.Namespace) -> int:
     """Print the quality table, then timings, embedding speed and model memory."""
     results = []
     views = (True, False) if args.compare_concepts else (not args.no_concepts,)
+    names = load_gold_names(args.gold_labels)
     for backend in args.backend:
         for view in views:
-            results.extend(benchmark(args.files, backend, args.granularity, view))
+            results.extend(benchmark(args.files, backend, args.granularity, view, args.live,
+                                     names))
     print(format_table(results))
+    if args.show_labels:
+        for r in results:
+            print(f"\n{r['set']} ({r['backend']}): theme name | cards | gold | verdict")
+            for row in r.get("label_rows", []):
+                verdict = ", ".join(row["fails"]) or "ok"
+                if row.get("semantic") is False:
+                    verdict += " / not its theme"
+                print(f"  {row['label']} | {row['size']} | {row['gold']} | {verdict}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump({"quality": results}, fh, indent=1)
@@ -64,6 +78,7 @@ def _bench_command(args: argparse.Namespace) -> int:
               f"{memory['models_mb']:.0f} MB")
     for t in time_reclustering(args.files, backend=args.backend[0]):
         print(f"re-cluster {t['cards']:>5} cards (vectors cached): {t['seconds'] * 1000:7.0f} ms"
+              f", with previous themes {t['seconds_with_previous'] * 1000:7.0f} ms"
               f"  ({t['themes']} themes)")
     return 0
 
@@ -89,6 +104,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     b.add_argument("--no-timing", action="store_true")
     b.add_argument("--no-concepts", action="store_true",
                    help="without the domain's concept view (lexicon.py)")
+    b.add_argument("--live", action="store_true",
+                   help="also replay each set card by card (20 regroupings): churn")
+    b.add_argument("--gold-labels", default=str(GOLD_LABELS),
+                   help="gold theme names per set (JSON), for the label checks")
+    b.add_argument("--show-labels", action="store_true",
+                   help="print every theme name with its verdict")
     b.add_argument("--compare-concepts", action="store_true",
                    help="one row with and one without the concept view per set")
     b.set_defaults(func=_bench_command)

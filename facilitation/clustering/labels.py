@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .labelcheck import is_noun_phrase
 from .language import guess_language, majority_language
 from .normalise import normalise, strip_accents
 from .tokens import STOPWORDS, stem
@@ -95,13 +96,15 @@ def _phrases(text: str) -> frozenset[tuple[str, tuple[str, ...], int]]:
     return frozenset(out)
 
 
-def _phrase_label(texts: Sequence[str], term_score: dict[str, float]) -> str | None:
+def _phrase_label(texts: Sequence[str], term_score: dict[str, float],
+                  language: str = "fr") -> str | None:
     """Best short phrase of the theme's cards by class-based TF-IDF of its words.
 
     Score = sum of its distinct content words' scores, minus a penalty per filler word
     (content words that do not characterise the theme, stopwords), plus a bonus per extra
     card using it. It must contain the theme's top term, or two of its top 3 terms, and beat
-    the top term alone; otherwise the caller falls back to keywords.
+    the top term alone, and read as a noun phrase (`labelcheck.is_noun_phrase`: "Demander
+    de l'aide" or "Clients fuient" are not theme names); otherwise the caller falls back.
     """
     if not term_score:
         return None
@@ -117,7 +120,7 @@ def _phrase_label(texts: Sequence[str], term_score: dict[str, float]) -> str | N
     for (phrase, keys, n_stop), count in counts.items():
         if first not in keys and len(top3.intersection(keys)) < 2:
             continue
-        if len(set(keys)) < len(keys):  # "crédit ... crédit"
+        if len(set(keys)) < len(keys) or not is_noun_phrase(phrase, language):
             continue
         scores = [term_score.get(k, 0.0) for k in keys]
         weak = sum(sc < strong_bar for sc in scores)
@@ -207,8 +210,8 @@ def label_groups(groups: Sequence[Sequence[str]],
         vec = vectors[gi] if vectors is not None else None
         ordered = _by_centrality(texts, vec)  # phrases are read from the most central cards
         chosen = [t for t in ordered if guess_language(t) == langs[gi]] or ordered
-        phrase = _phrase_label(chosen, {k: sc for sc, k in scored}) if len(texts) >= 2 \
-            else None
+        phrase = _phrase_label(chosen, {k: sc for sc, k in scored}, langs[gi]) \
+            if texts else None
         words: list[str] = []
         for score, key in scored:
             if len(words) >= max_terms or (words and score < 0.35 * scored[0][0]):
@@ -221,7 +224,9 @@ def label_groups(groups: Sequence[Sequence[str]],
         if len(words) < 2:
             extra = [w for w in _fallback_words(example) if w not in words]
             words.extend(extra[: 2 - len(words)])
-        text = phrase or _format(words[:5])
+        # No phrase: the top keyword that reads as a noun, rather than a list of words.
+        noun = next((w for w in words[:2] if is_noun_phrase(w, langs[gi])), None)
+        text = phrase or (_format([noun]) if noun else _format(words[:5]))
         if langs[gi] == "en":
             text = _unaccent_unseen(text, texts)
         out.append((text, example))

@@ -13,9 +13,9 @@ LANG = ["je ne parle pas bien le francais", "le francais c'est difficile",
 
 def test_label_uses_distinctive_terms_with_accents() -> None:
     text, example = label(BANK, others=[LANG])
-    words = text.lower().replace(",", "").split()
-    assert 2 <= len(words) <= 5
-    assert "crédit" in words and "banque" in words
+    words = text.lower().split()
+    assert 2 <= len(words) <= 5 and "," not in text  # a noun phrase, not a keyword list
+    assert "crédit" in words
     assert example in BANK
 
 
@@ -30,7 +30,8 @@ def test_label_language_follows_cards() -> None:
     english = ["the bank refused our loan", "no loan from the bank without a guarantee",
                "banks never give a loan to small projects", "la banque refuse"]
     text, _ = label(english, language="en")
-    assert "loan" in text.lower()
+    assert {"loan", "bank"} & set(text.lower().split())
+    assert "banque" not in text.lower()
 
 
 def test_tiny_theme_gets_two_words_from_its_card() -> None:

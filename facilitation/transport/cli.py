@@ -342,7 +342,7 @@ def bench_grouping(card_counts: str) -> None:
 def bench_import(event_counts: str) -> None:
     """Does a big offline import freeze the others? A phone in a quiet session measures
     its round trips while `POST /api/imports` merges a log (a real eventlet server)."""
-    from .bench import BenchServer, import_stall, machine
+    from .bench.classic import BenchServer, import_stall, machine
 
     click.echo(f"machine: {machine()}")
     click.echo("events  import_s  round_trips  p50_ms  p95_ms  max_ms")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from facilitation.extensions import socketio
-from facilitation.transport.bench import synthetic_log
+from facilitation.transport.bench.classic import synthetic_log
 from facilitation.usecases import imports
 
 

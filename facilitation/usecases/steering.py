@@ -42,6 +42,8 @@ class FacilitatorCommands:
         """Record the engine's themes unless the facilitator changed things meanwhile."""
 
         def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
+            if not board.seq or board.seq < result.based_on:  # deleted meanwhile: nothing
+                return [], None                                # may bring it back
             if not grouping.still_valid(board, result) or result.based_on <= board.grouped_seq:
                 return [], None
             return append_events(db, board, [result], "machine"), None

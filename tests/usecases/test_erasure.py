@@ -275,3 +275,18 @@ def test_the_engine_forgets_erased_texts() -> None:
 
     assert not any("zq" in key for key in cache._store)
     assert lexical.text_features.cache_info().currsize == 0
+
+
+def test_a_regrouping_computed_before_a_deletion_does_not_bring_the_session_back(
+        service: Service, owner: int) -> None:
+    """The engine's answer may arrive after the session was deleted: it records nothing."""
+    from facilitation.domain import grouping
+
+    board = service.create_session(owner, "Atelier", "breakfast", "fr")
+    service.add_contribution(board.session_id, None, "c" * 32, "Pas de local", "blocker")
+    shot = service.boards.view(board.session_id, grouping.snapshot)
+    assert shot is not None
+    result = grouping.compute(shot, "lexical")
+    erasure.delete_session(service, board.session_id, owner)
+    assert FacilitatorCommands(service).apply_result(board.session_id, result) == []
+    assert service.boards.get(board.session_id) is None

@@ -298,15 +298,9 @@ BURST_CARDS, BURST_SECONDS = 20, 60
 def too_fast(board: Any, participant_id: str, now: datetime) -> bool:
     """Whether this phone already sent BURST_CARDS cards in the last BURST_SECONDS."""
     since = now - timedelta(seconds=BURST_SECONDS)
-    recent = 0
-    for card in reversed(board.contributions.values()):  # newest first: stop at the window
-        if card.created_at < since:
-            break
-        if card.participant_id == participant_id:
-            recent += 1
-            if recent >= BURST_CARDS:
-                return True
-    return False
+    sender = board.participants.get(participant_id)
+    recent = sum(1 for sent in sender.sent_at if sent >= since) if sender else 0
+    return recent >= BURST_CARDS
 
 
 INVITATION_DAYS = 7  # a co-facilitator invitation link works this long, once

@@ -11,12 +11,13 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import threading
 import time
 from collections.abc import Mapping
 
 from flask import current_app, request
 from limits import RateLimitItem, parse, parse_many
-from limits.storage import storage_from_string
+from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from ..domain.errors import Rejected
@@ -29,6 +30,25 @@ SETTING = "FACILITATION_LIMIT_"
 NOTICE = parse("1 per 30 seconds")
 
 
+class CalmMemoryStorage(MemoryStorage):
+    """`limits`' memory store, pruning expired entries every few seconds instead of 10 ms
+    after each hit: its pass walks every key on the event loop, and with a room of phones
+    (thousands of keys) that pass ran all the time (11 % of a 500-phone burst's samples).
+    Counting stays exact: a moving window compares its entries' times, not what is left."""
+
+    PRUNE_EVERY = 5.0
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # the parent's private hook
+        if not self.timer.is_alive():
+            self.timer = threading.Timer(self.PRUNE_EVERY, self._MemoryStorage__expire_events)
+            self.timer.daemon = True
+            self.timer.start()
+
+
+def _storage(uri: str | None) -> Storage:
+    return CalmMemoryStorage() if not uri or uri == "memory://" else storage_from_string(uri)
+
+
 class Throttle:
     """Named rates (`CARDS_PER_CONNECTION` → "20/minute") over one counter store."""
 
@@ -36,7 +56,7 @@ class Throttle:
         self.rates: dict[str, list[RateLimitItem]] = {
             name: parse_many(text) for name, text in rates.items() if text.strip()
         }
-        self.storage = storage_from_string(storage_uri or "memory://")
+        self.storage = _storage(storage_uri)
         self.limiter = MovingWindowRateLimiter(self.storage)
         self._secret = secret.encode()
 

@@ -11,6 +11,7 @@ from ..events import (
     SessionCreated,
     SessionLinked,
 )
+from ..rules import BURST_CARDS
 from .state import Board, Contribution, Participant
 
 
@@ -55,6 +56,10 @@ def contribution_added(event: ContributionAdded, board: Board, recorded: Recorde
         pending=event.pending,
         client_id=recorded.client_id,
     )
+    sender = board.participants.get(event.participant_id or "")
+    if sender is not None:  # the pace check reads these instead of every card
+        sender.sent_at.append(recorded.created_at)
+        del sender.sent_at[:-BURST_CARDS]  # the pace check needs no more
 
 
 def phase_changed(event: PhaseChanged, board: Board, recorded: Recorded) -> None:

@@ -19,6 +19,8 @@ class Participant:
     profile: dict[str, str] = field(default_factory=dict)
     member_id: str | None = None  # joined through a club member's personal link
     joined_at: datetime | None = None  # which personal link it came through (its window)
+    # when this phone's latest cards were sent, newest last (at most rules.BURST_CARDS)
+    sent_at: list[datetime] = field(default_factory=list)
 
 
 @dataclass

@@ -19,12 +19,22 @@ class RedisQueue(socketio.RedisManager):
     than 100 connections at once, and the boards on the other processes never saw some
     acknowledged cards (`bench room`, 2 processes: up to 254 of 5,000). Here a publisher
     waits (cooperatively under eventlet) for a free connection.
+
+    And one client for the life of the process: python-socketio's reconnection after a
+    failed publish made a new client, the old one was garbage-collected, closed its pool,
+    and with it the connection the listener was subscribed on; redis-py resubscribed
+    silently, and what was published meanwhile never reached this process's boards.
     """
 
+    _client: redis.Redis | None = None
+
     def _redis_connect(self) -> None:
-        pool = redis.BlockingConnectionPool.from_url(
-            self.redis_url, max_connections=CONNECTIONS, timeout=WAIT_S, **self.redis_options)
-        self.redis = redis.Redis(connection_pool=pool)
+        if self._client is None:
+            pool = redis.BlockingConnectionPool.from_url(
+                self.redis_url, max_connections=CONNECTIONS, timeout=WAIT_S,
+                **self.redis_options)
+            self._client = redis.Redis(connection_pool=pool)
+        self.redis = self._client
         self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
         self.connected = True
 

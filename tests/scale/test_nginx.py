@@ -163,6 +163,10 @@ def test_nginx_spreads_phones_on_two_servers_and_a_killed_one_loses_nothing(
     phones: list[Phone] = []
     try:
         with nginx_proxy(tmp_path / "nginx", [first.port, second.port]) as proxy:
+            context = ssl.create_default_context(cafile=str(proxy.ca))
+            with urllib.request.urlopen(proxy.url + "/healthz", context=context) as response:
+                assert response.headers["Strict-Transport-Security"]
+                assert "facilitation_route=" in response.headers["Set-Cookie"]
             session = api(proxy, "/api/sessions", token, {"title": "Plénière", "kind": "palabre"})
             board = Board(first.url, token, session["id"])  # on the server that survives
             board.join()

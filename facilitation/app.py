@@ -63,10 +63,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     compress.init_app(app)
     login_manager.init_app(app)
+    from .transport.message_queue import client_manager
+
+    queue = client_manager(app.config["REDIS_URL"])
     socketio.init_app(
         app,
         async_mode=app.config["FACILITATION_ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
+        **({"client_manager": queue} if queue else {}),
         max_http_buffer_size=64 * 1024,
         ping_interval=20,
         ping_timeout=30,

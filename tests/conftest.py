@@ -1,6 +1,6 @@
 """Fixtures: an app on a fresh SQLite file, a facilitator, phones and boards as socket
 clients; throwaway PostgreSQL/Redis servers and a real server process for the suites
-that need them. REQUIRE_SUITES=browser,postgres,redis turns their skips into failures."""
+that need them. REQUIRE_SUITES=browser,postgres,redis,nginx turns their skips into failures."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ _passed: dict[str, int] = {}
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when == "call" and report.passed:
-        for suite in ("browser", "postgres", "redis"):
+        for suite in ("browser", "postgres", "redis", "nginx"):
             if suite in report.keywords:
                 _passed[suite] = _passed.get(suite, 0) + 1
 
@@ -196,6 +196,18 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             yield url
     except (FileNotFoundError, OSError) as error:
         unavailable("redis", str(error))
+
+
+@pytest.fixture(scope="session")
+def nginx_binary() -> str:
+    """Debian's nginx (and openssl for its throwaway certificate), run as this user."""
+    from .scale.nginx import NGINX
+
+    if not Path(NGINX).exists():
+        unavailable("nginx", f"{NGINX} is not installed (Debian package nginx)")
+    if shutil.which("openssl") is None:
+        unavailable("nginx", "openssl is not installed (Debian package openssl)")
+    return NGINX
 
 
 @pytest.fixture

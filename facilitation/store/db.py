@@ -16,6 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+def _key(name: str) -> int:
+    """A PostgreSQL advisory-lock key (signed 64 bits) for a name."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big",
+                          signed=True)
+
+
 def normalise_url(url: str) -> str:
     """Accept Heroku-style `postgres://` and plain `postgresql://` (psycopg 3 driver)."""
     if url.startswith("postgres://"):
@@ -125,9 +131,31 @@ class Database:
         """
         if self.is_sqlite:
             return
-        key = int.from_bytes(hashlib.blake2b(stream_id.encode(), digest_size=8).digest(),
-                             "big", signed=True)
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _key(stream_id)})
+
+    @contextmanager
+    def lease(self, name: str) -> Iterator[bool]:
+        """Try to be the one process doing `name` (e.g. regrouping a session) for the
+        duration of the block: yields False at once when another process holds it.
+
+        PostgreSQL: a session-level advisory lock on a connection of its own, released
+        at the end of the block, or by the server when a killed process's connection
+        drops. SQLite (one process): always True; the caller serialises its own threads.
+        """
+        if self.is_sqlite:
+            yield True
+            return
+        key = _key(f"lease:{name}")
+        with self.engine.connect() as connection:
+            got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"),
+                                     {"key": key}).scalar()
+            connection.commit()
+            try:
+                yield bool(got)
+            finally:
+                if got:
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                    connection.commit()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -3,6 +3,7 @@ a worker that dies or hangs is replaced and the regrouping goes on."""
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import threading
@@ -12,6 +13,7 @@ import pytest
 
 from facilitation import clustering
 from facilitation.domain import grouping
+from facilitation.transport.tasks import worker as worker_module
 from facilitation.transport.tasks.worker import GroupingWorker, WorkerCrashed
 
 CARDS = [
@@ -86,3 +88,30 @@ def test_an_error_inside_the_worker_is_reported_and_the_worker_lives_on(
     shot = snapshot()
     assert worker.compute(shot) == grouping.compute(shot, "lexical")
     assert worker.pid == pid
+
+
+class _GreenPipe(io.RawIOBase):
+    """Like eventlet's green pipe: each read gives at most what one read(2) gives."""
+
+    def __init__(self, data: bytes, piece: int = 65536) -> None:
+        self._data, self._piece = memoryview(data), piece
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        size = self._piece if size < 0 else min(size, self._piece)
+        chunk, self._data = bytes(self._data[:size]), self._data[size:]
+        return chunk
+
+
+def test_an_answer_bigger_than_one_pipe_read_arrives_whole() -> None:
+    # a plenary's themes (thousands of card ids) are far more than the 64 KiB one read of
+    # eventlet's pipe gives: the first piece used to be taken for a truncated message
+    themes = {"cards": [f"carte-{n:05d}" for n in range(20_000)]}
+    sent = io.BytesIO()
+    worker_module._send(sent, ("ok", themes))
+    assert len(sent.getvalue()) > 3 * 65536
+    assert worker_module._receive(_GreenPipe(sent.getvalue())) == ("ok", themes)
+    with pytest.raises(EOFError):  # a message really cut short is still refused
+        worker_module._receive(_GreenPipe(sent.getvalue()[:-1]))

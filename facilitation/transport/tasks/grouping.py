@@ -47,7 +47,9 @@ class GroupingScheduler:
     def on_committed(self, session_id: str, recorded: Sequence[Recorded]) -> None:
         """Listener of every commit: new cards (or new settings) ask for a regrouping."""
         if any(item.type in TRIGGERS and item.actor != "machine" for item in recorded):
-            board = self.service.boards.get(session_id)
+            # this process just committed: its cached board is current enough to read two
+            # settings, without waiting for the stream's lock (held by the next batch)
+            board = self.service.boards.peek(session_id) or self.service.boards.get(session_id)
             if board is not None and board.grouping.auto and not board.grouping.locked:
                 self.schedule(session_id)
 
@@ -85,7 +87,22 @@ class GroupingScheduler:
 
     def regroup(self, session_id: str) -> list[Recorded]:
         """Compute the themes now and publish them (unless the facilitator locked or
-        corrected the board meanwhile)."""
+        corrected the board meanwhile).
+
+        Several server processes: one of them at a time regroups a session (a lease in
+        the database); another one that received cards meanwhile tries again after the
+        delay, on a snapshot that holds them. Two processes computing the same plenary's
+        themes at once doubled the CPU spent on it, and a room of 1,000 phones spread on
+        two processes acknowledged cards three times slower than on one.
+        """
+        with self.service.db.lease(f"grouping:{session_id}") as mine:
+            if not mine:
+                with self._lock:
+                    self._again.add(session_id)
+                return []
+            return self._regroup(session_id)
+
+    def _regroup(self, session_id: str) -> list[Recorded]:
         with self.app.app_context():
             shot = self.service.boards.view(session_id, grouping.snapshot)
             if shot is None or not shot.cards:

@@ -51,12 +51,28 @@ def _send(stream: IO[bytes], message: object) -> None:
     stream.flush()
 
 
+def _read_exactly(stream: IO[bytes], size: int) -> bytes:
+    """`size` bytes, or fewer only at the end of the stream. eventlet's green pipe returns
+    what one read(2) gave (64 KiB at most): a big session's themes came in pieces, and the
+    first piece was taken for the whole answer (the worker was killed as crashed, and a
+    plenary of 1,000 phones was never regrouped)."""
+    chunks: list[bytes] = []
+    missing = size
+    while missing > 0:
+        chunk = stream.read(missing)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        missing -= len(chunk)
+    return b"".join(chunks)
+
+
 def _receive(stream: IO[bytes]) -> Any:
-    head = stream.read(HEADER.size)
+    head = _read_exactly(stream, HEADER.size)
     if len(head) < HEADER.size:
         raise EOFError("the other side closed the pipe")
     (size,) = HEADER.unpack(head)
-    body = stream.read(size)
+    body = _read_exactly(stream, size)
     if len(body) < size:
         raise EOFError("the other side closed the pipe mid-message")
     return pickle.loads(body)

@@ -164,16 +164,19 @@ class Servers:
             sessions.append({"id": made["id"], "code": made["code"]})
         return sessions
 
-    def stall_ms(self, seconds: float) -> float | None:
-        stalls = []
+    def stall_ms(self, seconds: float) -> dict[str, float | None]:
+        """The longest event-loop stall of the run, and the longest garbage collection."""
+        stalls, collections = [], []
         for url in self.urls:
             window = max(1, min(600, int(seconds) + 1))
             with urllib.request.urlopen(f"{url}/healthz?stall_window={window}",
                                         timeout=10) as response:
-                value = json.loads(response.read()).get("loop_max_stall_ms")
-            if value is not None:
-                stalls.append(float(value))
-        return max(stalls) if stalls else None
+                health = json.loads(response.read())
+            if health.get("loop_max_stall_ms") is not None:
+                stalls.append(float(health["loop_max_stall_ms"]))
+                collections.append(float(health.get("gc_max_ms") or 0))
+        return {"event_loop_max_stall_ms": max(stalls) if stalls else None,
+                "gc_max_ms": max(collections) if collections else None}
 
     def memory(self) -> dict[str, float]:
         servers = [_rss_mb(p.pid) for p in self.processes]
@@ -364,7 +367,7 @@ def bench_room(plan: RoomPlan, relay: bool = True, progress: bool = True) -> dic
             started = time.monotonic()
             run = _play(plan, servers.urls, servers.token, sessions, "server", progress)
             result.update(_figures(run))
-            result["event_loop_max_stall_ms"] = servers.stall_ms(time.monotonic() - started)
+            result.update(servers.stall_ms(time.monotonic() - started))
             result.update(servers.memory())
         finally:
             servers.stop()

@@ -4,8 +4,10 @@ that every phone of every session felt."""
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import deque
+from typing import Any
 
 from ...extensions import socketio
 
@@ -19,6 +21,15 @@ class LoopMonitor:
         self.period = period
         self._seconds: deque[tuple[int, float]] = deque(maxlen=WINDOW_SECONDS)
         self.started = time.monotonic()
+        self.gc_max_ms = 0.0  # the longest garbage collection seen (it holds the loop too)
+        self._gc_started = 0.0
+
+    def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        elif self._gc_started:
+            took = (time.perf_counter() - self._gc_started) * 1000
+            self.gc_max_ms = max(self.gc_max_ms, round(took, 1))
 
     def note(self, late: float) -> None:
         second = int(time.monotonic())
@@ -41,5 +52,6 @@ class LoopMonitor:
             self.note(max(0.0, time.monotonic() - before - self.period))
 
     def start(self) -> LoopMonitor:
+        gc.callbacks.append(self._on_gc)
         socketio.start_background_task(self.run)
         return self

@@ -387,13 +387,15 @@
   var synth = window.speechSynthesis, Utterance = window.SpeechSynthesisUtterance;
   var canSay = !!(synth && Utterance);
   var pageLang = app.getAttribute("data-lang") || document.documentElement.lang || "fr";
-  function voiceFor(lang) {
-    var voices = (synth.getVoices && synth.getVoices()) || [];
+  function voiceFor(lang) { // a voice of the phone itself first: a network voice sends the text
+    var voices = (synth.getVoices && synth.getVoices()) || [], remote = null;
     lang = String(lang).toLowerCase();
     for (var i = 0; i < voices.length; i++) {
-      if (String(voices[i].lang || "").toLowerCase().replace("_", "-").indexOf(lang) === 0) return voices[i];
+      if (String(voices[i].lang || "").toLowerCase().replace("_", "-").indexOf(lang) !== 0) continue;
+      if (voices[i].localService !== false) return voices[i];
+      remote = remote || voices[i];
     }
-    return null; // the phone's default voice
+    return remote; // null: the phone's default voice
   }
   function speak(parts) { // [[text, lang], …], one after the other
     synth.cancel();

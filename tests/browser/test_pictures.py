@@ -16,10 +16,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 # A stand-in for the phone's speech synthesis: records what would be said, in which language,
-# by which voice (a French and an English voice are installed).
+# by which voice (French and English voices of the phone, and a French network voice, which
+# would send the text away: the phone's own is preferred).
 SPEECH = """(() => {
   window.__spoken = [];
-  const voices = [{name: "Daniel", lang: "en-GB"}, {name: "Amadou", lang: "fr-FR"}];
+  const voices = [{name: "Réseau", lang: "fr-FR", localService: false},
+                  {name: "Daniel", lang: "en-GB", localService: true},
+                  {name: "Amadou", lang: "fr-FR", localService: true}];
   const synth = {speak(u) { window.__spoken.push({text: u.text, lang: u.lang,
                                                   voice: u.voice ? u.voice.name : null}); },
                  cancel() {}, getVoices() { return voices; }};

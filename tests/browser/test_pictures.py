@@ -39,9 +39,10 @@ def expect() -> Any:
     return playwright_expect
 
 
-def ballot_session(live: Live, title: str = "Thé-palabre de Kayes") -> dict[str, Any]:
-    """A session in the vote phase: a money theme, a housing theme (named by hand, found by
-    its words) and a loose card no pictogram fits."""
+def ballot_session(live: Live, title: str = "Thé-palabre de Kayes",
+                   until: str = "vote") -> dict[str, Any]:
+    """A session in the vote phase (or `until`): a money theme, a housing theme (named by
+    hand, found by its words) and a loose card no pictogram fits."""
     import socketio as socketio_client
 
     session = live.open_session(title)
@@ -60,7 +61,7 @@ def ballot_session(live: Live, title: str = "Thé-palabre de Kayes") -> dict[str
                  label="Crédit bancaire")
     live.command(session, type="move_card", contribution_id=ids[texts[1]],
                  label="Trouver un toit")
-    for phase in ("collect", "group", "vote"):
+    for phase in ("collect", "group", "vote")[:("collect", "group", "vote").index(until) + 1]:
         live.command(session, type="change_phase", phase=phase)
     return session
 
@@ -124,6 +125,22 @@ def test_every_ballot_item_has_a_picture_with_words_and_the_board_shows_the_same
     SHOTS.mkdir(parents=True, exist_ok=True)
     board.screenshot(path=str(SHOTS / "board-vote-pictograms-1280x720.png"))
     phone.screenshot(path=str(SHOTS / "phone-ballot-pictograms-360x740.png"), full_page=False)
+
+
+def test_the_board_shows_each_themes_picture_while_grouping(chromium: Any, live: Live,
+                                                           contexts: list[Any]) -> None:
+    """The room sees the pictures beside the themes before the vote, where it will look for
+    them on the phone."""
+    session = ballot_session(live, "Thé-palabre de Nioro", until="group")
+    board = open_board(chromium, live, session, contexts)
+    themes = {t["label"]: t for t in live.board(session)["themes"]}
+    for label, picto in (("Crédit bancaire", "money"), ("Trouver un toit", "housing")):
+        assert themes[label]["picto"] == picto
+        head = board.locator(f"#col-blocker .theme[data-theme='{themes[label]['id']}'] .tl")
+        expect()(head.locator(f".pic[data-picto={picto}] svg[role=img]")).to_be_visible(
+            timeout=WAIT)
+    board.wait_for_timeout(300)
+    board.screenshot(path=str(SHOTS / "board-group-pictograms-1280x720.png"))
 
 
 def test_a_person_votes_by_tapping_the_picture(chromium: Any, live: Live,

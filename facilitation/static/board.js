@@ -171,7 +171,7 @@
     box.style.setProperty("--c", theme.colour || "#555");
     if (theme.id) box.setAttribute("data-theme", theme.id);
     var head = el("h3", "tl");
-    var item = theme.id && ballotItem(theme.id);
+    var item = theme.id && ballotItem(theme.id); // "Divers" is not voted on: no picture
     head.appendChild(item ? pictoNode(item) : el("span", "dot"));
     var label = el("span", "label", theme.label);
     head.appendChild(label);

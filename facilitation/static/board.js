@@ -158,7 +158,7 @@
       box.appendChild(src.cloneNode(true));
       box.setAttribute("data-picto", item.picto);
     } else {
-      box.className = "pic pn";
+      box.className = "pic pnum";
       box.setAttribute("role", "img");
       box.setAttribute("aria-label", fmt(T.number, { n: item.number }));
       box.setAttribute("data-picto", "");

@@ -13,7 +13,9 @@ import pytest
 from .conftest import WAIT, Live
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The screenshots go to docs/screenshots/ only when asked for:
+#   SCREENSHOTS=docs/screenshots pytest tests/browser/test_pictures.py
+SHOTS = os.environ.get("SCREENSHOTS")
 
 # A stand-in for the phone's speech synthesis: records what would be said, in which language,
 # by which voice (French and English voices of the phone, and a French network voice, which
@@ -88,8 +90,14 @@ def open_board(chromium: Any, live: Live, session: dict[str, Any], contexts: lis
     return page
 
 
+def shots(tmp_path: Path) -> Path:
+    folder = Path(SHOTS) if SHOTS else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def test_every_ballot_item_has_a_picture_with_words_and_the_board_shows_the_same(
-        chromium: Any, live: Live, contexts: list[Any]) -> None:
+        chromium: Any, live: Live, contexts: list[Any], tmp_path: Path) -> None:
     session = ballot_session(live)
     phone = open_phone(chromium, session["join_url"], contexts)
     board = open_board(chromium, live, session, contexts)
@@ -122,13 +130,12 @@ def test_every_ballot_item_has_a_picture_with_words_and_the_board_shows_the_same
         assert on_board.evaluate("n => getComputedStyle(n).borderTopColor") == colour, (
             "framed in the same colour")
     board.wait_for_timeout(300)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    board.screenshot(path=str(SHOTS / "board-vote-pictograms-1280x720.png"))
-    phone.screenshot(path=str(SHOTS / "phone-ballot-pictograms-360x740.png"), full_page=False)
+    board.screenshot(path=str(shots(tmp_path) / "board-vote-pictograms-1280x720.png"))
+    phone.screenshot(path=str(shots(tmp_path) / "phone-ballot-pictograms-360x740.png"))
 
 
-def test_the_board_shows_each_themes_picture_while_grouping(chromium: Any, live: Live,
-                                                           contexts: list[Any]) -> None:
+def test_the_board_shows_each_themes_picture_while_grouping(
+        chromium: Any, live: Live, contexts: list[Any], tmp_path: Path) -> None:
     """The room sees the pictures beside the themes before the vote, where it will look for
     them on the phone."""
     session = ballot_session(live, "Thé-palabre de Nioro", until="group")
@@ -140,7 +147,7 @@ def test_the_board_shows_each_themes_picture_while_grouping(chromium: Any, live:
         expect()(head.locator(f".pic[data-picto={picto}] svg[role=img]")).to_be_visible(
             timeout=WAIT)
     board.wait_for_timeout(300)
-    board.screenshot(path=str(SHOTS / "board-group-pictograms-1280x720.png"))
+    board.screenshot(path=str(shots(tmp_path) / "board-group-pictograms-1280x720.png"))
 
 
 def test_a_person_votes_by_tapping_the_picture(chromium: Any, live: Live,

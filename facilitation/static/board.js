@@ -143,12 +143,36 @@
     if (!shown[id]) { li.classList.add("new"); shown[id] = 1; }
     return li;
   }
+  /* A theme's pictogram (decided by the server, carried by the projection): its family's
+     drawing, or its number in a round shape, framed in the theme's colour. */
+  function ballotItem(id) {
+    var items = (extras && extras.results) || [];
+    for (var i = 0; i < items.length; i++) if (items[i].id === id) return items[i];
+    return null;
+  }
+  function pictoNode(item) {
+    var box = el("span", "pic");
+    box.style.setProperty("--c", item.colour || "#6d6d6d");
+    var src = item.picto && document.querySelector('#pictos [data-picto="' + item.picto + '"]');
+    if (src) {
+      box.appendChild(src.cloneNode(true));
+      box.setAttribute("data-picto", item.picto);
+    } else {
+      box.className = "pic pnum";
+      box.setAttribute("role", "img");
+      box.setAttribute("aria-label", fmt(T.number, { n: item.number }));
+      box.setAttribute("data-picto", "");
+      box.textContent = String(item.number || "");
+    }
+    return box;
+  }
   function themeNode(theme, ids) {
     var box = el("section", "theme" + (theme.misc ? " misc" : "") + (theme.fresh ? " fresh" : ""));
     box.style.setProperty("--c", theme.colour || "#555");
     if (theme.id) box.setAttribute("data-theme", theme.id);
     var head = el("h3", "tl");
-    head.appendChild(el("span", "dot"));
+    var item = theme.id && ballotItem(theme.id); // "Divers" is not voted on: no picture
+    head.appendChild(item ? pictoNode(item) : el("span", "dot"));
     var label = el("span", "label", theme.label);
     head.appendChild(label);
     head.appendChild(el("span", "count", String(ids.length)));
@@ -480,6 +504,8 @@
       results.filter(function (r) { return r.kind === kind; }).slice(0, top).forEach(function (r, i) {
         var li = el("li", r.votes ? "" : "none");
         li.appendChild(el("span", "pos", String(i + 1)));
+        li.appendChild(pictoNode(r));
+        li.setAttribute("data-item", r.id);
         var body = el("div", "rb");
         body.appendChild(el("span", "rl", r.label));
         var bar = el("span", "bar");

@@ -343,10 +343,14 @@
       var pick = el("button", "pick");
       pick.type = "button";
       pick.setAttribute("data-vote", item.id);
-      pick.appendChild(el("span", "k", T[item.kind] || ""));
-      pick.appendChild(document.createTextNode(item.label));
-      if (item.example && item.example !== item.label) pick.appendChild(el("small", "", "« " + item.example + " »"));
+      pick.appendChild(picto(item));
+      var words = el("span", "tx");
+      words.appendChild(el("span", "k", T[item.kind] || ""));
+      words.appendChild(document.createTextNode(item.label));
+      if (item.example && item.example !== item.label) words.appendChild(el("small", "", "« " + item.example + " »"));
+      pick.appendChild(words);
       li.appendChild(pick);
+      if (canSay) li.appendChild(sayButton(item.id));
       if (n) {
         var side = el("span", "mine-dots");
         side.appendChild(dots(n, n));
@@ -360,11 +364,99 @@
       list.appendChild(li);
     });
   }
+  /* The theme's pictogram, chosen by the server: its family's drawing framed in the theme's
+     colour on the board, or its number in a round shape. */
+  function picto(item) {
+    var box = el("span", "pic");
+    box.style.borderColor = item.colour || "#6d6d6d";
+    var src = item.picto && document.querySelector('#pictos [data-picto="' + item.picto + '"]');
+    if (src) {
+      box.appendChild(src.cloneNode(true));
+      box.setAttribute("data-picto", item.picto);
+    } else {
+      box.className = "pic pnum";
+      box.setAttribute("role", "img");
+      box.setAttribute("aria-label", fmt(T.number, { n: item.number }));
+      box.setAttribute("data-picto", "");
+      box.textContent = String(item.number || "");
+    }
+    return box;
+  }
+
+  /* -- read aloud, by the phone's own voice (nothing is sent anywhere) -- */
+  var synth = window.speechSynthesis, Utterance = window.SpeechSynthesisUtterance;
+  var canSay = !!(synth && Utterance);
+  var pageLang = app.getAttribute("data-lang") || document.documentElement.lang || "fr";
+  function voiceFor(lang) { // a voice of the phone itself first: a network voice sends the text
+    var voices = (synth.getVoices && synth.getVoices()) || [], remote = null;
+    lang = String(lang).toLowerCase();
+    for (var i = 0; i < voices.length; i++) {
+      if (String(voices[i].lang || "").toLowerCase().replace("_", "-").indexOf(lang) !== 0) continue;
+      if (voices[i].localService !== false) return voices[i];
+      remote = remote || voices[i];
+    }
+    return remote; // null: the phone's default voice
+  }
+  function speak(parts) { // [[text, lang], …], one after the other
+    synth.cancel();
+    parts.forEach(function (part) {
+      if (!part[0]) return;
+      var u = new Utterance(part[0]);
+      u.lang = part[1];
+      var voice = voiceFor(part[1]);
+      if (voice) u.voice = voice;
+      synth.speak(u);
+    });
+  }
+  function sayButton(what) {
+    var b = el("button", "say");
+    b.type = "button";
+    b.setAttribute("data-say", what);
+    b.setAttribute("aria-label", T.say);
+    b.title = T.say;
+    b.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 9h4l5-4v14l-5-4H3z" fill="currentColor"/><path d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>';
+    return b;
+  }
+  function plain(node) { // a node's words, without its speaker button
+    var copy = node.cloneNode(true), b = copy.querySelectorAll(".say");
+    for (var i = 0; i < b.length; i++) b[i].parentNode.removeChild(b[i]);
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+  function sayWhat(what) {
+    if (what === "kind") {
+      var parts = [plain($("kind-q")).replace(/^\d+\.\s*/, "")];
+      ["kind-blocker", "kind-lever"].forEach(function (id) {
+        var label = document.querySelector('label[for="' + id + '"]');
+        parts.push(label.querySelector("span").textContent + " : " + label.querySelector("small").textContent + ".");
+      });
+      speak([[parts.join(" "), pageLang]]);
+    } else if (what.indexOf("prompt:") === 0) {
+      var p = document.querySelector('[data-prompt="' + what.slice(7) + '"]');
+      if (p) speak([[plain(p), p.getAttribute("lang") || pageLang]]);
+    } else {
+      var item = null;
+      ((view && view.ballot) || []).forEach(function (it) { if (it.id === what) item = it; });
+      if (!item) return;
+      var lang = (view && view.language) || pageLang;
+      speak([[T[item.kind] || "", pageLang], [item.label, lang],
+             [item.example && item.example !== item.label ? item.example : "", lang]]);
+    }
+  }
+  if (canSay) {
+    var ps = document.querySelectorAll("[data-prompt]");
+    for (var i = 0; i < ps.length; i++) ps[i].appendChild(sayButton("prompt:" + ps[i].getAttribute("data-prompt")));
+    $("kind-q").appendChild(sayButton("kind"));
+    app.addEventListener("click", function (e) {
+      var b = e.target.closest ? e.target.closest("[data-say]") : null;
+      if (b) { e.preventDefault(); sayWhat(b.getAttribute("data-say")); }
+    });
+  }
   function voteError(msg) { var e = $("vote-err"); e.textContent = msg || ""; e.hidden = !msg; }
   $("ballot").addEventListener("click", function (e) {
     var b = e.target.closest ? e.target.closest("button") : null;
     if (!b || !joined) return;
     var up = b.getAttribute("data-vote"), down = b.getAttribute("data-unvote");
+    if (!up && !down) return; // a speaker button
     socket.timeout(15000).emit(up ? "vote" : "unvote", { client_id: uid(), target_id: up || down }, function (er, ack) {
       if (er) { voteError(T.offline); return; }
       if (!ack.ok) { voteError(ack.error.message); return; }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import pictograms
 from ..events import (
     CardMoved,
     GroupingSet,
@@ -19,6 +20,7 @@ HAND_COLOURS = ("#5b4a9e", "#8a5a00", "#2c6e8f", "#8f2c5a", "#4d6b1f", "#6b4226"
 
 
 def themes_updated(event: ThemesUpdated, board: Board, recorded: Recorded) -> None:
+    before = {tid: theme.picto for tid, theme in board.themes.items()}
     board.themes = {}
     board.theme_of = {}
     for item in event.themes:
@@ -30,6 +32,10 @@ def themes_updated(event: ThemesUpdated, board: Board, recorded: Recorded) -> No
                       item.get("colour", "#555555"), item.get("example", ""),
                       bool(item.get("misc")), bool(item.get("pinned")),
                       bool(item.get("renamed")))
+        # the same theme keeps the pictogram people saw; a new one gets one from its words
+        theme.picto = pictograms.keep_or_choose(
+            before.get(theme.id), theme.label,
+            (board.contributions[cid].text for cid in members[:pictograms.CARDS_READ]))
         board.themes[theme.id] = theme
         board.theme_of.update((cid, theme.id) for cid in members)
     board.flags = {
@@ -51,7 +57,8 @@ def card_moved(event: CardMoved, board: Board, recorded: Recorded) -> None:
         label = event.label or NEW_THEME_LABELS.get(board.language, NEW_THEME_LABELS["en"])
         colour = HAND_COLOURS[len(board.themes) % len(HAND_COLOURS)]
         board.themes[event.theme_id] = Theme(event.theme_id, card.kind, label, [], colour,
-                                             renamed=event.label is not None)
+                                             renamed=event.label is not None,
+                                             picto=pictograms.choose(label, [card.text]))
     board.place(card.id, event.theme_id)
     board.assignments[card.id] = event.theme_id
     _corrected(board, recorded)
@@ -76,6 +83,8 @@ def theme_renamed(event: ThemeRenamed, board: Board, recorded: Recorded) -> None
     if theme is not None:
         theme.label = event.label
         theme.renamed = True
+        # the facilitator's name says what the theme is: its picture follows when it fits one
+        theme.picto = pictograms.choose(event.label) or theme.picto
         _corrected(board, recorded)
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from ..radar import Radar
 
+LOOSE_COLOUR = "#6d6d6d"  # a card outside any theme, as the board draws it
+
 
 @dataclass
 class Participant:
@@ -57,12 +59,14 @@ class Theme:
     misc: bool = False
     pinned: bool = False
     renamed: bool = False
+    picto: str = ""  # its pictogram's family (domain/pictograms.py); "": a numbered shape
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "kind": self.kind, "label": self.label,
             "card_ids": list(self.card_ids), "colour": self.colour, "example": self.example,
             "misc": self.misc, "pinned": self.pinned, "renamed": self.renamed,
+            "picto": self.picto,
         }
 
 
@@ -205,7 +209,10 @@ class Board:
         return tally
 
     def ballot(self) -> list[dict[str, Any]]:
-        """What participants vote on: the themes, and the cards outside any real theme."""
+        """What participants vote on: the themes, and the cards outside any real theme.
+
+        Each item carries what a person who reads little recognises it by: its pictogram
+        (`picto`, "" for a numbered shape), its colour on the board and its `number`."""
         items: list[dict[str, Any]] = []
         themed: set[str] = set()
         for theme in self.themes.values():
@@ -216,11 +223,14 @@ class Board:
             themed.update(members)
             example = theme.example or self.contributions[members[0]].text
             items.append({"id": theme.id, "kind": theme.kind, "label": theme.label,
-                          "example": example, "size": len(members)})
+                          "example": example, "size": len(members), "picto": theme.picto,
+                          "colour": theme.colour})
         for card in self.visible_cards():
             if card.id not in themed:
                 items.append({"id": card.id, "kind": card.kind, "label": card.text,
-                              "example": "", "size": 1})
+                              "example": "", "size": 1, "picto": "", "colour": LOOSE_COLOUR})
+        for number, item in enumerate(items, start=1):
+            item["number"] = number
         return items
 
     def timer_dict(self, now: datetime | None = None) -> dict[str, Any]:

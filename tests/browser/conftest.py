@@ -9,6 +9,7 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,15 +73,15 @@ def _cli(instance: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
-@pytest.fixture(scope="session")
-def live(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """One real server with one facilitator, and that facilitator's login cookies.
-    The lexical grouping engine: these tests are about screens, not about the model."""
-    instance = tmp_path_factory.mktemp("browser-ux") / "instance"
+@contextmanager
+def logged_in_server(chromium: Any, tmp_path_factory: pytest.TempPathFactory, name: str,
+                     env: dict[str, str] | None = None) -> Iterator[Live]:
+    """A real server with one facilitator, and that facilitator's login cookies."""
+    instance = tmp_path_factory.mktemp(name) / "instance"
     instance.mkdir()
     _cli(instance, "facilitator", "add", EMAIL, "--password", PASSWORD)
     token = _cli(instance, "facilitator", "token", EMAIL).splitlines()[-1]
-    server = AppServer(instance, env={"FACILITATION_CLUSTERING_BACKEND": "lexical"}).start()
+    server = AppServer(instance, env=env).start()
     try:
         context = chromium.new_context(locale="fr-FR")
         page = context.new_page()
@@ -94,6 +95,15 @@ def live(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
         yield Live(server, token, state)
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def live(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """One server for the folder. The lexical grouping engine: these tests are about
+    screens, not about the model."""
+    with logged_in_server(chromium, tmp_path_factory, "browser-ux",
+                          {"FACILITATION_CLUSTERING_BACKEND": "lexical"}) as running:
+        yield running
 
 
 @pytest.fixture

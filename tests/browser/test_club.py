@@ -16,7 +16,6 @@ from . import test_meeting as browser
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
 
 live = browser.live  # one real server and a logged-in facilitator for this module
-contexts = browser.contexts
 WAIT = browser.WAIT
 HOSTILE = browser.HOSTILE
 STAGE_KEYS = {"idea": "1", "creation": "2", "launch": "3", "development": "4"}

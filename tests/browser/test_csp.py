@@ -18,7 +18,6 @@ from . import test_meeting as browser
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
 live = browser.live
-contexts = browser.contexts
 WAIT = browser.WAIT
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)

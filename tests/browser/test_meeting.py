@@ -6,20 +6,14 @@ Each test opens its own session so they do not see each other's cards.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import subprocess
-import sys
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ..services import AppServer
+from .conftest import Live, logged_in_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
 
@@ -31,63 +25,15 @@ MINUTE = re.compile(r"^(1:00|0:[0-5]\d)$")  # a one-minute countdown, whatever t
 expect: Any = None  # playwright.sync_api.expect, imported with the chromium fixture
 
 
-@dataclass
-class Live:
-    server: AppServer
-    token: str
-    login_state: dict[str, Any]
-
-    def open_session(self, title: str = "Thé-palabre de Kayes") -> dict[str, str]:
-        request = urllib.request.Request(
-            self.server.url + "/api/sessions", method="POST",
-            data=json.dumps({"title": title, "kind": "palabre", "language": "fr"}).encode(),
-            headers={"Authorization": f"Bearer {self.token}",
-                     "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)
-
-
-def _cli(instance: Path, *args: str) -> str:
-    env = {**os.environ, "FACILITATION_INSTANCE": str(instance)}
-    done = subprocess.run([sys.executable, "-m", "facilitation", *args], env=env,
-                          check=True, capture_output=True, text=True)
-    return done.stdout.strip()
-
-
 @pytest.fixture(scope="module")
 def live(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """One real server with one facilitator, and that facilitator's login cookies."""
+    """One real server for the module, with the real grouping model (the themes test)."""
     global expect
     from playwright.sync_api import expect as playwright_expect
 
     expect = playwright_expect
-    instance = tmp_path_factory.mktemp("browser") / "instance"
-    instance.mkdir()
-    _cli(instance, "facilitator", "add", EMAIL, "--password", PASSWORD)
-    token = _cli(instance, "facilitator", "token", EMAIL).splitlines()[-1]
-    server = AppServer(instance).start()
-    try:
-        context = chromium.new_context(locale="fr-FR")
-        page = context.new_page()
-        page.goto(server.url + "/login")
-        page.fill("#email", EMAIL)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(server.url + "/")
-        state = context.storage_state()
-        context.close()
-        yield Live(server, token, state)
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def contexts(chromium: Any) -> Iterator[list[Any]]:
-    opened: list[Any] = []
-    yield opened
-    for context in opened:
-        context.close()
+    with logged_in_server(chromium, tmp_path_factory, "browser") as running:
+        yield running
 
 
 def open_board(chromium: Any, live: Live, session: dict[str, str], contexts: list[Any]) -> Any:

@@ -18,6 +18,7 @@ import pytest
 
 from facilitation import create_app
 from facilitation.extensions import socketio
+from facilitation.store.db import Database
 from facilitation.usecases import accounts
 
 from .services import postgres_server, redis_server
@@ -231,3 +232,17 @@ def chromium() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """The storage contract runs on each backend: a fresh SQLite file, a fresh PostgreSQL
+    database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'facilitation.db'}"
+    else:
+        url = request.getfixturevalue("fresh_postgres")
+    db = Database(url)
+    db.upgrade()
+    yield db
+    db.dispose()

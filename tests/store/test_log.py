@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,18 +14,6 @@ from facilitation.store.db import Database
 from facilitation.store.models import EventRow
 from facilitation.usecases import accounts
 from facilitation.usecases.sessions import Service
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'log.db'}"
-    else:
-        url = request.getfixturevalue("fresh_postgres")
-    db = Database(url)
-    db.upgrade()
-    yield db
-    db.dispose()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ export; the retention setting purges closed sessions."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,18 +21,6 @@ from facilitation.usecases import accounts, erasure, exports, imports
 from facilitation.usecases.clubs import Clubs
 from facilitation.usecases.sessions import Service
 from facilitation.usecases.steering import FacilitatorCommands
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'erase.db'}"
-    else:
-        url = request.getfixturevalue("fresh_postgres")
-    db = Database(url)
-    db.upgrade()
-    yield db
-    db.dispose()
 
 
 @pytest.fixture

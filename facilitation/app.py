@@ -10,10 +10,9 @@ from typing import Any
 from flask import Flask, request
 
 from . import config as config_module
-from .domain.kinds import LANGUAGES
 from .extensions import babel, compress, csrf, login_manager, socketio
 from .store.db import Database
-from .transport import offload, throttle
+from .transport import languages, offload, throttle
 from .transport.tasks import grouping as live_grouping
 from .transport.tasks import pairs as live_pairs
 from .transport.tasks import retention
@@ -23,14 +22,17 @@ from .usecases.sessions import Service
 
 
 def select_locale() -> str:
-    """?lang= wins (and is remembered in a cookie), then the cookie, then the browser."""
+    """?lang= wins (and is remembered in a cookie), then the cookie, then the browser. Any
+    interface language (a compiled catalogue, or English) may be chosen, whatever the
+    session's language."""
+    offered = languages.available()
     asked = request.args.get("lang")
-    if asked in LANGUAGES:
+    if asked in offered:
         return asked
     cookie = request.cookies.get("lang")
-    if cookie in LANGUAGES:
+    if cookie in offered:
         return cookie
-    return request.accept_languages.best_match(LANGUAGES) or "fr"
+    return request.accept_languages.best_match(list(offered)) or "fr"
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -57,6 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     throttle.init_app(app)
 
     babel.init_app(app, locale_selector=select_locale)
+    languages.init_app(app)
     from .transport.web import uploads
 
     uploads.init_app(app)  # before CSRFProtect reads a form under the global cap

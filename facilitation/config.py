@@ -56,6 +56,7 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
         return env.get(name) or default
 
     async_mode = setting("FACILITATION_ASYNC_MODE", "eventlet")
+    extra_translations = str(setting("FACILITATION_TRANSLATIONS", ""))
     if async_mode not in ASYNC_MODES:
         raise ValueError(f"FACILITATION_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
     public_url = setting("PUBLIC_URL")
@@ -93,6 +94,10 @@ def from_environment(instance: Path, overrides: Mapping[str, Any] | None = None)
         "FACILITATION_PROXY_FIX": int(proxies),
         "WTF_CSRF_TIME_LIMIT": None,  # a console stays open for a whole meeting
         "BABEL_DEFAULT_LOCALE": "fr",
+        # the package's catalogues, then any folder FACILITATION_TRANSLATIONS names
+        # (';'-separated): every compiled catalogue found there is an interface language
+        "BABEL_TRANSLATION_DIRECTORIES": overrides.get("BABEL_TRANSLATION_DIRECTORIES") or ";".join(
+            ["translations", *(d for d in extra_translations.split(";") if d)]),
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,
         "COMPRESS_MIMETYPES": [

@@ -19,13 +19,13 @@ from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from ..domain.board import board_view, participant_view
 from ..domain.errors import Rejected
-from ..domain.kinds import LANGUAGES
 from ..domain.rules import optional_seq
 from ..extensions import socketio
 from ..store.models import utcnow
 from ..usecases import accounts
 from ..usecases.clubs import Clubs
 from ..usecases.sessions import Service
+from . import languages
 from .broadcast import board_room, participants_room, publish, team_room
 from .commands import run_command
 from .messages import refusal
@@ -95,7 +95,9 @@ def _announce_presence(session_id: str) -> None:
 
 
 def _lang(requested: object, fallback: str) -> str:
-    return requested if isinstance(requested, str) and requested in LANGUAGES else fallback
+    """The phone's interface language (any compiled catalogue), else the session's."""
+    offered = languages.available()
+    return requested if isinstance(requested, str) and requested in offered else fallback
 
 
 class LiveNamespace(Namespace):

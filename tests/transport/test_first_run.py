@@ -177,7 +177,7 @@ def test_an_unknown_setup_link_answers_a_page_in_the_users_language(
     french = client.get("/setup/not-the-token", headers=FR)
     assert french.status_code == 404 and french.mimetype == "text/html"
     page = text(french)
-    assert '<html lang="fr">' in page and "Ce lien de création n'est pas valide" in page
+    assert '<html lang="fr" dir="ltr">' in page and "Ce lien de création n'est pas valide" in page
     assert 'href="/login"' in page
     english = text(client.get("/setup/not-the-token", headers=EN))
     assert "This setup link is not valid" in english and "Not Found" not in english
@@ -232,7 +232,7 @@ def test_every_error_is_a_page_in_the_users_language_with_a_way_back(
                                              headers={"Accept-Language": language})
     page = text(response)
     assert response.status_code == code and response.mimetype == "text/html"
-    assert f'<html lang="{language}">' in page
+    assert f'<html lang="{language}" dir="ltr">' in page
     assert TITLES[code][language == "en"] in page
     assert ("Erreur" if language == "fr" else "Error") + f" {code}" in page
     assert 'href="/"' in page and 'href="/join"' in page  # home, or a session's code

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_babel import get_locale
 
-from ...domain.kinds import LANGUAGES
+from .. import languages
 from ..messages import kind_name, stage_names
 from . import api, auth, clubs, console, errors, headers, participant
 
@@ -28,7 +28,7 @@ def register(app: Flask) -> None:
     @app.after_request
     def remember_language(response):  # type: ignore[no-untyped-def]
         asked = request.args.get("lang")
-        if asked in LANGUAGES:
+        if asked in languages.available():
             response.set_cookie("lang", asked, max_age=365 * 24 * 3600, samesite="Lax")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -127,8 +127,8 @@ def test_every_ballot_item_has_a_picture_with_words_and_the_board_shows_the_same
     for item_id, (picto, colour) in seen.items():
         on_board = board.locator(f"#rank-blocker li[data-item='{item_id}'] .pic")
         assert on_board.get_attribute("data-picto") == picto, "same picture on the board"
-        assert on_board.evaluate("n => getComputedStyle(n).borderTopColor") == colour, (
-            "framed in the same colour")
+        # the board redraws its ranking as votes land: poll rather than read once
+        expect()(on_board).to_have_css("border-top-color", colour, timeout=WAIT)
     board.wait_for_timeout(300)
     board.screenshot(path=str(shots(tmp_path) / "board-vote-pictograms-1280x720.png"))
     phone.screenshot(path=str(shots(tmp_path) / "phone-ballot-pictograms-360x740.png"))

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +21,7 @@ import pytest
 
 from ..services import AppServer
 from ..test_languages import foreign_phrases, strip_typed
+from .conftest import _cli
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -45,13 +44,6 @@ def expect(*args: Any) -> Any:
     from playwright.sync_api import expect as playwright_expect
 
     return playwright_expect(*args)
-
-
-def _cli(instance: Path, *args: str) -> str:
-    env = {**os.environ, "FACILITATION_INSTANCE": str(instance)}
-    done = subprocess.run([sys.executable, "-m", "facilitation", *args], env=env,
-                          check=True, capture_output=True, text=True)
-    return done.stdout.strip()
 
 
 @dataclass

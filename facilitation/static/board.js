@@ -126,6 +126,7 @@
   }
 
   /* -- drawing ---------------------------------------------------------------------------- */
+  var DRAWN_PER_THEME = 40;
   function cardNode(id) {
     var c = cards[id];
     var li = el("li", "card");
@@ -189,12 +190,23 @@
     }
     box.appendChild(head);
     var list = el("ol", "tc");
-    ids.forEach(function (id) { list.appendChild(cardNode(id)); });
+    list.total = ids.length; // only the newest are drawn: no screen shows more of a theme
+    ids.slice(-DRAWN_PER_THEME).forEach(function (id) { list.appendChild(cardNode(id)); });
     box.appendChild(list);
     box.appendChild(el("p", "tmore"));
     return box;
   }
+  /* A busy room sends hundreds of events a second: they are folded as they come and the
+     board is drawn once per frame (or within 100 ms when frames are not running). */
+  var drawing = 0;
+  function renderSoon() {
+    if (drawing) return;
+    var done = function () { if (drawing) { cancelAnimationFrame(drawing); drawing = 0; render(); } };
+    drawing = requestAnimationFrame(done);
+    setTimeout(done, 100);
+  }
   function render() {
+    if (drawing) { cancelAnimationFrame(drawing); drawing = 0; }
     KINDS.forEach(function (kind) {
       var column = columns[kind];
       column.textContent = "";
@@ -293,6 +305,7 @@
           var items = list.children;
           var hide = items.length - limit[i];
           for (var j = 0; j < items.length; j++) items[j].hidden = j < hide; // newest stay
+          hide = (list.total || items.length) - limit[i]; // and those not drawn at all
           list.hidden = limit[i] === 0;
           var more = on[i].querySelector(".tmore"); // a label alone has its count already
           more.textContent = hide > 0 ? "+" + hide : "";
@@ -300,17 +313,40 @@
         });
       }
       show();
-      var guard = 2000;
-      while (column.scrollHeight > column.clientHeight + 1 && guard-- > 0) {
-        var best = -1;
-        for (var i = 0; i < limit.length; i++) if (limit[i] > 1 && (best < 0 || limit[i] > limit[best])) best = i;
-        if (best < 0) { // labels only, from the last theme up; "New cards" keep their newest
-          for (i = limit.length - 1; i >= 0; i--) if (limit[i] > 0 && on[i] !== fresh) { best = i; break; }
-          if (best < 0 && fresh && limit[on.indexOf(fresh)] > 0) best = on.indexOf(fresh);
-          if (best < 0) break;
+      var over = function () { return column.scrollHeight > column.clientHeight + 1; };
+      if (over()) {
+        // the order in which cards give way: one from the biggest theme (the first of
+        // equals) while one has two or more, then labels only from the last theme up;
+        // "New cards" keep their newest longest. The first step that fits is found by
+        // bisection: a dozen layouts, not one per card (thousands on a big board)
+        var steps = [], left = limit.slice(), best, i;
+        for (;;) {
+          best = -1;
+          for (i = 0; i < left.length; i++) if (left[i] > 1 && (best < 0 || left[i] > left[best])) best = i;
+          if (best < 0) {
+            for (i = left.length - 1; i >= 0; i--) if (left[i] > 0 && on[i] !== fresh) { best = i; break; }
+            if (best < 0 && fresh && left[on.indexOf(fresh)] > 0) best = on.indexOf(fresh);
+            if (best < 0) break;
+          }
+          left[best]--;
+          steps.push(best);
         }
-        limit[best]--;
-        show();
+        var full = limit.slice();
+        var take = function (n) {
+          for (var k = 0; k < full.length; k++) limit[k] = full[k];
+          for (k = 0; k < n; k++) limit[steps[k]]--;
+          show();
+        };
+        var lo = 0, hi = steps.length; // `lo` overflows; `hi` fits (or nothing does)
+        take(hi);
+        if (!over()) {
+          while (hi - lo > 1) {
+            var mid = (lo + hi) >> 1;
+            take(mid);
+            if (over()) lo = mid; else hi = mid;
+          }
+          take(hi);
+        }
       }
       // room left at the bottom: the first themes get back their newest card, if it fits
       for (i = 0; i < limit.length; i++) {
@@ -440,19 +476,15 @@
       if (fetching) { fetchAgain = true; return; }
       fetching = true;
       var xhr = new XMLHttpRequest();
-      xhr.open("GET", "/api/sessions/" + encodeURIComponent(sessionId) + "/board");
+      xhr.open("GET", "/api/sessions/" + encodeURIComponent(sessionId) + "/board?view=live");
       xhr.onloadend = function () {
         fetching = false;
         if (xhr.status === 200) {
           try {
-            extras = JSON.parse(xhr.responseText);
-            extras.contributions.forEach(function (c) {
-              var card = cards[c.id];
-              if (card) { card.hidden = c.hidden; card.pending = c.pending; card.text = c.text; card.kind = c.kind; }
-            });
+            extras = JSON.parse(xhr.responseText); // the cards come with the events
             if (extras.seq >= seq) phase = extras.phase;
           } catch (e) { /* keep the last one */ }
-          render();
+          renderSoon();
           document.dispatchEvent(new CustomEvent("board:extras", { detail: extras }));
         }
         if (fetchAgain) { fetchAgain = false; fetchExtras(); }
@@ -616,7 +648,7 @@
   window.boardSocket = socket; // board_pair.js listens on the same connection
   var syncing = false;
   socket.on("events", function (events) {
-    events.sort(function (a, b) { return a.seq - b.seq; });
+    events.sort(function (a, b) { return a.seq - b.seq; });  // drawn once per frame
     if (events.length && events[events.length - 1].at) skew = ts(events[events.length - 1].at) - Date.now();
     fetchExtras();
     for (var i = 0; i < events.length; i++) {
@@ -626,7 +658,7 @@
         break;
       }
     }
-    render();
+    renderSoon();
   });
   socket.on("presence", function (p) { setText("connected", p.connected); });
   socket.on("session_deleted", function () { socket.disconnect(); document.body.textContent = ""; });

@@ -353,6 +353,26 @@ def bench_import(event_counts: str) -> None:
                        f" {r['p50_ms']:>7.1f} {r['p95_ms']:>7.1f} {r['max_ms']:>7.0f}")
 
 
+@bench.command("board")
+@click.option("--cards", "card_counts", default="1000,5000", show_default=True,
+              help="Comma-separated sizes of the session.")
+@click.option("--runs", default=3, show_default=True, help="Board loads per size.")
+@click.option("--cpu-slowdown", default=1.0, show_default=True,
+              help="Chromium CPU throttling (4 = a slow laptop on a projector).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per size.")
+def bench_board(card_counts: str, runs: int, cpu_slowdown: float, as_json: bool) -> None:
+    """How long a big session's projected board takes to be live (headless Chromium,
+    /usr/bin/chromium or FACILITATION_CHROMIUM), and a new card's time to the screen."""
+    from .bench.board import board_load
+    from .bench.classic import machine
+
+    click.echo(f"machine: {machine()}")
+    for cards in (int(n) for n in card_counts.split(",")):
+        r = board_load(cards, runs=runs, cpu_slowdown=cpu_slowdown)
+        click.echo(json.dumps(r) if as_json else
+                   "  ".join(f"{key}={value}" for key, value in r.items()))
+
+
 @bench.command("pair")
 @click.option("--cards", "card_counts", default="30,100,300", show_default=True,
               help="Comma-separated numbers of cards in each of the two rooms.")

@@ -53,6 +53,23 @@ def test_the_board_api_lists_cards_with_their_author(client, facilitator, palabr
     assert [e["seq"] for e in after] == [card["seq"]]
 
 
+def test_the_boards_live_view_carries_what_moves_and_no_cards(client, facilitator, palabre,
+                                                               phone) -> None:
+    """What the projected board re-reads after each event: small whatever the session's
+    size (no cards, no participants), with the counts and ballot it draws."""
+    awa = phone(palabre.code, name="Awa")
+    awa.emit("contribute", {"client_id": new_client_id(), "text": "tontine", "kind": "lever"},
+             callback=True)
+    url = f"/api/sessions/{palabre.session_id}/board"
+    full = client.get(url, headers=bearer(facilitator.token)).json
+    live = client.get(url + "?view=live", headers=bearer(facilitator.token)).json
+    assert "contributions" not in live and "participants" not in live and "themes" not in live
+    assert live["participant_count"] == full["participant_count"] == 1
+    for key in ("seq", "phase", "results", "timer", "floor", "voters", "radar"):
+        assert live[key] == full[key], key
+    assert len(str(live)) < len(str(full))
+
+
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}])
 def test_the_api_needs_a_facilitator(client, palabre, headers) -> None:
     for response in (

@@ -316,6 +316,25 @@ class Board:
             "club_id": self.club_id,
         }
 
+    def live_dict(self) -> dict[str, Any]:
+        """What the projected board re-reads as a session moves on (timer, speaking circle,
+        votes, radar): `to_dict` without the cards, participants and themes, which the
+        board keeps from its snapshot and the events. Small and quick whatever the size
+        of the session, so a board of thousands of cards can re-read it after every
+        event without holding the session's writers up."""
+        return {
+            **self._header(),
+            "participant_count": len(self.participants),
+            "votes_cast": sum(len(v) for v in self.votes.values()),
+            "voters": sum(1 for v in self.votes.values() if v),
+            "results": self.results(),
+            "timer": self.timer.to_dict(),
+            "floor": self.floor_dict(),
+            "radar": self.radars[self.radar].aggregate() if self.radar else None,
+            "linked": self.linked,
+            "club_id": self.club_id,
+        }
+
     def member_ratings(self, member_id: str, since: datetime | None = None,
                        until: datetime | None = None) -> list[dict[str, Any]]:
         """A club member's own ratings in this meeting's radars (newest first); with

@@ -101,8 +101,11 @@ def create_session() -> ResponseReturnValue:
 
 @bp.get("/sessions/<session_id>/board")
 def board(session_id: str) -> ResponseReturnValue:
+    """The facilitator's view of the session; `?view=live`: only what changes as it goes
+    (timer, speaking circle, votes, radar), which the projected board re-reads."""
     found = _owned_session(session_id)
-    return jsonify(service().boards.view(session_id, type(found).to_dict))
+    render = type(found).live_dict if request.args.get("view") == "live" else type(found).to_dict
+    return jsonify(service().boards.view(session_id, render))
 
 
 @bp.get("/sessions/<session_id>/events")

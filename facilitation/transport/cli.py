@@ -101,6 +101,11 @@ def serve(host: str | None, port: int, lan: bool, access_log: bool) -> None:
         token = accounts.SetupLink(Path(app.instance_path)).ensure()
         click.echo(_("First run: create the first facilitator account at %(url)s",
                      url=f"{where.local_url}/setup/{token}"))
+    soft, _hard = serving.open_files_for(serving.max_connections())
+    if soft < serving.max_connections():
+        click.echo(_("facilitation: this system lets the server open %(n)s files: about as "
+                     "many phones can connect at once (raise it with ulimit -n or "
+                     "LimitNOFILE).", n=soft), err=True)
     sys.stdout.flush()
     serving.run(app, listener, app.config["FACILITATION_ASYNC_MODE"], access_log)
 

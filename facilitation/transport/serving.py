@@ -143,6 +143,38 @@ def _(message: str, **params: object) -> str:
 
 # --- the listening socket ------------------------------------------------------------------
 
+# Connections waiting to be accepted: a plenary's phones arrive together after the QR code is
+# shown (eventlet's default, 50, made the rest retry after 1, 3, 7 s). The kernel caps it
+# at net.core.somaxconn (4096 on current kernels).
+BACKLOG = 1024
+# Connections served at once. Each phone holds one (its websocket) for the whole meeting;
+# eventlet's server accepts no more than 1,024 by default, so the 1,025th phone of a
+# plenary waited, unanswered, until one left. FACILITATION_MAX_CONNECTIONS changes it.
+MAX_CONNECTIONS = 10_000
+
+
+def max_connections() -> int:
+    """How many connections `serve` holds at once (FACILITATION_MAX_CONNECTIONS)."""
+    value = os.environ.get("FACILITATION_MAX_CONNECTIONS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else MAX_CONNECTIONS
+
+
+def open_files_for(connections: int) -> tuple[int, int]:
+    """Raise this process's open-file limit (soft, up to the hard one) so that it can hold
+    `connections` sockets plus its own files: many desktops start programs with a soft
+    limit of 1,024, which a room of a thousand phones exceeds. Returns (soft, hard)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 256  # the database, the worker's pipes, logs, static files
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        if target > soft:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+    return soft, hard
+
+
 class CannotListen(Exception):
     """The port or address cannot be used; the message says what to do."""
 
@@ -153,13 +185,14 @@ def listen(host: str, port: int, mode: str) -> Any:
     try:
         if mode == "eventlet":
             eventlet = importlib.import_module("eventlet")
-            listener = eventlet.listen((host, port), family, reuse_port=False)
+            listener = eventlet.listen((host, port), family, backlog=BACKLOG,
+                                       reuse_port=False)
         else:  # threading, or gevent (its socket, once patched)
             listener = socket.socket(family, socket.SOCK_STREAM)
             try:
                 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 listener.bind((host, port))
-                listener.listen(128)
+                listener.listen(BACKLOG)
             except OSError:
                 listener.close()
                 raise
@@ -191,7 +224,7 @@ def run(app: Any, listener: Any, mode: str, access_log: bool) -> None:
     server (what `socketio.run` does, minus binding)."""
     if mode == "eventlet":
         wsgi = importlib.import_module("eventlet.wsgi")
-        wsgi.server(listener, app, log_output=access_log)
+        wsgi.server(listener, app, log_output=access_log, max_size=max_connections())
     elif mode == "gevent":
         pywsgi = importlib.import_module("gevent.pywsgi")
         options: dict[str, Any] = {"log": "default" if access_log else None}

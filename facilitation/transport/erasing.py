@@ -27,7 +27,7 @@ def announce_deleted(session_id: str) -> None:
 
 def delete_session(session_id: str, facilitator_id: int | None) -> int:
     """Delete a session for good (its owner only); the number of events deleted."""
-    deleted = erasure.delete_session(service(), session_id, facilitator_id)
+    deleted = erasure.delete_session(service(), session_id, facilitator_id, committed=publish)
     announce_deleted(session_id)
     return deleted
 

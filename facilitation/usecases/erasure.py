@@ -22,6 +22,7 @@ from ..store import erasure as rows
 from ..store import log
 from ..store.models import EventRow, MeetingSession, utcnow
 from .clubs import Clubs
+from .pairs import unpair_from
 from .sessions import Service, append_events
 
 
@@ -39,17 +40,30 @@ def _forget_texts(texts: Iterable[str]) -> None:
     clustering.forget(list(texts))
 
 
-def delete_session(service: Service, session_id: str, facilitator_id: int | None) -> int:
+Committed = Callable[[str, list[Recorded]], None]
+
+
+def delete_session(service: Service, session_id: str, facilitator_id: int | None,
+                   committed: Committed = lambda *_: None) -> int:
     """Delete a session and every row of it (events, phones' tokens, team, index); only
     its owner may. The number of events deleted. It answers like an unknown one after."""
     board = service.board(session_id)
     if facilitator_id is None or board.facilitator_id != facilitator_id:
         raise Rejected("forbidden")
-    return delete_for_good(service, session_id)
+    return delete_for_good(service, session_id, committed)
 
 
-def delete_for_good(service: Service, session_id: str) -> int:
-    """Delete a session whoever owns it (the server's operator: CLI, retention)."""
+def delete_for_good(service: Service, session_id: str,
+                    committed: Committed = lambda *_: None) -> int:
+    """Delete a session whoever owns it (the server's operator: CLI, retention). A
+    double-espace partner is unpaired first (`session_linked(None)` in its log, handed to
+    `committed` to broadcast): it would otherwise point at a session that is gone."""
+    board = service.boards.get(session_id)
+    partner = board.linked if board is not None else None
+    if partner and service.boards.get(partner) is not None:
+        unpaired = unpair_from(service, partner, session_id)
+        if unpaired:
+            committed(partner, unpaired)
     texts = service.boards.view(session_id, _all_texts) or []
     deleted = service.boards.delete(session_id, lambda db: rows.delete_stream(db, session_id))
     rows.scrub(service.db)

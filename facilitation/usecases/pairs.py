@@ -36,10 +36,17 @@ def _set_link(service: Service, session_id: str, facilitator_id: int | None,
         if board.linked == partner or (expect is not None and board.linked != expect):
             return [], None
         event = SessionLinked(partner)
-        return append_events(db, board, [event], f"facilitator:{facilitator_id}"), None
+        # no facilitator: the partner was deleted for good (erasure.delete_for_good)
+        actor = f"facilitator:{facilitator_id}" if facilitator_id is not None else "erasure"
+        return append_events(db, board, [event], actor), None
 
     recorded, _ = service.boards.transact(session_id, decide)
     return recorded
+
+
+def unpair_from(service: Service, session_id: str, gone: str) -> list[Recorded]:
+    """Unpair `session_id` from `gone` (being deleted), if they are still paired."""
+    return _set_link(service, session_id, None, None, expect=gone)
 
 
 def run(service: Service, session_id: str, facilitator_id: int | None,

@@ -418,3 +418,21 @@ def test_log_download_and_upload_over_http(client, tmp_path, make_app, facilitat
     # a log bigger than a command is accepted (commands stop at 64 KB)
     big = download.data + b"\n" * (200 * 1024)
     assert client.post("/api/imports", data=big, headers=ndjson).status_code == 200
+
+
+def test_deleting_one_room_unpairs_the_other(client, service, facilitator) -> None:
+    """The partner of a deleted session is told (a `session_linked(None)` in its log): it
+    no longer points at a session that is gone, and its board leaves the pair view."""
+    from facilitation.usecases import erasure, pairs
+
+    lille = room(service, facilitator, "Lille", "Lille", {})
+    kayes = room(service, facilitator, "Kayes", "Kayes", {})
+    pairs.run(service, lille, facilitator.id, {"type": "link_session", "session_id": kayes})
+    told: list[tuple[str, list[Any]]] = []
+    erasure.delete_session(service, kayes, facilitator.id,
+                           committed=lambda sid, events: told.append((sid, events)))
+    assert service.board(lille).linked is None
+    [(where, [event])] = told
+    assert where == lille and event.type == "session_linked" and event.actor == "erasure"
+    answer = client.get(f"/api/sessions/{lille}/pair", headers=bearer(facilitator.token))
+    assert answer.get_json()["error"]["code"] == "not_linked"

@@ -11,7 +11,7 @@ and everything that names it (moves, votes, quotes, the grouping's examples and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -84,6 +84,25 @@ def participant_erasure(log: Iterable[Recorded],
     (every version), name, profile answers and radar ratings; and the erased card ids.
     Votes for those cards go too; the person's own votes for others' ideas stay (they
     hold no text and are the room's result)."""
+    return _erasure(log, lambda card: card.participant_id == participant_id, participant_id)
+
+
+def speaker_key(name: str) -> str:
+    """A speaker's name as cards typed for them are matched (case and spaces aside)."""
+    return " ".join(name.split()).casefold()
+
+
+def speaker_erasure(log: Iterable[Recorded],
+                    speaker: str) -> tuple[dict[int, Event], list[str]]:
+    """The rows to rewrite to erase the cards a facilitator typed for `speaker` (what
+    someone said aloud, with their name), every version; and the erased card ids."""
+    key = speaker_key(speaker)
+    return _erasure(log, lambda card: card.participant_id is None and card.speaker is not None
+                    and speaker_key(card.speaker) == key, None)
+
+
+def _erasure(log: Iterable[Recorded], theirs: Callable[[ContributionAdded], bool],
+             participant_id: str | None) -> tuple[dict[int, Event], list[str]]:
     records = list(log)
     cards: list[str] = []
     texts: dict[str, str] = {}  # every card's current text
@@ -93,7 +112,7 @@ def participant_erasure(log: Iterable[Recorded],
         if isinstance(event, ContributionAdded):
             texts[event.contribution_id] = event.text
             versions.setdefault(event.contribution_id, []).append(event.text)
-            if event.participant_id == participant_id:
+            if theirs(event):
                 cards.append(event.contribution_id)
         elif isinstance(event, ContributionEdited):
             texts[event.contribution_id] = event.text
@@ -110,9 +129,11 @@ def participant_erasure(log: Iterable[Recorded],
             new = Redacted(event.type)
         elif isinstance(event, VoteCast | VoteWithdrawn) and event.target_id in erased:
             new = Redacted(event.type)
-        elif isinstance(event, PERSON_EVENTS) and event.participant_id == participant_id:
+        elif (isinstance(event, PERSON_EVENTS) and participant_id is not None
+              and event.participant_id == participant_id):
             new = Redacted(event.type)
-        elif isinstance(event, ParticipantJoined) and event.participant_id == participant_id:
+        elif (isinstance(event, ParticipantJoined) and participant_id is not None
+              and event.participant_id == participant_id):
             if event.name is not None or event.member_id is not None:
                 new = replace(event, name=None, member_id=None)
         elif isinstance(event, ThemesUpdated) and erased:

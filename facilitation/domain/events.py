@@ -442,12 +442,13 @@ class Redacted(Event):
 
 @dataclass(frozen=True)
 class ContributionsErased(Event):
-    """A participant's cards, name, profile and radar answers were erased on request; the
-    rows that held them were rewritten. Folding it drops them from a board another process
-    already built from the old rows."""
+    """A participant's cards, name, profile and radar answers were erased on request (or,
+    with no `participant_id`, the cards a facilitator typed for a speaker); the rows that
+    held them were rewritten. Folding it drops them from a board another process already
+    built from the old rows."""
 
     type: ClassVar[str] = "contributions_erased"
-    participant_id: str
+    participant_id: str | None
     contribution_ids: tuple[str, ...] = ()
 
 

@@ -388,6 +388,17 @@
     return promptsDraft;
   }
 
+  function speakerKey(name) { return name.replace(/\s+/g, " ").replace(/^ | $/g, "").toLowerCase(); }
+  function speakers() {  // the names cards were typed for, as the server matches them
+    var found = {}, list = [];
+    board.contributions.forEach(function (c) {
+      if (c.participant_id || !c.author) return;
+      var key = speakerKey(c.author);
+      if (!found[key]) { found[key] = { key: key, name: c.author, cards: 0 }; list.push(found[key]); }
+      found[key].cards++;
+    });
+    return list;
+  }
   function renderPeople() {
     var people = board.participants.slice().sort(function (a, b) { return a.number - b.number; });
     fill($("people"), people.map(function (p) {
@@ -407,7 +418,17 @@
       e.setAttribute("data-erase", p.id);
       li.appendChild(e);
       return li;
-    }), T.no_people);
+    }).concat(speakers().map(function (s) { // what was said aloud and typed under a name
+      var li = el("li", "speaker");
+      li.appendChild(el("span", "name", s.name));
+      li.appendChild(el("span", "meta", T.typed_for + " · " + s.cards));
+      var key = "erase-said-" + s.key;
+      var e = button(armed === key ? T.confirm_erase_said : T.erase_said, key, "small warn" + (armed === key ? " armed" : ""));
+      e.setAttribute("data-erase-said", s.name);
+      e.setAttribute("data-key", s.key);
+      li.appendChild(e);
+      return li;
+    })), T.no_people);
     $("n-people").textContent = people.length;
     Array.prototype.forEach.call(document.querySelectorAll("input[name=profile]"), function (box) {
       if (document.activeElement !== box) box.checked = board.profile_questions.indexOf(box.value) >= 0;
@@ -462,6 +483,8 @@
       if (confirmed("block-" + id)) command("block_participant", { participant_id: id, blocked: true });
     } else if ((id = t.getAttribute("data-erase"))) {
       if (confirmed("erase-" + id)) command("erase_participant", { participant_id: id }, function () { say(T.erased); });
+    } else if ((id = t.getAttribute("data-erase-said"))) {
+      if (confirmed("erase-said-" + t.getAttribute("data-key"))) command("erase_speaker", { speaker: id }, function () { say(T.erased_said); });
     } else if ((id = t.getAttribute("data-unblock"))) {
       command("block_participant", { participant_id: id, blocked: false });
     } else if ((id = t.getAttribute("data-give"))) {

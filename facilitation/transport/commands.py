@@ -13,7 +13,7 @@ from ..usecases import pairs
 from ..usecases.sessions import Service
 from ..usecases.steering import FacilitatorCommands
 from .broadcast import publish, team_room
-from .erasing import erase_participant
+from .erasing import erase_participant, erase_speaker
 from .links import public_base
 
 
@@ -24,6 +24,8 @@ def run_command(session_id: str, facilitator_id: int | None,
     kind = rules.command_type(data.get("type"))
     if kind == "erase_participant":  # rewrites the log: not a plain command
         return erase_participant(session_id, facilitator_id, data)
+    if kind == "erase_speaker":
+        return erase_speaker(session_id, facilitator_id, data)
     if kind in pairs.COMMANDS:
         outcome, changed = pairs.run_command(service, session_id, facilitator_id, data)
         for changed_id, recorded in changed.items():

@@ -42,6 +42,15 @@ def erase_participant(session_id: str, facilitator_id: int | None,
             "rows_rewritten": done.rows_rewritten}
 
 
+def erase_speaker(session_id: str, facilitator_id: int | None,
+                  data: dict[str, Any]) -> dict[str, Any]:
+    """The console's "erase what was typed for this name" (command `erase_speaker`)."""
+    done = erasure.erase_speaker(service(), session_id, facilitator_id, data.get("speaker"))
+    publish(session_id, done.events)
+    return {"ok": True, "seq": done.events[-1].seq, "cards": done.cards,
+            "rows_rewritten": done.rows_rewritten}
+
+
 def remove_member(club_id: str, facilitator_id: int | None, member_id: str) -> int:
     """Remove a club member and everything of theirs; the meetings' boards are told."""
     done = erasure.remove_member(current_app.extensions["clubs"], club_id, facilitator_id,

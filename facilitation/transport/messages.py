@@ -62,6 +62,7 @@ MESSAGES = {
                                "vote elsewhere."),
     "unknown_target": N_("This item is not on the vote any more."),
     "unknown_participant": N_("This participant is not in the session."),
+    "unknown_speaker": N_("No card was typed for this name in the session."),
     "blocked": N_("The facilitator has paused your contributions."),
     "queue_empty": N_("Nobody is waiting to speak."),
     "invalid_profile_questions": N_("Unknown profile question."),

@@ -17,7 +17,7 @@ from ..domain import erasure as plan
 from ..domain.board import Board
 from ..domain.club import Club
 from ..domain.errors import Rejected
-from ..domain.events import ContributionsErased, MemberRemoved, Recorded
+from ..domain.events import ContributionsErased, Event, MemberRemoved, Recorded
 from ..store import erasure as rows
 from ..store import log
 from ..store.models import EventRow, MeetingSession, utcnow
@@ -85,21 +85,49 @@ def erase_participant(service: Service, session_id: str, facilitator_id: int | N
                               f"facilitator:{facilitator_id}")
 
 
+def erase_speaker(service: Service, session_id: str, facilitator_id: int | None,
+                  speaker: object) -> Erased:
+    """Erase the cards a facilitator typed for a speaker (what they said aloud, under
+    their name), every version, at that person's request."""
+    service.require_facilitator(session_id, facilitator_id)
+    if not isinstance(speaker, str) or not plan.speaker_key(speaker):
+        raise Rejected("invalid_payload", field="speaker")
+    key = plan.speaker_key(speaker)
+    return _erase(service, session_id, f"facilitator:{facilitator_id}",
+                  lambda board: any(card.participant_id is None and card.speaker
+                                    and plan.speaker_key(card.speaker) == key
+                                    for card in board.contributions.values()),
+                  "unknown_speaker", lambda records: plan.speaker_erasure(records, speaker),
+                  None)
+
+
 def _erase_participant(service: Service, session_id: str, participant_id: object,
                        actor: str, forget_phone: bool = False) -> Erased:
+    if not isinstance(participant_id, str):
+        raise Rejected("unknown_participant")
+    return _erase(service, session_id, actor,
+                  lambda board: participant_id in board.participants, "unknown_participant",
+                  lambda records: plan.participant_erasure(records, participant_id),
+                  participant_id, forget_phone)
+
+
+def _erase(service: Service, session_id: str, actor: str, known: Callable[[Board], bool],
+           unknown: str,
+           rewrites_of: Callable[[list[Recorded]], tuple[dict[int, Event], list[str]]],
+           participant_id: str | None, forget_phone: bool = False) -> Erased:
     texts: list[str] = []
     counts = [0, 0]
 
     def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
-        if not isinstance(participant_id, str) or participant_id not in board.participants:
-            raise Rejected("unknown_participant")
-        rewrites, cards = plan.participant_erasure(log.read(db, session_id), participant_id)
+        if not known(board):
+            raise Rejected(unknown)
+        rewrites, cards = rewrites_of(log.read(db, session_id))
         texts[:] = [text for cid in cards if cid in board.contributions
                     for text in (board.contributions[cid].text,
                                  board.contributions[cid].original_text) if text]
         counts[:] = [rows.rewrite(db, session_id, rewrites), len(cards)]
-        if forget_phone:  # their phone's token too: it joins anew, as someone else
-            rows.delete_participant_token(db, participant_id)
+        if forget_phone and participant_id is not None:  # their phone's token too: it
+            rows.delete_participant_token(db, participant_id)  # joins anew, as someone else
         tombstone = ContributionsErased(participant_id, tuple(cards))
         return append_events(db, board, [tombstone], actor), None
 

@@ -171,6 +171,40 @@ def test_erasing_needs_a_facilitator_and_a_participant(service: Service, owner: 
         erasure.erase_participant(service, sid, owner, "nobody")
 
 
+def test_erasing_what_was_typed_for_a_speaker(service: Service, owner: int) -> None:
+    """A person who spoke (the facilitator typed it under their name) asks for it to go:
+    every version of those cards, from every table, the file and the exports; the other
+    cards, and the room's phones, stay."""
+    secret = marker()
+    sid, amina, kept = a_meeting(service, owner, marker())
+    steering = FacilitatorCommands(service)
+    said = [steering.run(sid, owner, {"type": "scribe_contribution", "kind": kind,
+                                      "text": f"{text} {secret}", "speaker": speaker}
+                         ).ack["contribution_id"]
+            for text, kind, speaker in (("Le loyer du local", "blocker", "Fatou Diallo"),
+                                        ("Une tontine", "lever", "  fatou   DIALLO "))]
+    other = steering.run(sid, owner, {"type": "scribe_contribution", "kind": "lever",
+                                      "text": "Un parrain", "speaker": "Issa"}
+                         ).ack["contribution_id"]
+    steering.run(sid, owner, {"type": "edit_contribution", "contribution_id": said[0],
+                              "text": f"Le loyer trop cher {secret}"})
+    with pytest.raises(Rejected, match="unknown_speaker"):
+        erasure.erase_speaker(service, sid, owner, "Personne")
+    with pytest.raises(Rejected, match="forbidden"):
+        erasure.erase_speaker(service, sid, None, "Fatou Diallo")
+
+    done = erasure.erase_speaker(service, sid, owner, "Fatou Diallo")
+
+    assert done.cards == 2
+    assert_gone(service.db, secret)
+    assert secret not in exported(service, sid, owner)
+    board = service.board(sid)
+    assert not set(said) & set(board.contributions)
+    assert {kept, other} <= set(board.contributions)
+    assert board.participants[amina].name is not None  # the phones are not touched
+    assert rebuild(sid, service.events_after(sid, 0)).to_dict() == board.to_dict()
+
+
 def test_a_removed_member_leaves_no_trace(service: Service, owner: int) -> None:
     secret = marker()
     clubs = Clubs(service)

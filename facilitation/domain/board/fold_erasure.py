@@ -26,6 +26,9 @@ def contributions_erased(event: ContributionsErased, board: Board, recorded: Rec
     board.quotes = [cid for cid in board.quotes if cid not in erased]
     for voter, targets in board.votes.items():
         board.votes[voter] = [target for target in targets if target not in erased]
+    if event.participant_id is None:  # cards typed for a speaker: no phone of theirs
+        board.corrected_seq = recorded.seq
+        return
     participant = board.participants.get(event.participant_id)
     if participant is not None:
         participant.name, participant.profile, participant.member_id = None, {}, None

@@ -1,0 +1,46 @@
+"""The console erases, at a person's request, what a facilitator typed under their name."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from .conftest import Live
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
+
+WAIT = 10_000
+
+
+def test_the_console_erases_the_cards_typed_for_a_speaker(chromium: Any, live: Live,
+                                                         contexts: list[Any]) -> None:
+    from playwright.sync_api import expect
+
+    session = live.open_session("Club entreprendre de Roubaix")
+    live.command(session, type="change_phase", phase="collect")
+    for text, speaker in (("Le loyer du local est trop cher", "Fatou Diallo"),
+                          ("Une tontine entre voisines", "fatou diallo"),
+                          ("Un parrain à la chambre des métiers", "Issa")):
+        live.command(session, type="scribe_contribution", kind="blocker", text=text,
+                     speaker=speaker)
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR",
+                                   storage_state=live.login_state)
+    contexts.append(context)
+    console = context.new_page()
+    console.goto(session["board_url"].replace("/board", "/console"))
+    expect(console.locator("#console")).to_have_attribute("data-ready", "1", timeout=WAIT)
+
+    fatou = console.locator("#people li.speaker", has_text="Fatou Diallo")
+    expect(fatou).to_have_count(1, timeout=WAIT)  # one name, whatever its case
+    expect(fatou.locator(".meta")).to_contain_text("2")
+    fatou.get_by_role("button").click()
+    expect(fatou.get_by_role("button")).to_have_text(
+        "Cliquez encore pour effacer ces cartes définitivement")
+    fatou.get_by_role("button").click()
+
+    expect(console.locator("#people li.speaker")).to_have_text(
+        [re.compile("Issa")], timeout=WAIT)
+    texts = [card["text"] for card in live.board(session)["contributions"]]
+    assert texts == ["Un parrain à la chambre des métiers"]

@@ -421,9 +421,9 @@
     }).concat(speakers().map(function (s) { // what was said aloud and typed under a name
       var li = el("li", "speaker");
       li.appendChild(el("span", "name", s.name));
-      li.appendChild(el("span", "meta", T.typed_for + " · " + s.cards));
+      li.appendChild(el("span", "meta", s.cards === 1 ? T.typed_one : T.typed_many.replace("{n}", s.cards)));
       var key = "erase-said-" + s.key;
-      var e = button(armed === key ? T.confirm_erase_said : T.erase_said, key, "small warn" + (armed === key ? " armed" : ""));
+      var e = button(armed === key ? T.confirm_erase : T.erase, key, "small warn" + (armed === key ? " armed" : ""));
       e.setAttribute("data-erase-said", s.name);
       e.setAttribute("data-key", s.key);
       li.appendChild(e);

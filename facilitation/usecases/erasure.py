@@ -84,6 +84,7 @@ def _erase_participant(service: Service, session_id: str, participant_id: object
                     for text in (board.contributions[cid].text,
                                  board.contributions[cid].original_text) if text]
         counts[:] = [rows.rewrite(db, session_id, rewrites), len(cards)]
+        rows.delete_clips(db, session_id, cards)  # their voice cards' audio
         if forget_phone:  # their phone's token too: it joins anew, as someone else
             rows.delete_participant_token(db, participant_id)
         tombstone = ContributionsErased(participant_id, tuple(cards))

@@ -246,9 +246,10 @@ def _erase_here(db: Session, session_id: str, added: list[Recorded]) -> None:
     file): erase them from this copy's rows too (imported earlier, they hold the text)."""
     for item in added:
         if isinstance(item.event, ContributionsErased):
-            rewrites, _ = erasure.participant_erasure(log.read(db, session_id),
-                                                      item.event.participant_id)
+            rewrites, cards = erasure.participant_erasure(log.read(db, session_id),
+                                                          item.event.participant_id)
             erased_rows.rewrite(db, session_id, rewrites)
+            erased_rows.delete_clips(db, session_id, cards)
 
 
 def _known_keys(service: Service, session_id: str, pause: Callable[[], None]) -> dict[str, int]:

@@ -200,3 +200,88 @@ def test_a_deleted_session_takes_its_audio_with_it(service: Service, owner: int)
         assert clips.ids_of(db, sid) == set()
     if service.db.is_sqlite:
         assert secret not in raw_bytes(service.db)
+
+
+def test_syntheses_list_voice_cards_with_their_transcript_and_length(
+        service: Service, owner: int) -> None:
+    from facilitation.synthesis.formats import FORMATS, render
+    from facilitation.usecases import exports
+
+    sid, amina, moussa = a_room(service, owner)
+    written = voice.add_voice_card(service, sid, amina, uuid.uuid4().hex, recording(), 12400,
+                                   "blocker").ack["contribution_id"]
+    voice.add_voice_card(service, sid, moussa, uuid.uuid4().hex, recording(), 61000 // 3,
+                         "lever")
+    FacilitatorCommands(service).run(sid, owner, {
+        "type": "transcribe_contribution", "contribution_id": written,
+        "text": "Les banques demandent un garant"})
+    synthesis = exports.session_synthesis(service, sid, owner)
+    for fmt in FORMATS:
+        if fmt == "pdf":
+            continue  # WeasyPrint renders the HTML below
+        body = bytes(render(synthesis, fmt))
+        text = body.decode("utf-8-sig") if fmt != "docx" else _docx_text(body)
+        if fmt == "md":
+            text = text.replace("\\[", "[").replace("\\]", "]")  # escaped, shown as is
+        assert "Les banques demandent un garant" in text, fmt
+        if fmt == "json":
+            assert '"voice_seconds": 13' in text and '"voice_seconds": 21' in text
+        else:
+            assert "[message vocal 0:13] Les banques demandent un garant" in text, fmt
+            assert "[message vocal 0:21 — non transcrit]" in text, fmt
+
+
+def _docx_text(body: bytes) -> str:
+    import io
+
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(io.BytesIO(body)).paragraphs)
+
+
+def test_the_exported_log_carries_the_audio_to_another_server(
+        service: Service, owner: int, tmp_path) -> None:
+    import json
+
+    from facilitation.usecases import imports
+
+    sid, amina, moussa = a_room(service, owner)
+    secret = uuid.uuid4().hex.encode()
+    audio = recording(secret)
+    theirs = voice.add_voice_card(service, sid, amina, uuid.uuid4().hex, audio, 7000,
+                                  "blocker").ack["contribution_id"]
+    service.add_contribution(sid, moussa, uuid.uuid4().hex, "Pas de garant", "blocker")
+    lines = imports.export_lines(service, sid)
+    assert sum('"audio"' in line for line in lines) == 1
+    other = Database(f"sqlite:///{tmp_path / 'kayes.db'}")
+    other.upgrade()
+    kayes = Service(other)
+    moussa_here = accounts.create(other, "moussa@kayes.example", "palabre-2026").id
+
+    imports.import_log(kayes, imports.parse(lines), moussa_here)
+    again, _ = imports.import_log(kayes, imports.parse(lines), moussa_here)
+
+    assert again.added == 0
+    heard = voice.clip_for_facilitator(kayes, sid, moussa_here, theirs)
+    assert heard.data == audio and heard.mime == "audio/webm" and heard.duration_ms == 7000
+    # a line whose audio is not a recording, or audio on a card that has none: refused
+    voiced = next(i for i, line in enumerate(lines) if '"audio"' in line)
+    for bad in ("bm90IGF1ZGlv", "!!"):
+        tampered = [*lines[:voiced], json.dumps({**json.loads(lines[voiced]), "audio": bad}),
+                    *lines[voiced + 1:]]
+        with pytest.raises(Rejected, match="invalid_import"):
+            imports.parse(tampered)
+    text_line = next(i for i, line in enumerate(lines) if "Pas de garant" in line)
+    grafted = [*lines[:text_line], json.dumps({**json.loads(lines[text_line]),
+                                               "audio": json.loads(lines[voiced])["audio"]}),
+               *lines[text_line + 1:]]
+    with pytest.raises(Rejected, match="invalid_import"):
+        imports.parse(grafted)
+    # erased at the source: the next import erases the copy's audio too
+    erasure.erase_participant(service, sid, owner, amina)
+    assert not any('"audio"' in line for line in imports.export_lines(service, sid))
+    imports.import_log(kayes, imports.parse(imports.export_lines(service, sid)), moussa_here)
+    with other.read() as db:
+        assert clips.ids_of(db, sid) == set()
+    assert secret not in raw_bytes(other)
+    other.dispose()

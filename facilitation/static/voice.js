@@ -20,9 +20,10 @@
     ".vrec .vmeter{height:22px;border-radius:11px;background:#e4e9ef;overflow:hidden;margin:8px 0}" +
     ".vrec .vmeter i{display:block;height:100%;width:0;background:#1d7a4b;transition:width .08s}" +
     ".vrec .vbar{height:8px;border-radius:4px;background:#e4e9ef;overflow:hidden}.vrec .vbar i{display:block;height:100%;background:#0b4f8a;width:0}" +
-    ".vrec .vrow{display:flex;gap:10px;margin-top:10px}.vrec .vrow button{flex:1 1 0;min-height:64px;border-radius:12px;border:3px solid #0b4f8a;background:#fff;color:#0b4f8a;font-size:19px;font-weight:800;display:flex;align-items:center;justify-content:center;gap:8px}" +
-    ".vrec svg{width:30px;height:30px;flex:none}.vrec .vstop{background:#b3261e;border-color:#b3261e;color:#fff}" +
-    ".vrec .vk-blocker{border-color:#8a2c0d;color:#8a2c0d;background:#fbe3d6}.vrec .vk-lever{border-color:#0b5a43;color:#0b5a43;background:#d8f1e7}" +
+    ".vrec .vrow{display:flex;gap:10px;margin-top:10px}.vrec .vrow button{flex:1 1 0;min-width:0;min-height:72px;padding:6px 2px;border-radius:12px;border:3px solid #0b4f8a;background:#fff;color:#0b4f8a;font-size:17px;font-weight:800;line-height:1.15;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:4px}" +
+    ".vrec .vrow .vstop{flex-direction:row;gap:8px}" +
+    ".vrec svg{width:30px;height:30px;flex:none}.vrec .vrow .vstop{background:#b3261e;border-color:#b3261e;color:#fff;font-size:19px}" +
+    ".vrec .vrow .vk-blocker{border-color:#8a2c0d;color:#8a2c0d;background:#fbe3d6}.vrec .vrow .vk-lever{border-color:#0b5a43;color:#0b5a43;background:#d8f1e7}" +
     ".vrec .vk svg{width:36px;height:36px}.vrec .vx{float:right;border:0;background:none;color:#3d3d3d;min-width:48px;min-height:48px;margin:-8px -8px 0 0}" +
     ".vrec .vmsg{font-size:18px;margin:6px 0}.vrec[data-step=rec] .vtime{color:#b3261e}" +
     "@keyframes vpulse{50%{opacity:.35}}.vrec[data-step=rec] .vdot{display:inline-block;width:16px;height:16px;border-radius:50%;background:#b3261e;margin-inline-end:8px;animation:vpulse 1s infinite}";

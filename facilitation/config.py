@@ -22,6 +22,8 @@ LIMITS = {
     "RENAMES_PER_ADDRESS": "300/minute",
     "CARDS_PER_CONNECTION": "30/minute",
     "CARDS_PER_ADDRESS": "1000/minute",
+    "VOICE_CARDS_PER_PHONE": "6/minute",
+    "VOICE_CARDS_PER_ADDRESS": "300/minute",
     "VOTES_PER_CONNECTION": "30/minute",
     "VOTES_PER_ADDRESS": "1500/minute",
     "FLOOR_PER_CONNECTION": "10/minute",

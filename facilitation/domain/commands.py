@@ -20,6 +20,7 @@ from .events import (
     ContributionEdited,
     ContributionHidden,
     ContributionKindChanged,
+    ContributionTranscribed,
     DecisionsSet,
     Event,
     FloorEnded,
@@ -226,6 +227,18 @@ def edit_contribution(board: Board, data: dict[str, Any], actor: Actor) -> list[
     card = _card(board, data.get("contribution_id"))
     text = rules.clean_text(data.get("text"))
     return [] if board.contributions[card].text == text else [ContributionEdited(card, text)]
+
+
+@action("transcribe_contribution")
+def transcribe_contribution(board: Board, data: dict[str, Any], actor: Actor) -> list[Event]:
+    """What a voice card says, written down: its text from now on (the audio stays)."""
+    card = _card(board, data.get("contribution_id"))
+    if board.contributions[card].voice is None:
+        raise Rejected("not_a_voice_card")
+    text = rules.clean_text(data.get("text"))
+    if board.contributions[card].text == text:
+        return []
+    return [ContributionTranscribed(card, text)]
 
 
 @action("move_contribution")

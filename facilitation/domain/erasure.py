@@ -22,6 +22,7 @@ from .events import (
     ContributionEdited,
     ContributionHidden,
     ContributionKindChanged,
+    ContributionTranscribed,
     Event,
     MemberAdded,
     MemberLinkIssued,
@@ -39,8 +40,8 @@ from .events import (
     VoteWithdrawn,
 )
 
-CARD_EVENTS = (ContributionEdited, ContributionHidden, ContributionKindChanged,
-               ContributionApproved, QuoteMarked, CardMoved)
+CARD_EVENTS = (ContributionEdited, ContributionTranscribed, ContributionHidden,
+               ContributionKindChanged, ContributionApproved, QuoteMarked, CardMoved)
 PERSON_EVENTS = (ParticipantRenamed, ProfileAnswered, RadarRated)
 WORD = re.compile(r"\w{3,}")
 LABEL_MAX = 60
@@ -114,7 +115,7 @@ def _erasure(log: Iterable[Recorded], theirs: Callable[[ContributionAdded], bool
             versions.setdefault(event.contribution_id, []).append(event.text)
             if theirs(event):
                 cards.append(event.contribution_id)
-        elif isinstance(event, ContributionEdited):
+        elif isinstance(event, ContributionEdited | ContributionTranscribed):
             texts[event.contribution_id] = event.text
             versions.setdefault(event.contribution_id, []).append(event.text)
     erased = set(cards)

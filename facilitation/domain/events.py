@@ -72,6 +72,25 @@ class ContributionAdded(Event):
     prompt_id: str | None = None
     speaker: str | None = None
     pending: bool = False
+    # a voice card: {"duration_ms", "mime"}; its audio is the voice clip of the same id
+    # (store/voice.py); `text` is "" until the facilitator transcribes it
+    voice: dict[str, Any] | None = None
+
+    def to_payload(self) -> dict[str, Any]:
+        payload = dataclasses.asdict(self)
+        if self.voice is None:  # a text card's payload is what it always was
+            del payload["voice"]
+        return payload
+
+
+@dataclass(frozen=True)
+class ContributionTranscribed(Event):
+    """The facilitator wrote down what a voice card says: it becomes the card's text (the
+    audio stays attached) and the card joins the grouping."""
+
+    type: ClassVar[str] = "contribution_transcribed"
+    contribution_id: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -463,6 +482,7 @@ class MemberRemoved(Event):
 EVENT_CLASSES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (SessionCreated, ParticipantJoined, ParticipantRenamed, ContributionAdded,
+                ContributionTranscribed,
                 PhaseChanged, ThemesUpdated, CardMoved, ThemesMerged, ThemeRenamed,
                 ThemePinned, GroupingSet, PromptsSet, PromptActivated, TimerStarted,
                 TimerPaused, TimerResumed, TimerExtended, TimerStopped, VoteBudgetSet,

@@ -29,7 +29,7 @@ class Snapshot:
 
 def snapshot(board: Board) -> Snapshot:
     """Copy the board's cards, themes and the facilitator's decisions (call under lock)."""
-    cards = tuple(clustering.Card(c.id, c.text, c.kind) for c in board.visible_cards())
+    cards = tuple(clustering.Card(c.id, c.text, c.kind) for c in board.groupable_cards())
     previous = tuple(
         clustering.Theme(t.id, t.kind, t.label, tuple(t.card_ids), t.colour, t.example,
                          t.misc, t.pinned)

@@ -83,14 +83,16 @@
     var p = e.payload;
     var card = p.contribution_id ? cards[p.contribution_id] : null;
     if (e.type === "contribution_added") {
-      cards[p.contribution_id] = { id: p.contribution_id, text: p.text, kind: p.kind, author: p.speaker || participants[p.participant_id] || null, pending: !!p.pending };
+      cards[p.contribution_id] = { id: p.contribution_id, text: p.text, kind: p.kind, author: p.speaker || participants[p.participant_id] || null, pending: !!p.pending,
+                                   voice: p.voice ? { duration_ms: p.voice.duration_ms, transcribed: false } : null };
       order.push(p.contribution_id);
     } else if (e.type === "contribution_hidden") {
       if (card) { card.hidden = p.hidden !== false; if (card.hidden) place(card.id, null); }
     } else if (e.type === "contribution_approved") {
       if (card) card.pending = false;
-    } else if (e.type === "contribution_edited") {
+    } else if (e.type === "contribution_edited" || e.type === "contribution_transcribed") {
       if (card) card.text = p.text;
+      if (card && card.voice && e.type === "contribution_transcribed") card.voice.transcribed = true;
     } else if (e.type === "contribution_kind_changed") {
       if (card && card.kind !== p.kind) { card.kind = p.kind; place(card.id, null); delete flags[card.id]; }
     } else if (e.type === "phase_changed") {
@@ -133,6 +135,17 @@
     li.id = "card-" + id;
     li.setAttribute("data-card", id);
     li.draggable = true;
+    if (c.voice) { // a voice card: the room hears it from here; its words once written down
+      li.classList.add("voice");
+      var secs = Math.ceil(c.voice.duration_ms / 1000), play = el("button", "play");
+      play.type = "button";
+      play.setAttribute("data-play", id);
+      play.setAttribute("aria-label", T.play + " (" + secs + " s)");
+      play.innerHTML = SPEAKER;
+      play.appendChild(el("span", "dur", Math.floor(secs / 60) + ":" + ("0" + secs % 60).slice(-2)));
+      li.appendChild(play);
+      if (c.text) li.appendChild(document.createTextNode(" "));
+    }
     li.appendChild(document.createTextNode(c.text));
     if (c.author) li.appendChild(el("span", "who", c.author));
     var flag = flags[id];
@@ -423,7 +436,17 @@
     var label = window.prompt(T.rename, themes[id] ? themes[id].label : "");
     if (label && label.trim()) command({ type: "rename_theme", theme_id: id, label: label.trim() });
   });
+  var SPEAKER = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 9h4l5-4v14l-5-4H3z" fill="currentColor"/><path d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>';
+  var player = null;
   root.addEventListener("click", function (e) {
+    var hear = e.target.closest && e.target.closest("[data-play]");
+    if (hear) {
+      if (!player) { player = document.createElement("audio"); player.id = "voice-player"; player.hidden = true; document.body.appendChild(player); }
+      var src = "/sessions/" + encodeURIComponent(sessionId) + "/voice/" + encodeURIComponent(hear.getAttribute("data-play"));
+      if (player.getAttribute("src") === src && !player.paused) player.pause();
+      else { player.setAttribute("src", src); player.play(); }
+      return;
+    }
     var pin = e.target.closest && e.target.closest("[data-pin]");
     if (pin) {
       var id = pin.getAttribute("data-pin");

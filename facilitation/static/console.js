@@ -109,9 +109,12 @@
       });
       body.appendChild(input);
     } else {
-      body.appendChild(el("span", "text", c.text));
+      if (c.voice) body.appendChild(playButton(c));
+      if (c.text) body.appendChild(el("span", "text", c.text));
+      if (c.voice && !c.voice.transcribed && !c.hidden) body.appendChild(transcribeInput(c));
     }
     var meta = [];
+    if (c.voice) meta.push(T.voice + (c.voice.transcribed ? " · " + T.transcribed : ""));
     if (c.author) meta.push(c.author);
     if (c.edited) meta.push(T.edited);
     if (c.pending) meta.push(T.pending);
@@ -140,6 +143,50 @@
     }
     li.appendChild(acts);
     return li;
+  }
+  /* -- voice cards: play one to the room, write down what it says (it then joins the grouping) -- */
+  var player = null, playing = null, transcripts = {};
+  var SPEAKER = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 9h4l5-4v14l-5-4H3z" fill="currentColor"/><path d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>';
+  function playButton(c) {
+    var b = button("", "play-" + c.id, "small play" + (playing === c.id ? " on" : ""));
+    b.innerHTML = SPEAKER;
+    b.appendChild(document.createTextNode(" " + clock(Math.ceil(c.voice.duration_ms / 1000))));
+    b.setAttribute("data-play", c.id);
+    b.setAttribute("aria-label", (playing === c.id ? T.pause : T.play) + " (" + clock(Math.ceil(c.voice.duration_ms / 1000)) + ")");
+    b.setAttribute("aria-pressed", playing === c.id ? "true" : "false");
+    return b;
+  }
+  function play(id) {
+    if (!player) {
+      player = document.createElement("audio");
+      player.id = "voice-player";
+      player.hidden = true;
+      document.body.appendChild(player);
+      player.addEventListener("ended", function () { playing = null; render(); });
+    }
+    if (playing === id) { player.pause(); playing = null; render(); return; }
+    player.src = "/sessions/" + encodeURIComponent(sessionId) + "/voice/" + encodeURIComponent(id);
+    playing = id;
+    var done = player.play();
+    if (done && done.catch) done.catch(function () { playing = null; render(); });
+    render();
+  }
+  function transcribeInput(c) {
+    var input = el("input", "edit transcribe");
+    input.value = transcripts[c.id] || "";
+    input.maxLength = 280;
+    input.placeholder = T.transcribe;
+    input.setAttribute("aria-label", T.transcribe);
+    input.setAttribute("data-k", "transcribe-" + c.id);
+    input.addEventListener("input", function () { transcripts[c.id] = input.value; });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        var text = input.value.replace(/^\s+|\s+$/g, "");
+        if (text) command("transcribe_contribution", { contribution_id: c.id, text: text }, function () { delete transcripts[c.id]; });
+      } else if (e.key === "Escape") { play(c.id); } // Escape: hear it (again) without leaving the field
+    });
+    return input;
   }
   function fill(list, items, empty) {
     list.textContent = "";
@@ -454,7 +501,9 @@
     var t = e.target.closest && e.target.closest("button");
     if (!t || !board) return;
     var id;
-    if ((id = t.getAttribute("data-hide"))) {
+    if ((id = t.getAttribute("data-play"))) {
+      play(id);
+    } else if ((id = t.getAttribute("data-hide"))) {
       command("hide_contribution", { contribution_id: id, hidden: true }, function () {
         say(T.hidden_done, false, function () { command("hide_contribution", { contribution_id: id, hidden: false }); });
       });

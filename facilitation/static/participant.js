@@ -38,6 +38,7 @@
         if (!same.contribution_id) same.contribution_id = card.contribution_id;
         if (card.status === "received") { same.status = "received"; same.why = ""; }
         if (same.seq == null) same.seq = card.seq;
+        if (card.status === "received" && card.text) same.text = card.text; // a voice card's transcript
       } else {
         kept.push(card);
         same = card;
@@ -101,6 +102,13 @@
       var t = document.createElement("span");
       t.className = "t";
       t.textContent = card.text;
+      if (card.voice) { // a voice card: its microphone and its length, then its words once written down
+        var v = el("b", "vc", " " + Math.ceil(card.voice.duration_ms / 1000) + " s");
+        v.insertBefore(talkIcon(), v.firstChild);
+        v.setAttribute("aria-label", fmt(T.voice_card, { n: Math.ceil(card.voice.duration_ms / 1000) }));
+        t.insertBefore(v, t.firstChild);
+        if (card.text) t.insertBefore(document.createTextNode(" "), v.nextSibling);
+      }
       var s = document.createElement("span");
       s.className = "s";
       s.setAttribute("data-state", card.status);
@@ -134,6 +142,7 @@
   function reuse(card) {
     state.cards = state.cards.filter(function (c) { return c !== card; });
     list.textContent = "";
+    if (card.voice) { render(); save(); talk.click(); return; } // record it again
     text.value = card.text.slice(0, MAX);
     var radio = document.getElementById("kind-" + card.kind);
     if (radio) radio.checked = true;
@@ -166,25 +175,27 @@
     state.cards.forEach(function (card) {
       if (card.status !== "waiting" || card.inflight) return;
       card.inflight = true;
+      if (card.voice) { withVoice(function (v) { v.send(voiceCtx, card, function (ack) { acked(card, null, ack); }); }); return; }
       socket.timeout(15000).emit("contribute", {
         client_id: card.client_id, text: card.text, kind: card.kind
-      }, function (timeoutErr, ack) {
-        card.inflight = false;
-        if (timeoutErr) { return; } // re-sent on the next flush with the same client_id
-        if (ack && ack.ok) {
-          card.status = "received";
-          card.contribution_id = ack.contribution_id;
-          card.seq = ack.seq;
-          card.why = "";
-        } else if (ack && ack.error) {
-          card.status = "refused";
-          card.why = ack.error.message;
-        }
-        dedupe();
-        save();
-        render();
-      });
+      }, function (timeoutErr, ack) { acked(card, timeoutErr, ack); });
     });
+  }
+  function acked(card, timeoutErr, ack) {
+    card.inflight = false;
+    if (timeoutErr || !ack) { return; } // re-sent on the next flush with the same client_id
+    if (ack.ok) {
+      card.status = "received";
+      card.contribution_id = ack.contribution_id;
+      card.seq = ack.seq;
+      card.why = "";
+    } else if (ack.error) {
+      card.status = "refused";
+      card.why = ack.error.message;
+    }
+    dedupe();
+    save();
+    render();
   }
 
   socket.on("connect", function () {
@@ -207,7 +218,7 @@
       // acknowledgement was lost) is received, and is not listed a second time
       (ack.mine || []).forEach(function (m) {
         state.cards.push({ client_id: m.client_id || "", contribution_id: m.contribution_id, seq: m.seq,
-                           text: m.text, kind: m.kind, status: "received" });
+                           text: m.text, kind: m.kind, voice: m.voice || undefined, status: "received" });
       });
       dedupe();
       save();
@@ -261,6 +272,32 @@
     flush();
   });
   text.addEventListener("input", counter);
+
+  /* -- voice cards: the recorder (static/voice.js) loads on the first tap of "Parler" -- */
+  var talk = document.getElementById("talk"), waitingVoice = null;
+  function talkIcon() { return talk.querySelector("svg").cloneNode(true); }
+  function withVoice(then) {
+    if (window.FacilitationVoice) { then(window.FacilitationVoice); return; }
+    if (waitingVoice) { waitingVoice.push(then); return; }
+    waitingVoice = [then];
+    var s = document.createElement("script");
+    s.src = talk.getAttribute("data-script");
+    s.onload = function () { var w = waitingVoice; waitingVoice = null; w.forEach(function (f) { f(window.FacilitationVoice); }); };
+    s.onerror = function () { // not reachable now: the cards stay waiting, the button tries again
+      state.cards.forEach(function (c) { if (c.voice) c.inflight = false; });
+      waitingVoice = null; s.parentNode.removeChild(s);
+    };
+    document.head.appendChild(s);
+  }
+  function kindIcon(k) { return document.querySelector("label.k-" + k + " svg").outerHTML; }
+  var voiceCtx = {
+    T: T, code: code, lang: app.getAttribute("data-lang"), anchor: talk, talk: talk, uid: uid,
+    token: function () { return state.token || ""; },
+    icons: { blocker: kindIcon("blocker"), lever: kindIcon("lever") },
+    add: function (card) { justSent = card; state.cards.push(card); save(); render(); flush(); }
+  };
+  talk.hidden = false;
+  talk.addEventListener("click", function () { showError(""); withVoice(function (v) { v.open(voiceCtx); }); });
 
   /* -- the session's phase: the view comes from `state`, asked after every pushed batch -- */
   var skew = 0; // server clock minus this phone's clock (ms), from the events' `at`

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.events import Event
 from .db import Database
-from .models import EventRow, MeetingSession, MemberLink, ParticipantToken, TeamMember
+from .models import (
+    EventRow,
+    MeetingSession,
+    MemberLink,
+    ParticipantToken,
+    TeamMember,
+    VoiceClip,
+)
 
 
 def rewrite(db: Session, stream_id: str, rewrites: Mapping[int, Event]) -> int:
@@ -31,13 +38,24 @@ def rewrite(db: Session, stream_id: str, rewrites: Mapping[int, Event]) -> int:
 
 
 def delete_stream(db: Session, session_id: str) -> int:
-    """Delete a session: its events, phones' tokens, team and index row; the number of
-    events deleted."""
+    """Delete a session: its events, voice clips, phones' tokens, team and index row; the
+    number of events deleted."""
     events = db.execute(delete(EventRow).where(EventRow.session_id == session_id)).rowcount
+    db.execute(delete(VoiceClip).where(VoiceClip.session_id == session_id))
     db.execute(delete(ParticipantToken).where(ParticipantToken.session_id == session_id))
     db.execute(delete(TeamMember).where(TeamMember.session_id == session_id))
     db.execute(delete(MeetingSession).where(MeetingSession.id == session_id))
     return int(events or 0)
+
+
+def delete_clips(db: Session, session_id: str, clip_ids: Iterable[str]) -> int:
+    """Delete these voice clips of a session (an erased person's voice cards)."""
+    ids = list(clip_ids)
+    if not ids:
+        return 0
+    done = db.execute(delete(VoiceClip).where(VoiceClip.session_id == session_id,
+                                              VoiceClip.id.in_(ids))).rowcount
+    return int(done or 0)
 
 
 def delete_member_links(db: Session, club_id: str, member_id: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -82,6 +82,22 @@ class ParticipantToken(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VoiceClip(Base):
+    """The audio of a voice card (its id is the card's) or of a recorded question: in the
+    database, written in the transaction that records its event, so it is as durable as
+    the card, shared by every process, and erased with it."""
+
+    __tablename__ = "voice_clips"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    participant_id: Mapped[str | None] = mapped_column(String(32))
+    mime: Mapped[str] = mapped_column(String(40))
+    duration_ms: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -30,6 +30,18 @@ class CardItem:
     votes: int
     at: str  # ISO time
     profile: dict[str, str]
+    voice_seconds: int | None = None  # a voice card: its length; `text` is its transcript
+
+
+def plain_cards(data: Any) -> Any:
+    """A synthesis' JSON without `voice_seconds: null` on text cards (the documented form
+    of a card is unchanged; a voice card carries its length)."""
+    if isinstance(data, dict):
+        return {key: plain_cards(value) for key, value in data.items()
+                if not (key == "voice_seconds" and value is None)}
+    if isinstance(data, list | tuple):
+        return type(data)(plain_cards(item) for item in data)
+    return data
 
 
 @dataclass(frozen=True)
@@ -101,7 +113,7 @@ class Synthesis:
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON form (docs/synthesis.md), keys in a stable order."""
-        data = asdict(self)
+        data = plain_cards(asdict(self))
         data["schema"] = SCHEMA_VERSION
         for kind in ("blockers", "levers"):
             for theme in data[kind]:
@@ -125,6 +137,8 @@ def build(board: Board, facilitators: tuple[str, ...] = (),
             id=card.id, text=card.text, kind=card.kind, author=board.author_name(card),
             prompt=prompts.get(card.prompt_id or ""), votes=tally.get(card.id, 0),
             at=card.created_at.isoformat(), profile=dict(person.profile) if person else {},
+            voice_seconds=-(-int(card.voice.get("duration_ms", 0)) // 1000)
+            if card.voice else None,
         )
 
     visible = {c.id for c in board.visible_cards()}

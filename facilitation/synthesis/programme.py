@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .. import clustering
-from .model import Synthesis, ThemeItem
+from .model import Synthesis, ThemeItem, plain_cards
 
 SCHEMA_VERSION = 1
 ANSWERS_MIN = 0.35  # least centred cosine for "a lever from there answers a blocker here"
@@ -92,7 +92,7 @@ class ProgrammeSynthesis:
         return next(t for t in (*self.blockers, *self.levers) if t.id == theme_id)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = plain_cards(asdict(self))
         data["schema"] = SCHEMA_VERSION
         for kind, themes in (("blockers", self.blockers), ("levers", self.levers)):
             for item, theme in zip(data[kind], themes, strict=True):

@@ -48,7 +48,8 @@ def render(s: Synthesis) -> bytes:
         for rank, theme in enumerate(s.themes(kind), start=1):
             for card in theme.cards:
                 actor = card.profile.get("actor_type", "")
-                rows.append([t[kind], str(rank), theme.label, str(theme.votes), card.text,
+                rows.append([t[kind], str(rank), theme.label, str(theme.votes),
+                             w.card_text(card.text, card.voice_seconds, lang),
                              card.author or "", str(card.votes), card.prompt or "", card.at,
                              w.actor_type(actor, lang) if actor else "",
                              card.profile.get("territory", "")])

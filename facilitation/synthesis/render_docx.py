@@ -216,7 +216,7 @@ def render(s: Synthesis) -> bytes:
             _note(doc, f"{t[kind]} · {w.count(theme.votes, 'vote', lang)} · "
                        f"{w.count(theme.size, 'contribution', lang)}", keep=True)
             for card in theme.cards:
-                _bullet(doc, card.text, card.author,
+                _bullet(doc, w.card_text(card.text, card.voice_seconds, lang), card.author,
                         w.count(card.votes, "vote", lang) if card.votes else "")
     if s.quotes:
         _heading(doc, t["quotes"], 1)

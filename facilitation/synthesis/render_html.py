@@ -35,6 +35,7 @@ def _common(language: str) -> dict[str, Any]:
         "t": w.words(lang),
         "kinds": view.KINDS,
         "count": lambda n, noun: w.count(n, noun, lang),
+        "card_text": lambda card: w.card_text(card.text, card.voice_seconds, lang),
         "colon": "\u00a0: " if lang == "fr" else ": ",
         "open_quote": "«\u00a0" if lang == "fr" else "“",
         "close_quote": "\u00a0»" if lang == "fr" else "”",

@@ -40,7 +40,7 @@ def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]],
 
 
 def _card(card: CardItem, language: str) -> str:
-    text = f"- {esc(card.text)}"
+    text = f"- {esc(w.card_text(card.text, card.voice_seconds, language))}"
     if card.author:
         text += f" — *{esc(card.author)}*"
     if card.votes:

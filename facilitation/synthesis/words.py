@@ -16,6 +16,8 @@ from ..domain import plural
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {
+        "voice_card": "message vocal",
+        "not_transcribed": "non transcrit",
         "synthesis": "Synthèse",
         "programme_synthesis": "Synthèse de programme",
         "kind": "Format",
@@ -102,6 +104,8 @@ WORDS: dict[str, dict[str, str]] = {
         "field_next_steps": "prochaines étapes",
     },
     "en": {
+        "voice_card": "voice card",
+        "not_transcribed": "not transcribed",
         "synthesis": "Synthesis",
         "programme_synthesis": "Programme synthesis",
         "kind": "Format",
@@ -243,6 +247,18 @@ def words(language: str | None) -> dict[str, str]:
 def count(n: int, noun: str, language: str | None) -> str:
     """'3 votes', '1 contribution', '0 vote' (French singular for 0 and 1)."""
     return plural.count(n, *NOUNS[lang(language)][noun], lang(language))
+
+
+def card_text(text: str, voice_seconds: int | None, language: str | None) -> str:
+    """A card as a document writes it: a voice card says so, with its length, before its
+    transcript ("[message vocal 0:12] …", or "[… — non transcrit]" when it has none)."""
+    if voice_seconds is None:
+        return text
+    t = words(language)
+    length = f"{voice_seconds // 60}:{voice_seconds % 60:02d}"
+    if not text:
+        return f"[{t['voice_card']} {length} — {t['not_transcribed']}]"
+    return f"[{t['voice_card']} {length}] {text}"
 
 
 def elides(word: str, language: str | None) -> bool:

@@ -109,6 +109,15 @@ MESSAGES = {
                              "the session's facilitator for a new one."),
     "unknown_cofacilitator": N_("This facilitator is not a co-facilitator of the session."),
     "cross_site": N_("This request came from another site: reload the page and try again."),
+    "voice_not_audio": N_("This recording is not a sound file this server keeps (WebM, Ogg "
+                          "or MP4)."),
+    "voice_too_large": N_("This recording is too large: %(limit)s KB at most."),
+    "voice_too_long": N_("This recording is too long: %(limit)s seconds at most."),
+    "voice_empty": N_("Nothing was recorded: try again, closer to the phone."),
+    "too_many_voice_cards": N_("You have sent %(limit)s voice cards in this session: write "
+                               "the next ones, or ask to speak."),
+    "not_a_voice_card": N_("This card has no recording to transcribe."),
+    "unknown_clip": N_("This recording does not exist in the session."),
     "internal_error": N_("Something went wrong on the server. Please try again."),
     "not_found": N_("Nothing is at this address (%(field)s)."),
     "too_many_requests": N_("Too many requests: wait a moment, then try again."),

@@ -206,7 +206,7 @@ class LiveNamespace(Namespace):
         def mine(b: Any) -> list[dict[str, Any]]:
             return [
                 {"contribution_id": c.id, "client_id": c.client_id, "text": c.text,
-                 "kind": c.kind, "seq": c.seq}
+                 "kind": c.kind, "seq": c.seq, "voice": c.voice_dict()}
                 for c in b.contributions.values()
                 if c.participant_id == joined.participant_id
             ]

@@ -126,6 +126,7 @@ def _erase(service: Service, session_id: str, actor: str, known: Callable[[Board
                     for text in (board.contributions[cid].text,
                                  board.contributions[cid].original_text) if text]
         counts[:] = [rows.rewrite(db, session_id, rewrites), len(cards)]
+        rows.delete_clips(db, session_id, cards)  # their voice cards' audio
         if forget_phone and participant_id is not None:  # their phone's token too: it
             rows.delete_participant_token(db, participant_id)  # joins anew, as someone else
         tombstone = ContributionsErased(participant_id, tuple(cards))

@@ -19,6 +19,8 @@ or write into another facilitator's copy by importing first.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import bisect
 import hashlib
 import json
@@ -31,11 +33,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain import erasure, rules
+from ..domain import erasure, rules, voice
 from ..domain.board import Board, apply
 from ..domain.errors import Rejected
 from ..domain.events import (
     EVENT_CLASSES,
+    ContributionAdded,
     ContributionsErased,
     Event,
     ParticipantJoined,
@@ -48,6 +51,7 @@ from ..domain.events import (
 from ..domain.kinds import LANGUAGES, SESSION_KINDS
 from ..store import erasure as erased_rows
 from ..store import log
+from ..store import voice as clips
 from ..store.models import EventRow, MeetingSession
 from .sessions import Service
 
@@ -75,6 +79,7 @@ class Record:
     actor: str | None
     client_id: str | None
     at: datetime
+    audio: bytes | None = None  # a voice card's recording, carried in its line
 
     @property
     def key(self) -> str:
@@ -106,8 +111,25 @@ def _record(number: int, line: str) -> Record:
     if client_id is not None:
         client_id = rules.client_id(client_id)
     at = datetime.fromisoformat(data["at"])
-    return Record(number, session_id, seq, event_from_payload(kind, version, payload), actor,
-                  client_id, at if at.tzinfo else at.replace(tzinfo=UTC))
+    event = event_from_payload(kind, version, payload)
+    return Record(number, session_id, seq, event, actor, client_id,
+                  at if at.tzinfo else at.replace(tzinfo=UTC), _audio(event, data.get("audio")))
+
+
+def _audio(event: Event, raw: object) -> bytes | None:
+    """A voice card's recording in its line: base64 of a WebM/Ogg/MP4 file within the
+    upload's limits, on a `contribution_added` that says it has one (else ValueError)."""
+    if raw is None:
+        return None
+    if (not isinstance(event, ContributionAdded) or not isinstance(event.voice, dict)
+            or not isinstance(raw, str) or len(raw) > voice.BYTES_MAX * 4 // 3 + 4):
+        raise ValueError("audio")
+    try:
+        data = base64.b64decode(raw, validate=True)
+    except binascii.Error:
+        raise ValueError("audio") from None
+    voice.check(data, event.voice.get("duration_ms"))  # Rejected: a bad line
+    return data
 
 
 def parse(lines: Iterable[str], pause: Callable[[], None] = lambda: None) -> list[Record]:
@@ -221,6 +243,11 @@ def import_log(service: Service, records: list[Record], facilitator_id: int, *,
                 seq += 1
                 seq_map.add(record.seq, seq)
                 rows.append((event, record.actor, record.key, record.at))
+                if record.audio is not None and isinstance(event, ContributionAdded):
+                    clips.add(db, clips.Clip(session_id, event.contribution_id,
+                                             voice.container(record.audio),
+                                             int((event.voice or {})["duration_ms"]),
+                                             record.audio, event.participant_id))
             added = log.append_rows(db, session_id, rows, after=board.seq)
             _erase_here(db, session_id, added)
             return added, (created, len(part) - len(rows))
@@ -246,9 +273,10 @@ def _erase_here(db: Session, session_id: str, added: list[Recorded]) -> None:
     file): erase them from this copy's rows too (imported earlier, they hold the text)."""
     for item in added:
         if isinstance(item.event, ContributionsErased):
-            rewrites, _ = erasure.participant_erasure(log.read(db, session_id),
-                                                      item.event.participant_id)
+            rewrites, cards = erasure.participant_erasure(log.read(db, session_id),
+                                                          item.event.participant_id)
             erased_rows.rewrite(db, session_id, rewrites)
+            erased_rows.delete_clips(db, session_id, cards)
 
 
 def _known_keys(service: Service, session_id: str, pause: Callable[[], None]) -> dict[str, int]:
@@ -370,9 +398,21 @@ NOT_EXPORTED = frozenset({"radar_rated"})
 def export_lines(service: Service, session_id: str) -> list[str]:
     """A session's log as JSON lines, the form `parse` reads. One person's radar ratings
     never leave the server (the room's radar is shown as aggregates only): the copy made
-    from this file has the radar without its answers."""
-    return [json.dumps(e.to_record(), ensure_ascii=False, sort_keys=True)
-            for e in service.events_after(session_id, 0) if e.type not in NOT_EXPORTED]
+    from this file has the radar without its answers. A voice card's line carries its
+    recording (`audio`: base64), so the copy can be heard too; an erased one has none."""
+    events = service.events_after(session_id, 0)
+    with service.db.read() as db:
+        audio = clips.of_session(db, session_id)
+    lines = []
+    for item in events:
+        if item.type in NOT_EXPORTED:
+            continue
+        record = item.to_record()
+        if isinstance(item.event, ContributionAdded) and item.event.contribution_id in audio:
+            data = audio[item.event.contribution_id].data
+            record["audio"] = base64.b64encode(data).decode("ascii")
+        lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
+    return lines
 
 
 def records_of(payload: Any) -> list[str]:

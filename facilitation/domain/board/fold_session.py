@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..events import (
     ContributionAdded,
+    ContributionTranscribed,
     ParticipantJoined,
     ParticipantRenamed,
     PhaseChanged,
@@ -55,11 +56,20 @@ def contribution_added(event: ContributionAdded, board: Board, recorded: Recorde
         speaker=event.speaker,
         pending=event.pending,
         client_id=recorded.client_id,
+        voice=dict(event.voice) if event.voice else None,
     )
     sender = board.participants.get(event.participant_id or "")
     if sender is not None:  # the pace check reads these instead of every card
         sender.sent_at.append(recorded.created_at)
         del sender.sent_at[:-BURST_CARDS]  # the pace check needs no more
+
+
+def contribution_transcribed(event: ContributionTranscribed, board: Board,
+                             recorded: Recorded) -> None:
+    card = board.contributions.get(event.contribution_id)
+    if card is not None:
+        card.text = event.text
+        card.transcribed = True
 
 
 def phase_changed(event: PhaseChanged, board: Board, recorded: Recorded) -> None:
@@ -75,6 +85,7 @@ HANDLERS = {
     ParticipantJoined: participant_joined,
     ParticipantRenamed: participant_renamed,
     ContributionAdded: contribution_added,
+    ContributionTranscribed: contribution_transcribed,
     PhaseChanged: phase_changed,
     SessionLinked: session_linked,
 }

@@ -39,11 +39,25 @@ class Contribution:
     hidden: bool = False
     pending: bool = False  # waits for approval (pre-moderation)
     client_id: str | None = None  # the phone's id for it: its list shows each card once
+    voice: dict[str, Any] | None = None  # a voice card: {duration_ms, mime}
+    transcribed: bool = False  # a voice card's text is the facilitator's transcript
 
     @property
     def visible(self) -> bool:
         """Shown on the projected board, grouped, voted on and exported."""
         return not self.hidden and not self.pending
+
+    @property
+    def has_words(self) -> bool:
+        """Whether the card has text to group and vote on (a voice card not transcribed
+        yet has none: it waits on the board, outside the grouping and the ballot)."""
+        return bool(self.text)
+
+    def voice_dict(self) -> dict[str, Any] | None:
+        if self.voice is None:
+            return None
+        return {"duration_ms": self.voice.get("duration_ms", 0),
+                "transcribed": self.transcribed}
 
 
 @dataclass
@@ -174,6 +188,10 @@ class Board:
     def visible_cards(self) -> list[Contribution]:
         return [c for c in self.contributions.values() if c.visible]
 
+    def groupable_cards(self) -> list[Contribution]:
+        """Visible cards with words: what the grouping and the ballot take."""
+        return [c for c in self.contributions.values() if c.visible and c.has_words]
+
     def ungrouped(self) -> list[str]:
         """Visible cards no theme holds yet (sent since the last grouping)."""
         return [c.id for c in self.contributions.values()
@@ -225,7 +243,7 @@ class Board:
             items.append({"id": theme.id, "kind": theme.kind, "label": theme.label,
                           "example": example, "size": len(members), "picto": theme.picto,
                           "colour": theme.colour})
-        for card in self.visible_cards():
+        for card in self.groupable_cards():
             if card.id not in themed:
                 items.append({"id": card.id, "kind": card.kind, "label": card.text,
                               "example": "", "size": 1, "picto": "", "colour": LOOSE_COLOUR})
@@ -286,6 +304,7 @@ class Board:
                     "pending": c.pending,
                     "edited": c.original_text is not None,
                     "votes": tally.get(c.id, 0),
+                    "voice": c.voice_dict(),
                 }
                 for c in self.contributions.values()
             ],

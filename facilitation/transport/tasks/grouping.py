@@ -26,7 +26,8 @@ from ..broadcast import add_listener, publish
 from .worker import GroupingWorker, WorkerCrashed
 
 log = logging.getLogger(__name__)
-TRIGGERS = {"contribution_added", "grouping_set", "card_moved", "themes_merged"}
+TRIGGERS = {"contribution_added", "contribution_transcribed", "grouping_set", "card_moved",
+            "themes_merged"}
 
 
 class GroupingScheduler:

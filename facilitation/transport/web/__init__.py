@@ -7,7 +7,7 @@ from flask_babel import get_locale
 
 from .. import languages
 from ..messages import kind_name, stage_names
-from . import api, auth, clubs, console, errors, headers, participant
+from . import api, auth, clubs, console, errors, headers, participant, voice
 
 
 def register(app: Flask) -> None:
@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(participant.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(clubs.bp)
+    app.register_blueprint(voice.bp)
     app.add_url_rule("/healthz", "healthz", api.healthz)
 
     app.jinja_env.globals["get_locale"] = get_locale

@@ -18,6 +18,7 @@ POLICY = "; ".join((
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
+    "media-src 'self' blob:",  # a voice card heard back on the phone before it is sent
     "font-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -85,11 +86,11 @@ def enter():  # type: ignore[no-untyped-def]
     return render_template("enter.html", error=None, code="")
 
 
-def _mine(board: Board, participant_id: str | None) -> list[dict[str, str]]:
+def _mine(board: Board, participant_id: str | None) -> list[dict[str, Any]]:
     if participant_id is None:
         return []
     return [
-        {"text": c.text, "kind": c.kind}
+        {"text": c.text, "kind": c.kind, "voice": c.voice_dict()}
         for c in board.contributions.values()
         if c.participant_id == participant_id
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 
+from ...domain import voice
 from ...usecases import imports
 
 UPLOAD_ENDPOINTS = frozenset({"console.import_log", "api.import_log"})
@@ -23,3 +24,5 @@ def init_app(app: Flask) -> None:
     def upload_cap() -> None:
         if request.endpoint in UPLOAD_ENDPOINTS:
             request.max_content_length = imports.UPLOAD_MAX
+        elif request.endpoint == "voice.upload":  # a recording: its own cap, refused in words
+            request.max_content_length = voice.BYTES_MAX + 1

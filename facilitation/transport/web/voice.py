@@ -1,0 +1,92 @@
+"""Voice cards over HTTP: a phone uploads a recording (a plain POST suits a weak 2G link
+better than a socket message), facilitators play it back.
+
+Upload: `POST /join/<code>/voice?client_id=…&kind=…&duration_ms=…[&prompt_id=…][&lang=…]`,
+the body the recording's bytes, the phone's identity in `X-Participant-Token` (the token
+its socket join gave it). Answers `{ok, seq, contribution_id}` once the card
+and its audio are committed, or `{ok: false, error: {code, message}}`.
+Playback: `GET /sessions/<id>/voice/<clip_id>`, facilitators of the session only.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ...domain import voice as rules
+from ...domain.errors import Rejected
+from ...extensions import csrf
+from ...usecases import voice
+from ...usecases.sessions import Service
+from .. import languages
+from ..broadcast import publish
+from ..messages import refusal
+from ..throttle import limited, notify, spend, throttle
+from .auth import current_facilitator_id
+
+bp = Blueprint("voice", __name__)
+UPLOAD_ENDPOINT = "voice.upload"
+STATUS = {"voice_too_large": 413, "rate_limited": 429, "unknown_session": 404,
+          "not_joined": 401, "unknown_clip": 404, "forbidden": 404, "unauthenticated": 401}
+
+
+def service() -> Service:
+    return current_app.extensions["facilitation"]
+
+
+def _refused(error: Rejected) -> ResponseReturnValue:
+    asked = request.args.get("lang")
+    lang = asked if asked in languages.available() else None
+    body = jsonify(refusal(error, lang))
+    status = STATUS.get(error.code, 400)
+    if error.code == "rate_limited":
+        return body, status, {"Retry-After": str(error.params.get("seconds", 60))}
+    return body, status
+
+
+@bp.post("/join/<code>/voice")
+@csrf.exempt  # no cookie is read: the phone's secret comes in a header a form cannot set
+def upload(code: str) -> ResponseReturnValue:
+    try:
+        board, participant_id = service().phone_board(
+            code, request.headers.get("X-Participant-Token"))
+        if participant_id is None:
+            raise Rejected("not_joined")
+        session_id = board.session_id
+        spend(session_id, "CARDS_PER_ADDRESS", "VOICE_CARDS_PER_ADDRESS")
+        phone = throttle().key(participant_id)
+        if not throttle().hit("VOICE_CARDS_PER_PHONE", phone):
+            notify(session_id, "VOICE_CARDS_PER_PHONE")
+            raise limited("VOICE_CARDS_PER_PHONE", phone)
+        if (request.content_length or 0) > rules.BYTES_MAX:
+            raise Rejected("voice_too_large", limit=rules.BYTES_MAX // 1024)
+        try:
+            data = request.get_data(cache=False)
+        except RequestEntityTooLarge:
+            raise Rejected("voice_too_large", limit=rules.BYTES_MAX // 1024) from None
+        outcome = voice.add_voice_card(
+            service(), session_id, participant_id, request.args.get("client_id"), data,
+            rules.duration_arg(request.args.get("duration_ms")), request.args.get("kind"),
+            request.args.get("prompt_id") or None,
+        )
+    except Rejected as error:
+        return _refused(error)
+    publish(session_id, outcome.events)
+    return jsonify(outcome.ack)
+
+
+@bp.get("/sessions/<session_id>/voice/<clip_id>")
+def play(session_id: str, clip_id: str) -> ResponseReturnValue:
+    """A clip for the session's facilitators (console, board), with Range support."""
+    try:
+        facilitator_id = current_facilitator_id()
+        if facilitator_id is None:
+            raise Rejected("unauthenticated")
+        clip = voice.clip_for_facilitator(service(), session_id, facilitator_id, clip_id)
+    except Rejected as error:
+        return _refused(error)
+    response = Response(clip.data, mimetype=clip.mime)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response.make_conditional(request, accept_ranges=True,
+                                     complete_length=len(clip.data))

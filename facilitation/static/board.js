@@ -685,12 +685,15 @@
   });
   socket.on("presence", function (p) { setText("connected", p.connected); });
   socket.on("session_deleted", function () { socket.disconnect(); document.body.textContent = ""; });
-  socket.on("connect", function () {
-    say("");
-    socket.emit("join_board", { session_id: sessionId, last_seq: seq || null }, function (ack) {
+  /* Joining: with the last seq folded, the server sends what was missed as events; from
+     nothing (or when the board is too far behind for a replay: `snapshot_needed`, after a
+     long cut in a busy room) the board starts again from the answer's snapshot. */
+  function joinBoard(from) {
+    socket.emit("join_board", { session_id: sessionId, last_seq: from }, function (ack) {
       if (!ack || !ack.ok) { say(ack && ack.error ? ack.error.message : "?"); return; }
-      if (!seq) {
+      if (!from) {
         var b = ack.board;
+        cards = {}; order = []; participants = {}; themeOf = {}; flags = {}; syncing = false;
         b.participants.forEach(function (p) { participants[p.id] = p.name || ""; });
         b.contributions.forEach(function (c) { cards[c.id] = c; order.push(c.id); shown[c.id] = 1; });
         phase = b.phase;
@@ -705,7 +708,13 @@
       fetchExtras();
       root.setAttribute("data-ready", "1");
     });
-  });
+  }
+  socket.on("connect", function () { say(""); joinBoard(seq || null); });
+  socket.on("snapshot_needed", function () { joinBoard(null); });
+  // a lost tail (the last events of a burst dropped on the way) shows no gap: ask now and then
+  setInterval(function () {
+    if (socket.connected && seq && !syncing) socket.emit("sync", { session_id: sessionId, last_seq: seq });
+  }, 20000);
   socket.on("disconnect", function () { say(T.offline); });
   var resizing;
   window.addEventListener("resize", function () { clearTimeout(resizing); resizing = setTimeout(render, 100); });

@@ -105,6 +105,12 @@ def test_a_voice_card_goes_from_a_phone_to_the_synthesis(
     secs = -(-card["voice"]["duration_ms"] // 1000)
     shown = f"0:{secs:02d}"  # as every screen writes it (seconds rounded up)
     # the recording left the phone's storage once acknowledged
+    kept = phone.evaluate("""() => new Promise(done => {
+      const r = indexedDB.open("facilitation-voice", 1);
+      r.onsuccess = () => { const q = r.result.transaction("clips").objectStore("clips").count();
+                            q.onsuccess = () => done(q.result); };
+    })""")
+    assert kept == 0
     phone.reload()
     expect()(phone.locator("#net")).to_have_attribute("data-state", "online", timeout=WAIT)
     expect()(phone.locator("#mine li")).to_have_count(1, timeout=WAIT)

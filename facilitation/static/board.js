@@ -540,9 +540,13 @@
     var next = f.queue.slice(0, 3).map(function (q) { return q.name; }).join(", ");
     setText("next-up", next ? T.next + " : " + next + (f.queue.length > 3 ? " +" + (f.queue.length - 3) : "") : "");
     setText("voters", extras.voters);
-    setText("sum-people", extras.participant_count);
-    setText("sum-cards", order.filter(visible).length);
-    setText("sum-voters", extras.voters);
+    var words = JSON.parse(document.querySelector(".sum").getAttribute("data-words"));
+    [["sum-people", extras.participant_count, "participant"], ["sum-cards", order.filter(visible).length, "card"],
+     ["sum-voters", extras.voters, "voter"]].forEach(function (line) { // "1 participant", "2 cartes"
+      setText(line[0], line[1]);
+      var one = line[1] === 1 || (line[1] === 0 && document.documentElement.lang.indexOf("fr") === 0);
+      setText(line[0] + "-w", words[line[2] + (one ? "" : "s")]);
+    });
     tick();
     if (radarOn()) drawRadar(extras.radar);
     if (phase === "vote" || phase === "synthesis" || phase === "closed") ranking();

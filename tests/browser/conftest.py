@@ -106,6 +106,20 @@ def live(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
         yield running
 
 
+def open_screen(chromium: Any, live: Live, session: dict[str, str], contexts: list[Any],
+                screen: str = "board", size: tuple[int, int] = (1280, 720)) -> Any:
+    """The logged-in facilitator's `board` or `console` of a session, once it is live."""
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(viewport={"width": size[0], "height": size[1]},
+                                   locale="fr-FR", storage_state=live.login_state)
+    contexts.append(context)
+    page = context.new_page()
+    page.goto(session["board_url"].replace("/board", "/" + screen))
+    expect(page.locator("#" + screen)).to_have_attribute("data-ready", "1", timeout=20_000)
+    return page
+
+
 @pytest.fixture
 def contexts(chromium: Any) -> Iterator[list[Any]]:
     opened: list[Any] = []

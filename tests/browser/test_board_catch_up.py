@@ -10,7 +10,7 @@ import pytest
 
 from facilitation.transport.socket import REPLAY_LIMIT
 
-from .conftest import Live
+from .conftest import Live, open_screen
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
@@ -24,12 +24,7 @@ def test_a_board_far_behind_starts_again_from_a_snapshot(chromium: Any, live: Li
     session = live.open_session("Forum régional")
     live.command(session, type="change_phase", phase="collect")
     live.command(session, type="scribe_contribution", kind="lever", text="Avant la coupure")
-    context = chromium.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR",
-                                   storage_state=live.login_state)
-    contexts.append(context)
-    board = context.new_page()
-    board.goto(session["board_url"])
-    expect(board.locator("#board")).to_have_attribute("data-ready", "1", timeout=WAIT)
+    board = open_screen(chromium, live, session, contexts)
     expect(board.locator("#cards")).to_have_text("1", timeout=WAIT)
 
     board.evaluate("window.boardSocket.disconnect()")  # the projector's Wi-Fi drops

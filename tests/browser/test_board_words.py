@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Live
+from .conftest import Live, open_screen
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
 
@@ -17,9 +17,6 @@ def test_the_synthesis_summary_says_one_card_and_two_cards(chromium: Any, live: 
                                                           contexts: list[Any]) -> None:
     from playwright.sync_api import expect
 
-    context = chromium.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR",
-                                   storage_state=live.login_state)
-    contexts.append(context)
     for texts, expected in ((["Tontine"], "0 participant·e · 1 carte · 0 votant·e"),
                             (["Tontine", "Loyer"], "0 participant·e · 2 cartes · 0 votant·e")):
         session = live.open_session("Petit-déjeuner ESS")
@@ -28,6 +25,5 @@ def test_the_synthesis_summary_says_one_card_and_two_cards(chromium: Any, live: 
             live.command(session, type="scribe_contribution", kind="lever", text=text)
         for phase in ("group", "vote", "synthesis"):
             live.command(session, type="change_phase", phase=phase)
-        board = context.new_page()
-        board.goto(session["board_url"])
+        board = open_screen(chromium, live, session, contexts)
         expect(board.locator(".sum")).to_have_text(expected, timeout=WAIT)

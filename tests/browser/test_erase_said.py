@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Live
+from .conftest import Live, open_screen
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
 
@@ -25,12 +25,7 @@ def test_the_console_erases_the_cards_typed_for_a_speaker(chromium: Any, live: L
                           ("Un parrain à la chambre des métiers", "Issa")):
         live.command(session, type="scribe_contribution", kind="blocker", text=text,
                      speaker=speaker)
-    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR",
-                                   storage_state=live.login_state)
-    contexts.append(context)
-    console = context.new_page()
-    console.goto(session["board_url"].replace("/board", "/console"))
-    expect(console.locator("#console")).to_have_attribute("data-ready", "1", timeout=WAIT)
+    console = open_screen(chromium, live, session, contexts, "console", (1280, 800))
 
     fatou = console.locator("#people li.speaker", has_text="Fatou Diallo")
     expect(fatou).to_have_count(1, timeout=WAIT)  # one name, whatever its case

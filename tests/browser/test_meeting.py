@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Live, logged_in_server
+from .conftest import Live, logged_in_server, open_screen
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
 
@@ -37,12 +37,7 @@ def live(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
 
 
 def open_board(chromium: Any, live: Live, session: dict[str, str], contexts: list[Any]) -> Any:
-    context = chromium.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR",
-                                   storage_state=live.login_state)
-    contexts.append(context)
-    page = context.new_page()
-    page.goto(session["board_url"])
-    expect(page.locator("#board")).to_have_attribute("data-ready", "1", timeout=WAIT)
+    page = open_screen(chromium, live, session, contexts)
     page.evaluate("window.__sameDocument = true")  # gone if the page ever reloads
     return page
 
@@ -193,13 +188,7 @@ def test_cards_gather_into_themes_and_the_facilitator_renames_one(chromium, live
 
 
 def open_console(chromium: Any, live: Live, session: dict[str, str], contexts: list[Any]) -> Any:
-    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR",
-                                   storage_state=live.login_state)
-    contexts.append(context)
-    page = context.new_page()
-    page.goto(session["board_url"].replace("/board", "/console"))
-    expect(page.locator("#console")).to_have_attribute("data-ready", "1", timeout=WAIT)
-    return page
+    return open_screen(chromium, live, session, contexts, "console", (1280, 800))
 
 
 def to_phase(console: Any, phase: str) -> None:

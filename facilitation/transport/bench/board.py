@@ -16,7 +16,7 @@ import urllib.request
 import uuid
 from typing import Any
 
-from .classic import SAMPLE_TEXTS, BenchServer, _percentiles, _phone
+from .classic import SAMPLE_TEXTS, BenchServer, ExportedLog, _percentiles, _phone
 
 CHROMIUM = os.environ.get("FACILITATION_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -25,20 +25,17 @@ THEMES_PER_KIND = 12
 
 
 def grouped_session_log(session_id: str, cards: int) -> list[str]:
-    """An exported log: a session collecting cards, 40 phones, `cards` cards and one
-    regrouping that puts every card into one of 2 × 12 themes (what a long forum leaves)."""
-    start = time.time() - cards - 100
-    lines: list[dict[str, Any]] = []
-
-    def add(kind: str, payload: dict[str, Any], client_id: str | None = None) -> None:
-        seq = len(lines) + 1
-        at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(start + seq))
-        lines.append({"session_id": session_id, "seq": seq, "type": kind, "version": 1,
-                      "payload": payload, "actor": None, "client_id": client_id, "at": at})
+    """An exported log: a session collecting cards, grouping locked, 40 phones, `cards`
+    cards and one grouping that puts every card into one of 2 × 12 themes."""
+    lines = ExportedLog(session_id, cards + 100)
+    add = lines.add
 
     add("session_created", {"title": "Forum", "kind": "breakfast", "language": "fr",
                             "code": uuid.uuid4().hex[:6].upper(), "facilitator_id": 1})
     add("phase_changed", {"phase": "collect", "previous": "welcome"})
+    # the themes stay as the log has them: a regrouping landing mid-measure would change
+    # what is drawn from one load to the next
+    add("grouping_set", {"auto": False, "locked": True, "granularity": 0.5})
     for n in range(40):
         add("participant_joined", {"participant_id": f"p{n}", "name": None})
     members: dict[tuple[str, int], list[str]] = {}
@@ -54,7 +51,7 @@ def grouped_session_log(session_id: str, cards: int) -> list[str]:
                "card_ids": ids, "colour": palette[k % len(palette)]}
               for (kind, k), ids in sorted(members.items())]
     add("themes_updated", {"themes": themes, "based_on": len(lines)})
-    return [json.dumps(line, ensure_ascii=False) for line in lines]
+    return lines.text()
 
 
 def _import(server: BenchServer, session_id: str, cards: int) -> str:

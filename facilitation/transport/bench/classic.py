@@ -209,17 +209,34 @@ def grouping_stall(server: BenchServer, cards: int) -> dict[str, Any]:
     return {"regroup_s": regroup, **_percentiles(latencies)}
 
 
+class ExportedLog:
+    """The lines of an exported log (what `facilitation import` and `POST /api/imports`
+    read), written event by event, one second apart, ending about now."""
+
+    def __init__(self, session_id: str, events: int) -> None:
+        self.session_id = session_id
+        self.start = time.time() - events
+        self.lines: list[dict[str, Any]] = []
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def add(self, kind: str, payload: dict[str, Any], client_id: str | None = None) -> None:
+        seq = len(self.lines) + 1
+        at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(self.start + seq))
+        self.lines.append({"session_id": self.session_id, "seq": seq, "type": kind,
+                           "version": 1, "payload": payload, "actor": None,
+                           "client_id": client_id, "at": at})
+
+    def text(self) -> list[str]:
+        return [json.dumps(line, ensure_ascii=False) for line in self.lines]
+
+
 def synthetic_log(session_id: str, events: int) -> list[str]:
     """An exported log of about `events` events: a session, 20 phones, cards, and a
     grouping every 500 cards (the lines `facilitation import` reads)."""
-    start = time.time() - events
-    lines: list[dict[str, Any]] = []
-
-    def add(kind: str, payload: dict[str, Any], client_id: str | None = None) -> None:
-        seq = len(lines) + 1
-        at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(start + seq))
-        lines.append({"session_id": session_id, "seq": seq, "type": kind, "version": 1,
-                      "payload": payload, "actor": None, "client_id": client_id, "at": at})
+    lines = ExportedLog(session_id, events)
+    add = lines.add
 
     add("session_created", {"title": "Import", "kind": "palabre", "language": "fr",
                             "code": "ABCDEF", "facilitator_id": 1})
@@ -237,7 +254,7 @@ def synthetic_log(session_id: str, events: int) -> list[str]:
             add("themes_updated", {"themes": [{"id": f"t{n}", "kind": None, "label": "x",
                                                "card_ids": [f"c{n - 1}"], "colour": "#123"}],
                                    "based_on": len(lines)})
-    return [json.dumps(line, ensure_ascii=False) for line in lines]
+    return lines.text()
 
 
 def import_stall(server: BenchServer, events: int) -> dict[str, Any]:

@@ -489,7 +489,7 @@
   function recordQuestion(id, from) {
     var R = T.rec, mine = {};
     for (var k in R) mine[k] = R[k];
-    mine.talk = R.talk + " " + from.getAttribute("data-n");
+    mine.talk = mine.title = R.talk + " " + from.getAttribute("data-n");
     withRecorder(function (v) {
       v.open({
         T: mine, anchor: $("prompt-list"), talk: from,

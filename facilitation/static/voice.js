@@ -128,7 +128,8 @@
     ctx.anchor.parentNode.insertBefore(box, ctx.anchor.nextSibling);
     function html(step, inner) {
       box.setAttribute("data-step", step);
-      box.innerHTML = '<button type="button" class="vx" data-v="close" aria-label="' + T.close + '">' + icon("close") + "</button>" + inner;
+      box.innerHTML = '<button type="button" class="vx" data-v="close" aria-label="' + T.close + '">' + icon("close") + "</button>" +
+        (T.title ? '<p class="vmsg"><b>' + T.title + "</b></p>" : "") + inner;
     }
     function say(msg) { html("msg", '<p class="vmsg" role="alert">' + msg + "</p>"); }
     function close() {

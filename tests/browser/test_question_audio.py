@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from .conftest import WAIT, Live
-from .test_pictures import expect, shots
+from .test_pictures import expect, open_board, shots
 from .test_voice import open_phone, with_mic  # noqa: F401  (the fixture, for this module)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
@@ -75,6 +75,11 @@ def test_the_console_records_a_question_and_a_phone_plays_it(
         console.locator("section.prompts").screenshot(
             path=str(shots(tmp_path) / "console-question-recorded.png"))
 
+    # the projected board marks the recorded question with a small speaker
+    board = open_board(with_mic, live, session, contexts)
+    expect()(board.locator(f".prompt.rec[data-prompt='{first}']")).to_have_count(1, timeout=WAIT)
+    assert board.locator(".prompt.rec").count() == 1
+
     context, phone = open_phone(with_mic, session["join_url"], contexts)
     fetched: list[str] = []
     phone.on("request", lambda request: fetched.append(request.url)
@@ -115,5 +120,6 @@ def test_the_console_records_a_question_and_a_phone_plays_it(
     expect()(button).not_to_have_attribute("data-clip", re.compile(".+"), timeout=WAIT)
     expect()(button).to_have_class("say")
     assert first not in live.board(session)["prompt_audio"]
+    expect()(board.locator(".prompt.rec")).to_have_count(0, timeout=WAIT)
     phone.wait_for_function(
         "() => document.getElementById('q-audio').paused", timeout=WAIT)

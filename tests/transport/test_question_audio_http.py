@@ -139,3 +139,10 @@ def test_refusals_say_why(guarded) -> None:
     stranger = put(guarded.test_client(), sid, first, {"Authorization": f"Bearer {luc}"})
     assert (stranger.status_code, stranger.json["error"]["code"]) == (404, "forbidden")
     assert list(service.board(sid).prompt_audio) == [first]  # the owner's, untouched
+
+
+def test_guessing_codes_through_the_question_route_is_counted(make_app) -> None:
+    app = make_app(FACILITATION_LIMIT_WRONG_CODES_PER_ADDRESS="3/minute")
+    client = app.test_client()
+    answers = [client.get(f"/join/ZZZZZ{n}/question/abc").status_code for n in range(5)]
+    assert answers[:3] == [404, 404, 404] and answers[-1] == 429

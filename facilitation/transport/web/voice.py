@@ -34,7 +34,7 @@ from ..messages import refusal
 from ..throttle import limited, notify, spend, throttle
 from . import cross_site
 from .auth import current_facilitator_id
-from .participant import TOKEN_COOKIE
+from .participant import _cookie_token, _phone_board
 
 bp = Blueprint("voice", __name__)
 UPLOAD_ENDPOINTS = frozenset({"voice.upload", "voice.set_question"})
@@ -160,10 +160,10 @@ def question(code: str, clip_id: str) -> ResponseReturnValue:
     """The active question's recording, for a phone that joined the session (an audio
     element sends the phone's cookie; it cannot set a header)."""
     try:
-        session_id = service().session_id_for(code)
-        token = (request.headers.get("X-Participant-Token")
-                 or request.cookies.get(TOKEN_COOKIE.format(session_id)))
-        board, participant_id = service().phone_board(code, token)
+        token = request.headers.get("X-Participant-Token") or _cookie_token(code)
+        # wrong codes count against the address, as on the phone page (no code guessing)
+        board = _phone_board(code, token)
+        participant_id = service().participant_for(board.session_id, token)
         clip = question_audio.clip_for_phone(service(), board.session_id, participant_id,
                                              clip_id)
     except Rejected as error:

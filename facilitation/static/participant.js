@@ -467,7 +467,9 @@
   var qa = null; // the <audio> of the recorded question, made on the first tap
   function recorded() { return view && view.question_audio; }
   function heard() {
-    var q = recorded(), bs = document.querySelectorAll("[data-say^='prompt:']");
+    var q = recorded(), p = q && document.querySelector('[data-prompt="' + q.prompt_id + '"]');
+    if (p && !p.querySelector(".say")) p.appendChild(sayButton("prompt:" + q.prompt_id)); // no speech synthesis here
+    var bs = document.querySelectorAll("[data-say^='prompt:']");
     for (var i = 0; i < bs.length; i++) {
       var b = bs[i], mine = !!q && b.getAttribute("data-say") === "prompt:" + q.prompt_id;
       var was = b.getAttribute("data-clip") || "";
@@ -481,14 +483,15 @@
         b.innerHTML = HEAD + "<b>0:" + ("0" + len).slice(-2) + "</b>";
         b.setAttribute("aria-label", fmt(T.hear_question, { n: len }));
         b.title = b.getAttribute("aria-label");
-        b.hidden = false;
+      } else if (!canSay) {
+        b.parentNode.removeChild(b);
+        continue;
       } else {
         b.className = "say";
         b.removeAttribute("data-clip");
         b.innerHTML = sayButton("").innerHTML;
         b.setAttribute("aria-label", T.say);
         b.title = T.say;
-        b.hidden = !canSay;
       }
       b.setAttribute("aria-pressed", "false");
     }
@@ -538,9 +541,11 @@
              [item.example && item.example !== item.label ? item.example : "", lang]]);
     }
   }
-  var ps = document.querySelectorAll("[data-prompt]"); // a recorded question plays on any phone
-  for (var i = 0; i < ps.length; i++) ps[i].appendChild(sayButton("prompt:" + ps[i].getAttribute("data-prompt"))).hidden = !canSay;
-  if (canSay) $("kind-q").appendChild(sayButton("kind"));
+  if (canSay) { // without speech synthesis, a question's button comes with its recording (heard())
+    var ps = document.querySelectorAll("[data-prompt]");
+    for (var i = 0; i < ps.length; i++) ps[i].appendChild(sayButton("prompt:" + ps[i].getAttribute("data-prompt")));
+    $("kind-q").appendChild(sayButton("kind"));
+  }
   app.addEventListener("click", function (e) {
     var b = e.target.closest ? e.target.closest("[data-say]") : null;
     if (!b) return;

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from .conftest import WAIT, Live
-from .test_pictures import expect, open_board, shots
-from .test_voice import open_phone, with_mic  # noqa: F401  (the fixture, for this module)
+from .test_pictures import NO_SPEECH, SPEECH, expect, open_board, open_phone, shots
+from .test_voice import with_mic  # noqa: F401  (the fixture, for this module)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 SHOTS = os.environ.get("SCREENSHOTS")
@@ -80,7 +80,8 @@ def test_the_console_records_a_question_and_a_phone_plays_it(
     expect()(board.locator(f".prompt.rec[data-prompt='{first}']")).to_have_count(1, timeout=WAIT)
     assert board.locator(".prompt.rec").count() == 1
 
-    context, phone = open_phone(with_mic, session["join_url"], contexts)
+    phone = open_phone(with_mic, session["join_url"], contexts, SPEECH)
+    mute = open_phone(with_mic, session["join_url"], contexts, NO_SPEECH)
     fetched: list[str] = []
     phone.on("request", lambda request: fetched.append(request.url)
              if "/question/" in request.url else None)
@@ -97,6 +98,11 @@ def test_the_console_records_a_question_and_a_phone_plays_it(
 
     phone.wait_for_function(PLAYING, timeout=WAIT)
     assert fetched and all(audio["clip"] in url for url in fetched)
+    assert phone.evaluate("window.__spoken") == []  # the recording, not the phone's voice
+    # a phone without speech synthesis has no speaker buttons, but the recorded question's
+    expect()(mute.locator(f"[data-say='prompt:{first}']")).to_have_attribute(
+        "data-clip", audio["clip"], timeout=WAIT)
+    assert mute.locator("button.say").count() == 1
     expect()(button).to_have_attribute("aria-pressed", "true")
     button.click()  # a second tap stops it
     expect()(button).to_have_attribute("aria-pressed", "false", timeout=WAIT)
@@ -121,5 +127,9 @@ def test_the_console_records_a_question_and_a_phone_plays_it(
     expect()(button).to_have_class("say")
     assert first not in live.board(session)["prompt_audio"]
     expect()(board.locator(".prompt.rec")).to_have_count(0, timeout=WAIT)
+    button.click()
+    said = phone.evaluate("window.__spoken")
+    assert said and said[0]["text"].startswith("Qu'est-ce qui vous freine"), said
+    expect()(mute.locator("button.say")).to_have_count(0, timeout=WAIT)
     phone.wait_for_function(
         "() => document.getElementById('q-audio').paused", timeout=WAIT)

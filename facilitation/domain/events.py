@@ -173,6 +173,27 @@ class PromptActivated(Event):
 
 
 @dataclass(frozen=True)
+class PromptAudioSet(Event):
+    """The facilitator recorded a question aloud (their own voice, in any language): phones
+    play it beside the question. Its audio is the session's voice clip `clip_id`
+    (store/voice.py), a new one for each recording; the one it replaces is deleted."""
+
+    type: ClassVar[str] = "prompt_audio_set"
+    prompt_id: str
+    clip_id: str
+    duration_ms: int
+    mime: str
+
+
+@dataclass(frozen=True)
+class PromptAudioCleared(Event):
+    """The question's recording is removed (its audio is deleted)."""
+
+    type: ClassVar[str] = "prompt_audio_cleared"
+    prompt_id: str
+
+
+@dataclass(frozen=True)
 class TimerStarted(Event):
     """A countdown of `seconds` from this event's time (clients use server timestamps)."""
 
@@ -484,7 +505,8 @@ EVENT_CLASSES: dict[str, type[Event]] = {
     for cls in (SessionCreated, ParticipantJoined, ParticipantRenamed, ContributionAdded,
                 ContributionTranscribed,
                 PhaseChanged, ThemesUpdated, CardMoved, ThemesMerged, ThemeRenamed,
-                ThemePinned, GroupingSet, PromptsSet, PromptActivated, TimerStarted,
+                ThemePinned, GroupingSet, PromptsSet, PromptActivated, PromptAudioSet,
+                PromptAudioCleared, TimerStarted,
                 TimerPaused, TimerResumed, TimerExtended, TimerStopped, VoteBudgetSet,
                 VoteCast, VoteWithdrawn, ContributionHidden, ContributionEdited,
                 ContributionKindChanged, ContributionApproved, PremoderationSet,

@@ -515,6 +515,11 @@
       xhr.send();
     }, 120);
   }
+  // a question the facilitator recorded aloud: a small speaker mark (phones play it)
+  document.addEventListener("board:extras", function (e) {
+    var rec = (e.detail && e.detail.prompt_audio) || {}, ps = document.querySelectorAll(".prompt[data-prompt]");
+    for (var i = 0; i < ps.length; i++) ps[i].classList.toggle("rec", !!rec[ps[i].getAttribute("data-prompt")]);
+  });
   function clock(s) {
     s = Math.max(0, Math.ceil(s));
     return Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2);

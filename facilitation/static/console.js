@@ -426,10 +426,84 @@
       var rm = acts.appendChild(button("✕", "rm-" + i));
       rm.setAttribute("data-rm", i); rm.title = T.remove; rm.setAttribute("aria-label", T.remove); rm.disabled = prompts.length < 2;
       li.appendChild(acts);
+      if (p.id && !promptsDraft) li.appendChild(questionAudio(p.id, i));
       list.appendChild(li);
     });
     $("prompts-save").hidden = !promptsDraft;
   }
+  /* -- a question recorded aloud: the facilitator's own voice, which phones play beside it -- */
+  var MIC = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3z" fill="currentColor"/><path d="M6 11a6 6 0 0 0 12 0M12 17v4M8 21h8" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"/></svg>';
+  function questionAudio(id, i) {
+    var audio = (board.prompt_audio || {})[id], row = el("div", "acts qaudio");
+    row.setAttribute("data-qaudio", id);
+    if (audio) {
+      var len = clock(Math.ceil(audio.duration_ms / 1000));
+      var b = button("", "qplay-" + id, "small play" + (playing === audio.clip ? " on" : ""));
+      b.innerHTML = SPEAKER;
+      b.appendChild(document.createTextNode(" " + len));
+      b.setAttribute("data-play", audio.clip);
+      b.setAttribute("aria-label", (playing === audio.clip ? T.pause : T.q_play) + " (" + len + ")");
+      b.setAttribute("aria-pressed", playing === audio.clip ? "true" : "false");
+      row.appendChild(b);
+    }
+    var rec = row.appendChild(button("", "qrec-" + id, "small qrec"));
+    rec.innerHTML = MIC;
+    rec.appendChild(document.createTextNode(" " + (audio ? T.q_again : T.q_record)));
+    rec.setAttribute("data-qrecord", id);
+    rec.setAttribute("data-n", i + 1);
+    if (audio) {
+      var key = "qrm-" + id;
+      row.appendChild(button(armed === key ? T.q_confirm_remove : T.q_remove, key, "small warn" + (armed === key ? " armed" : "")))
+        .setAttribute("data-qremove", id);
+    }
+    return row;
+  }
+  var voiceLoading = null;
+  function withRecorder(then) { // static/voice.js, the phone's recorder, loaded on first use
+    if (window.FacilitationVoice) { then(window.FacilitationVoice); return; }
+    if (voiceLoading) { voiceLoading.push(then); return; }
+    voiceLoading = [then];
+    var s = document.createElement("script");
+    s.src = root.getAttribute("data-voice-script");
+    s.onload = function () { var w = voiceLoading; voiceLoading = null; w.forEach(function (f) { f(window.FacilitationVoice); }); };
+    s.onerror = function () { voiceLoading = null; s.parentNode.removeChild(s); say(T.offline, true); };
+    document.head.appendChild(s);
+  }
+  function audioUrl(id) {
+    return "/sessions/" + encodeURIComponent(sessionId) + "/prompts/" + encodeURIComponent(id) + "/audio";
+  }
+  function send(method, url, body, type, done) { // the page's CSRF token: no other site can
+    var x = new XMLHttpRequest();
+    x.open(method, url);
+    x.setRequestHeader("X-CSRFToken", root.getAttribute("data-csrf"));
+    if (type) x.setRequestHeader("Content-Type", type);
+    x.timeout = 120000;
+    x.onload = function () {
+      var ack = null;
+      try { ack = JSON.parse(x.responseText); } catch (e) { ack = null; }
+      done(ack && ack.ok ? null : ack && ack.error ? ack.error.message : T.q_failed);
+    };
+    x.onerror = x.ontimeout = function () { done(T.q_failed); };
+    x.send(body);
+  }
+  function recordQuestion(id, from) {
+    var R = T.rec, mine = {};
+    for (var k in R) mine[k] = R[k];
+    mine.talk = mine.title = R.talk + " " + from.getAttribute("data-n");
+    withRecorder(function (v) {
+      v.open({
+        T: mine, anchor: $("prompt-list"), talk: from,
+        save: function (blob, ms, done) {
+          var url = audioUrl(id) + "?duration_ms=" + Math.round(ms) + "&lang=" + lang;
+          send("POST", url, blob, String(blob.type || "audio/webm").split(";")[0], function (error) {
+            done(error);
+            if (!error) { say(T.q_saved); refresh(); }
+          });
+        }
+      });
+    });
+  }
+
   function draft() {
     if (!promptsDraft) promptsDraft = board.prompts.map(function (p) { return { id: p.id, text: p.text }; });
     return promptsDraft;
@@ -540,6 +614,12 @@
       command("give_floor", floorFields({ participant_id: id }));
     } else if (t.getAttribute("data-end-floor")) {
       command("end_floor", {});
+    } else if ((id = t.getAttribute("data-qrecord"))) {
+      recordQuestion(id, t);
+    } else if ((id = t.getAttribute("data-qremove"))) {
+      if (confirmed("qrm-" + id)) send("DELETE", audioUrl(id) + "?lang=" + lang, null, "", function (error) {
+        if (error) say(error, true); else { say(T.q_removed); refresh(); }
+      });
     } else if ((id = t.getAttribute("data-activate"))) {
       command("activate_prompt", { prompt_id: id });
     } else if (t.hasAttribute("data-up") || t.hasAttribute("data-down")) {

@@ -328,6 +328,7 @@
     if (v.blocked) app.setAttribute("data-blocked", "1"); else app.removeAttribute("data-blocked");
     var ps = document.querySelectorAll("[data-prompt]");
     for (var i = 0; i < ps.length; i++) ps[i].className = ps[i].getAttribute("data-prompt") === v.active_prompt ? "active" : "";
+    heard();
     var sp = $("speaks");
     sp.hidden = !v.speaking || v.has_floor;
     sp.textContent = T.speaking + " ";
@@ -459,6 +460,67 @@
     for (var i = 0; i < b.length; i++) b[i].parentNode.removeChild(b[i]);
     return copy.textContent.replace(/\s+/g, " ").trim();
   }
+  /* -- the question in the facilitator's own voice: when they recorded it, the question's
+     speaker button becomes a speaking person with the recording's length, and plays that
+     recording (fetched only when tapped) instead of the phone's voice reading the text -- */
+  var HEAD = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M8.5 3A5.5 5.5 0 0 0 3 8.5c0 1.8.7 3.2 1.8 4.3V21h6.4v-2.6h1.7c1 0 1.6-.7 1.6-1.6v-2.2l1.5-.5-1.6-3.3A5.5 5.5 0 0 0 8.5 3z" fill="currentColor"/><path d="M17.5 8.5a4.2 4.2 0 0 1 0 6M20 6a7.8 7.8 0 0 1 0 11" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>';
+  var qa = null; // the <audio> of the recorded question, made on the first tap
+  function recorded() { return view && view.question_audio; }
+  function heard() {
+    var q = recorded(), p = q && document.querySelector('[data-prompt="' + q.prompt_id + '"]');
+    if (p && !p.querySelector(".say")) p.appendChild(sayButton("prompt:" + q.prompt_id)); // no speech synthesis here
+    var bs = document.querySelectorAll("[data-say^='prompt:']");
+    for (var i = 0; i < bs.length; i++) {
+      var b = bs[i], mine = !!q && b.getAttribute("data-say") === "prompt:" + q.prompt_id;
+      var was = b.getAttribute("data-clip") || "";
+      if (mine && was === q.clip) continue;
+      if (!mine && !was) continue;
+      if (qa && was) { qa.pause(); }
+      if (mine) {
+        var len = Math.ceil(q.duration_ms / 1000);
+        b.className = "say rec";
+        b.setAttribute("data-clip", q.clip);
+        b.innerHTML = HEAD + "<b>0:" + ("0" + len).slice(-2) + "</b>";
+        b.setAttribute("aria-label", fmt(T.hear_question, { n: len }));
+        b.title = b.getAttribute("aria-label");
+      } else if (!canSay) {
+        b.parentNode.removeChild(b);
+        continue;
+      } else {
+        b.className = "say";
+        b.removeAttribute("data-clip");
+        b.innerHTML = sayButton("").innerHTML;
+        b.setAttribute("aria-label", T.say);
+        b.title = T.say;
+      }
+      b.setAttribute("aria-pressed", "false");
+    }
+  }
+  function playQuestion(b) {
+    var clip = b.getAttribute("data-clip");
+    if (canSay) synth.cancel();
+    if (!qa) {
+      qa = document.createElement("audio");
+      qa.id = "q-audio";
+      qa.preload = "none"; // nothing is fetched before the tap (2G)
+      qa.hidden = true;
+      app.appendChild(qa);
+      var off = function () {
+        var on = document.querySelectorAll(".say.rec[aria-pressed=true]");
+        for (var i = 0; i < on.length; i++) on[i].setAttribute("aria-pressed", "false");
+      };
+      qa.addEventListener("ended", off);
+      qa.addEventListener("pause", off);
+      qa.addEventListener("error", off);
+    }
+    if (b.getAttribute("aria-pressed") === "true") { qa.pause(); return; }
+    var src = "/join/" + code + "/question/" + clip;
+    if (qa.getAttribute("src") !== src) qa.src = src;
+    else qa.currentTime = 0;
+    b.setAttribute("aria-pressed", "true");
+    var done = qa.play();
+    if (done && done.catch) done.catch(function () { b.setAttribute("aria-pressed", "false"); });
+  }
   function sayWhat(what) {
     if (what === "kind") {
       var parts = [plain($("kind-q")).replace(/^\d+\.\s*/, "")];
@@ -479,15 +541,18 @@
              [item.example && item.example !== item.label ? item.example : "", lang]]);
     }
   }
-  if (canSay) {
+  if (canSay) { // without speech synthesis, a question's button comes with its recording (heard())
     var ps = document.querySelectorAll("[data-prompt]");
     for (var i = 0; i < ps.length; i++) ps[i].appendChild(sayButton("prompt:" + ps[i].getAttribute("data-prompt")));
     $("kind-q").appendChild(sayButton("kind"));
-    app.addEventListener("click", function (e) {
-      var b = e.target.closest ? e.target.closest("[data-say]") : null;
-      if (b) { e.preventDefault(); sayWhat(b.getAttribute("data-say")); }
-    });
   }
+  app.addEventListener("click", function (e) {
+    var b = e.target.closest ? e.target.closest("[data-say]") : null;
+    if (!b) return;
+    e.preventDefault();
+    if (b.getAttribute("data-clip")) playQuestion(b);
+    else if (canSay) sayWhat(b.getAttribute("data-say"));
+  });
   function voteError(msg) { var e = $("vote-err"); e.textContent = msg || ""; e.hidden = !msg; }
   $("ballot").addEventListener("click", function (e) {
     var b = e.target.closest ? e.target.closest("button") : null;

@@ -1,5 +1,7 @@
 /* Voice cards on the phone, loaded only when "Parler" is tapped (or when a recording waits
    in the outbox): record up to 30 s, listen, record again, send as a blocker or a lever.
+   The console uses the same recorder for a question recorded aloud: given `ctx.save`, the
+   review offers one "Save" that hands the recording over instead of the two kinds.
    A recording is kept in IndexedDB until the server acknowledges it, then uploaded over a
    plain HTTP POST with the card's client_id (a re-send gets the same acknowledgement).
    No framework; every step has a pictogram, so it works without reading. */
@@ -13,7 +15,8 @@
     stop: '<rect x="6" y="6" width="12" height="12" rx="2" fill="currentColor"/>',
     play: '<path d="M8 5v14l11-7z" fill="currentColor"/>',
     again: '<path d="M5 12a7 7 0 1 0 2.1-5M5 4v4h4" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round"/>',
-    close: '<path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2.6" stroke-linecap="round"/>'
+    close: '<path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2.6" stroke-linecap="round"/>',
+    save: '<path d="M5 12.5l4.5 4.5L19 7" fill="none" stroke="currentColor" stroke-width="2.8" stroke-linecap="round" stroke-linejoin="round"/>'
   };
   var CSS = ".vrec{background:#fff;border:3px solid #0b4f8a;border-radius:14px;padding:12px;margin:10px 0;text-align:center}" +
     ".vrec .vtime{font-size:44px;font-weight:800;font-variant-numeric:tabular-nums;line-height:1.1}" +
@@ -21,7 +24,7 @@
     ".vrec .vmeter i{display:block;height:100%;width:0;background:#1d7a4b;transition:width .08s}" +
     ".vrec .vbar{height:8px;border-radius:4px;background:#e4e9ef;overflow:hidden}.vrec .vbar i{display:block;height:100%;background:#0b4f8a;width:0}" +
     ".vrec .vrow{display:flex;gap:10px;margin-top:10px}.vrec .vrow button{flex:1 1 0;min-width:0;min-height:72px;padding:6px 2px;border-radius:12px;border:3px solid #0b4f8a;background:#fff;color:#0b4f8a;font-size:17px;font-weight:800;line-height:1.15;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:4px}" +
-    ".vrec .vrow .vstop{flex-direction:row;gap:8px}" +
+    ".vrec .vrow .vstop,.vrec .vrow .vsave{flex-direction:row;gap:8px}.vrec .vrow .vsave{background:#0b4f8a;color:#fff}" +
     ".vrec svg{width:30px;height:30px;flex:none}.vrec .vrow .vstop{background:#b3261e;border-color:#b3261e;color:#fff;font-size:19px}" +
     ".vrec .vrow .vk-blocker{border-color:#8a2c0d;color:#8a2c0d;background:#fbe3d6}.vrec .vrow .vk-lever{border-color:#0b5a43;color:#0b5a43;background:#d8f1e7}" +
     ".vrec .vk svg{width:36px;height:36px}.vrec .vx{float:right;border:0;background:none;color:#3d3d3d;min-width:48px;min-height:48px;margin:-8px -8px 0 0}" +
@@ -125,14 +128,15 @@
     ctx.anchor.parentNode.insertBefore(box, ctx.anchor.nextSibling);
     function html(step, inner) {
       box.setAttribute("data-step", step);
-      box.innerHTML = '<button type="button" class="vx" data-v="close" aria-label="' + T.close + '">' + icon("close") + "</button>" + inner;
+      box.innerHTML = '<button type="button" class="vx" data-v="close" aria-label="' + T.close + '">' + icon("close") + "</button>" +
+        (T.title ? '<p class="vmsg"><b>' + T.title + "</b></p>" : "") + inner;
     }
     function say(msg) { html("msg", '<p class="vmsg" role="alert">' + msg + "</p>"); }
     function close() {
       stopAll();
       if (box.parentNode) box.parentNode.removeChild(box);
       panel = null;
-      ctx.talk.focus();
+      if (document.body.contains(ctx.talk)) ctx.talk.focus();
     }
     function stopAll() {
       clearInterval(timer);
@@ -152,6 +156,7 @@
       else if (v === "again") start();
       else if (v === "play") listen();
       else if (v === "blocker" || v === "lever") keep(v);
+      else if (v === "save") save();
     });
 
     var Rec = window.MediaRecorder, md = navigator.mediaDevices;
@@ -217,13 +222,22 @@
       clearInterval(timer);
       if (rec && rec.state !== "inactive") rec.stop();
     }
-    function review() {
+    function review(msg) {
       html("review", '<p class="vtime">' + icon("mic") + " " + clock(ms / 1000) + "</p>" +
         '<div class="vrow"><button type="button" data-v="play">' + icon("play") + T.rec_listen + "</button>" +
         '<button type="button" data-v="again">' + icon("again") + T.rec_again + "</button></div>" +
-        '<p class="vmsg">' + T.rec_send + "</p>" +
+        (msg ? '<p class="vmsg" role="alert">' + esc(msg) + "</p>" : "") +
+        (ctx.save ? '<div class="vrow"><button type="button" class="vsave" data-v="save">' + icon("save") + T.rec_save + "</button></div>"
+          : '<p class="vmsg">' + T.rec_send + "</p>" +
         '<div class="vrow"><button type="button" class="vk vk-blocker" data-v="blocker">' + ctx.icons.blocker + T.blocker + "</button>" +
-        '<button type="button" class="vk vk-lever" data-v="lever">' + ctx.icons.lever + T.lever + "</button></div>");
+        '<button type="button" class="vk vk-lever" data-v="lever">' + ctx.icons.lever + T.lever + "</button></div>"));
+    }
+    function save() { // the console: hand the recording over; `done(error)` closes on success
+      if (!blob) return;
+      var b = box.querySelector("[data-v=save]");
+      if (b) b.disabled = true;
+      if (audio) audio.pause();
+      ctx.save(blob, Math.max(1, ms), function (error) { if (!panel) return; if (error) review(error); else close(); });
     }
     function listen() {
       if (!blob) return;

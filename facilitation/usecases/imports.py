@@ -42,6 +42,7 @@ from ..domain.events import (
     ContributionsErased,
     Event,
     ParticipantJoined,
+    PromptAudioSet,
     Recorded,
     SessionCreated,
     SessionLinked,
@@ -53,6 +54,7 @@ from ..store import erasure as erased_rows
 from ..store import log
 from ..store import voice as clips
 from ..store.models import EventRow, MeetingSession
+from . import question_audio
 from .sessions import Service
 
 NOT_IMPORTED = frozenset({"invitation_created", "cofacilitator_added"})
@@ -117,19 +119,36 @@ def _record(number: int, line: str) -> Record:
 
 
 def _audio(event: Event, raw: object) -> bytes | None:
-    """A voice card's recording in its line: base64 of a WebM/Ogg/MP4 file within the
-    upload's limits, on a `contribution_added` that says it has one (else ValueError)."""
+    """A recording in its line: base64 of a WebM/Ogg/MP4 file within the upload's limits,
+    on a `contribution_added` that says it has one (a voice card) or a `prompt_audio_set`
+    (a question recorded aloud); else ValueError."""
     if raw is None:
         return None
-    if (not isinstance(event, ContributionAdded) or not isinstance(event.voice, dict)
-            or not isinstance(raw, str) or len(raw) > voice.BYTES_MAX * 4 // 3 + 4):
+    if isinstance(event, ContributionAdded) and isinstance(event.voice, dict):
+        duration = event.voice.get("duration_ms")
+    elif isinstance(event, PromptAudioSet):
+        duration = event.duration_ms
+    else:
+        raise ValueError("audio")
+    if not isinstance(raw, str) or len(raw) > voice.BYTES_MAX * 4 // 3 + 4:
         raise ValueError("audio")
     try:
         data = base64.b64decode(raw, validate=True)
     except binascii.Error:
         raise ValueError("audio") from None
-    voice.check(data, event.voice.get("duration_ms"))  # Rejected: a bad line
+    voice.check(data, duration)  # Rejected: a bad line
     return data
+
+
+def _clip_of(session_id: str, event: Event, audio: bytes) -> clips.Clip | None:
+    """The voice clip an imported line's recording is kept as."""
+    if isinstance(event, ContributionAdded):
+        return clips.Clip(session_id, event.contribution_id, voice.container(audio),
+                          int((event.voice or {})["duration_ms"]), audio, event.participant_id)
+    if isinstance(event, PromptAudioSet):
+        return clips.Clip(session_id, event.clip_id, voice.container(audio),
+                          event.duration_ms, audio)
+    return None
 
 
 def parse(lines: Iterable[str], pause: Callable[[], None] = lambda: None) -> list[Record]:
@@ -243,12 +262,12 @@ def import_log(service: Service, records: list[Record], facilitator_id: int, *,
                 seq += 1
                 seq_map.add(record.seq, seq)
                 rows.append((event, record.actor, record.key, record.at))
-                if record.audio is not None and isinstance(event, ContributionAdded):
-                    clips.add(db, clips.Clip(session_id, event.contribution_id,
-                                             voice.container(record.audio),
-                                             int((event.voice or {})["duration_ms"]),
-                                             record.audio, event.participant_id))
+                clip = None if record.audio is None else _clip_of(session_id, event,
+                                                                   record.audio)
+                if clip is not None:
+                    clips.add(db, clip)
             added = log.append_rows(db, session_id, rows, after=board.seq)
+            question_audio.drop_superseded(db, board, [row[0] for row in rows])
             _erase_here(db, session_id, added)
             return added, (created, len(part) - len(rows))
 
@@ -399,7 +418,8 @@ def export_lines(service: Service, session_id: str) -> list[str]:
     """A session's log as JSON lines, the form `parse` reads. One person's radar ratings
     never leave the server (the room's radar is shown as aggregates only): the copy made
     from this file has the radar without its answers. A voice card's line carries its
-    recording (`audio`: base64), so the copy can be heard too; an erased one has none."""
+    recording (`audio`: base64), so the copy can be heard too; an erased one has none; so
+    does the line of a question recorded aloud, while that recording is the question's."""
     events = service.events_after(session_id, 0)
     with service.db.read() as db:
         audio = clips.of_session(db, session_id)
@@ -408,9 +428,10 @@ def export_lines(service: Service, session_id: str) -> list[str]:
         if item.type in NOT_EXPORTED:
             continue
         record = item.to_record()
-        if isinstance(item.event, ContributionAdded) and item.event.contribution_id in audio:
-            data = audio[item.event.contribution_id].data
-            record["audio"] = base64.b64encode(data).decode("ascii")
+        clip_id = (item.event.contribution_id if isinstance(item.event, ContributionAdded)
+                   else item.event.clip_id if isinstance(item.event, PromptAudioSet) else None)
+        if clip_id is not None and clip_id in audio:
+            record["audio"] = base64.b64encode(audio[clip_id].data).decode("ascii")
         lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
     return lines
 

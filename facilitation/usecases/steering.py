@@ -14,8 +14,10 @@ from ..domain.board import Board
 from ..domain.commands import ACTIONS, OWNER_ONLY, Actor
 from ..domain.errors import Rejected
 from ..domain.events import CofacilitatorRemoved, Recorded, ThemesUpdated
+from ..store import erasure as erased_rows
 from ..store import log
 from ..store.models import MeetingSession, TeamMember
+from . import question_audio
 from .sessions import Outcome, Service, append_events, check_facilitator
 
 
@@ -94,7 +96,11 @@ class FacilitatorCommands:
                 return [], {"ok": True, "seq": board.seq, **result.extra}
             recorded = append_events(db, board, result.events, author, clean_client_id)
             _sync_team_index(db, session_id, result.events)
+            dropped[0] = question_audio.drop_superseded(db, board, result.events)
             return recorded, {"ok": True, "seq": recorded[-1].seq, **result.extra}
 
+        dropped = [0]  # recordings of questions the command removed
         recorded, ack = self.service.boards.transact(session_id, decide)
+        if dropped[0]:
+            erased_rows.scrub(self.service.db)
         return Outcome(ack, recorded)

@@ -167,6 +167,7 @@ class World:
             "token": [self.member_token, "nope"], "fmt": list(FORMATS),
             "name": ["votes", "kinds", "radar", "Programme"],
             "clip_id": list(self.service.board(self.session_id).contributions)[:1] or ["x"],
+            "prompt_id": [p["id"] for p in self.service.board(self.session_id).prompts][:1],
         }.get(name, [])
 
 
@@ -277,6 +278,9 @@ ROUTES = (
     ("POST", "/clubs/{club_id}/members/{member_id}/remove"),
     ("DELETE", "/api/clubs/{club_id}/members/{member_id}"),
     ("POST", "/join/{code}/voice"), ("GET", "/sessions/{session_id}/voice/{clip_id}"),
+    ("POST", "/sessions/{session_id}/prompts/{prompt_id}/audio"),
+    ("DELETE", "/sessions/{session_id}/prompts/{prompt_id}/audio"),
+    ("GET", "/join/{code}/question/{clip_id}"),
 )
 FORM_FIELDS = ("title", "kind", "language", "programme", "text", "client_id", "prompt_id",
                "email", "password", "name", "session_id", "unlink", "project", "stage",
@@ -311,7 +315,8 @@ def _segment(world: World, name: str, value: Any) -> str:
 def request(world: World, method: str, path: str, *, segments: dict[str, Any],
             query: dict[str, Any], body: Any, as_json: bool, bearer: bool) -> None:
     url = path
-    for name in ("session_id", "code", "club_id", "member_id", "token", "fmt", "name", "clip_id"):
+    for name in ("session_id", "code", "club_id", "member_id", "token", "fmt", "name", "clip_id",
+                 "prompt_id"):
         if "{" + name + "}" in url:
             url = url.replace("{" + name + "}", _segment(world, name, segments.get(name)))
     CASES[f"http:{method} {path}"] += 1
@@ -339,7 +344,7 @@ SLOW = ("/login", "/setup/{token}", "/clubs/{club_id}/members/{member_id}/link")
 def test_every_route_refuses_hostile_values(world, errors) -> None:
     for method, path in ROUTES:
         names = [n for n in ("session_id", "code", "club_id", "member_id", "token", "fmt",
-                             "name", "clip_id") if "{" + n + "}" in path]
+                             "name", "clip_id", "prompt_id") if "{" + n + "}" in path]
         plain = {"segments": {}, "query": {}, "body": {}, "as_json": False, "bearer": False}
         request(world, method, path, **plain)
         # a password is hashed on purpose slowly: fewer cases there
@@ -368,7 +373,7 @@ def test_random_requests_never_crash(world, errors, data) -> None:
     method, path = data.draw(st.sampled_from(ROUTES))
     segments = {name: data.draw(st.none() | scalars)
                 for name in ("session_id", "code", "club_id", "member_id", "token", "fmt",
-                             "name", "clip_id")}
+                             "name", "clip_id", "prompt_id")}
     query = data.draw(st.dictionaries(st.sampled_from(QUERY_FIELDS), scalars, max_size=3))
     as_json = data.draw(st.booleans())
     if as_json:

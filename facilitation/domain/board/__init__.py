@@ -47,7 +47,8 @@ def rebuild(session_id: str, log: Iterable[Recorded]) -> Board:
 # What phones are sent: the session's own changes. Other people's cards, names, votes and
 # the grouping never reach them (privacy, and every byte counts on 2G with 60 phones).
 PARTICIPANT_EVENTS = frozenset({
-    "session_created", "phase_changed", "prompts_set", "prompt_activated", "timer_started",
+    "session_created", "phase_changed", "prompts_set", "prompt_activated", "prompt_audio_set",
+    "prompt_audio_cleared", "timer_started",
     "timer_paused", "timer_resumed", "timer_extended", "timer_stopped", "vote_budget_set",
     "floor_given", "floor_ended", "profile_questions_set", "radar_opened", "radar_closed",
 })

@@ -22,6 +22,8 @@ from ..events import (
     ProfileAnswered,
     ProfileQuestionsSet,
     PromptActivated,
+    PromptAudioCleared,
+    PromptAudioSet,
     PromptsSet,
     QuoteMarked,
     RadarClosed,
@@ -47,10 +49,22 @@ def prompts_set(event: PromptsSet, board: Board, recorded: Recorded) -> None:
     ids = [prompt["id"] for prompt in board.prompts]
     if board.active_prompt not in ids:
         board.active_prompt = ids[0] if ids else None
+    for gone in set(board.prompt_audio) - set(ids):  # a removed question's recording
+        del board.prompt_audio[gone]
 
 
 def prompt_activated(event: PromptActivated, board: Board, recorded: Recorded) -> None:
     board.active_prompt = event.prompt_id
+
+
+def prompt_audio_set(event: PromptAudioSet, board: Board, recorded: Recorded) -> None:
+    if any(prompt["id"] == event.prompt_id for prompt in board.prompts):
+        board.prompt_audio[event.prompt_id] = {"clip": event.clip_id,
+                                               "duration_ms": event.duration_ms}
+
+
+def prompt_audio_cleared(event: PromptAudioCleared, board: Board, recorded: Recorded) -> None:
+    board.prompt_audio.pop(event.prompt_id, None)
 
 
 def timer_started(event: TimerStarted, board: Board, recorded: Recorded) -> None:
@@ -240,6 +254,8 @@ HANDLERS = {
     QuoteMarked: quote_marked,
     PromptsSet: prompts_set,
     PromptActivated: prompt_activated,
+    PromptAudioSet: prompt_audio_set,
+    PromptAudioCleared: prompt_audio_cleared,
     TimerStarted: timer_started,
     TimerPaused: timer_paused,
     TimerResumed: timer_resumed,

@@ -147,6 +147,8 @@ class Board:
     phase: str = "welcome"
     prompts: list[dict[str, str]] = field(default_factory=list)
     active_prompt: str | None = None
+    # questions recorded aloud by the facilitator: prompt id -> {"clip", "duration_ms"}
+    prompt_audio: dict[str, dict[str, Any]] = field(default_factory=dict)
     created_at: datetime | None = None
     programme: str | None = None
     participants: dict[str, Participant] = field(default_factory=dict)
@@ -269,6 +271,16 @@ class Board:
                       for pid in self.floor.queue],
         }
 
+    def prompt_audio_dict(self) -> dict[str, dict[str, Any]]:
+        """The questions recorded aloud: prompt id -> {clip, duration_ms}."""
+        return {pid: dict(audio) for pid, audio in self.prompt_audio.items()}
+
+    def question_audio(self) -> dict[str, Any] | None:
+        """The active question's recording, the one recording a phone may fetch:
+        {prompt_id, clip, duration_ms}, or None."""
+        audio = self.prompt_audio.get(self.active_prompt or "")
+        return None if audio is None else {"prompt_id": self.active_prompt, **audio}
+
     def _header(self) -> dict[str, Any]:
         """What every view of the session starts with."""
         return {
@@ -283,6 +295,7 @@ class Board:
         tally = self.votes_for()
         return {
             **self._header(),
+            "prompt_audio": self.prompt_audio_dict(),
             "programme": self.programme,
             "participant_count": len(self.participants),
             "participants": [
@@ -343,6 +356,7 @@ class Board:
         event without holding the session's writers up."""
         return {
             **self._header(),
+            "prompt_audio": self.prompt_audio_dict(),
             "participant_count": len(self.participants),
             "votes_cast": sum(len(v) for v in self.votes.values()),
             "voters": sum(1 for v in self.votes.values() if v),
@@ -394,6 +408,7 @@ class Board:
             "vote_budget": self.vote_budget,
             "profile_questions": list(self.profile_questions),
             "speaking": self.speaker_name(self.floor.speaking),
+            "question_audio": self.question_audio(),
         }
         if self.phase == "vote":
             view["ballot"] = self.ballot()

@@ -15,6 +15,7 @@ from ...domain import voice
 from ...usecases import imports
 
 UPLOAD_ENDPOINTS = frozenset({"console.import_log", "api.import_log"})
+VOICE_ENDPOINTS = frozenset({"voice.upload", "voice.set_question"})
 
 
 def init_app(app: Flask) -> None:
@@ -24,5 +25,5 @@ def init_app(app: Flask) -> None:
     def upload_cap() -> None:
         if request.endpoint in UPLOAD_ENDPOINTS:
             request.max_content_length = imports.UPLOAD_MAX
-        elif request.endpoint == "voice.upload":  # a recording: its own cap, refused in words
+        elif request.endpoint in VOICE_ENDPOINTS:  # a recording: its own cap, refused in words
             request.max_content_length = voice.BYTES_MAX + 1

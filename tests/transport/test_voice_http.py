@@ -121,3 +121,13 @@ def test_the_audio_goes_to_the_facilitators_only(client, app, collecting, phone,
     assert part.status_code == 206 and part.data == AUDIO[4:104]
     assert part.headers["Content-Range"] == f"bytes 4-103/{len(AUDIO)}"
     assert client.get(url + "x", headers=mine).status_code == 404
+
+
+def test_guessing_codes_through_the_voice_upload_is_counted(make_app) -> None:
+    """A wrong code on the upload route counts against the address like on the phone page:
+    it would otherwise tell a real code (401 not joined) from a wrong one (404) freely."""
+    app = make_app(FACILITATION_LIMIT_WRONG_CODES_PER_ADDRESS="3/minute")
+    client = app.test_client()
+    answers = [client.post(f"/join/ZZZZZ{n}/voice?client_id=ab", data=b"x").status_code
+               for n in range(5)]
+    assert answers[:3] == [404, 404, 404] and answers[-1] == 429

@@ -61,8 +61,10 @@ def _refused(error: Rejected) -> ResponseReturnValue:
 @csrf.exempt  # no cookie is read: the phone's secret comes in a header a form cannot set
 def upload(code: str) -> ResponseReturnValue:
     try:
-        board, participant_id = service().phone_board(
-            code, request.headers.get("X-Participant-Token"))
+        token = request.headers.get("X-Participant-Token")
+        # wrong codes count against the address, as on the phone page (no code guessing)
+        board = _phone_board(code, token)
+        participant_id = service().participant_for(board.session_id, token)
         if participant_id is None:
             raise Rejected("not_joined")
         session_id = board.session_id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select
@@ -117,13 +117,17 @@ def find_by_client_id(db: Session, session_id: str, client_id: str) -> Recorded 
     return _recorded(row) if row is not None else None
 
 
-def find_action(db: Session, session_id: str, key: str, actor: str | None,
-                raw: str) -> Recorded | None:
+def find_action(db: Session, session_id: str, key: str, actor: str | None, raw: str,
+                known: Container[str] | None = None) -> Recorded | None:
     """The event an author's action first produced: stored under its scoped `key`, or,
-    when recorded before keys were scoped, under the `raw` client_id by the same actor."""
-    first = find_by_client_id(db, session_id, key)
-    if first is None:
-        legacy = find_by_client_id(db, session_id, raw)
-        if legacy is not None and legacy.actor == actor:
-            return legacy
-    return first
+    when recorded before keys were scoped, under the `raw` client_id by the same actor
+    (logs and outboxes from before that change). `known`: the keys of a projection caught
+    up with the stream, under its write lock — when it holds neither, nothing is read."""
+    if known is not None and key not in known and raw not in known:
+        return None
+    rows = {row.client_id: row for row in db.scalars(select(EventRow).where(
+        EventRow.session_id == session_id, EventRow.client_id.in_((key, raw))))}
+    if key in rows:
+        return _recorded(rows[key])
+    legacy = rows.get(raw)
+    return _recorded(legacy) if legacy is not None and legacy.actor == actor else None

@@ -88,8 +88,8 @@ def serve(host: str | None, port: int, lan: bool, access_log: bool) -> None:
         click.echo("  " + _("Phones cannot reach it: it listens on %(host)s only.",
                             host=where.host))
     # What is loaded now (the lexicon, the code) lives as long as the process: frozen out
-    # of the collector's sight; from then on the pacer freezes what grows old each second
-    # and walks the whole heap only when the loop is idle (tasks/gc_pacer.py).
+    # of the collector's sight; from then on the pacer freezes what grows old four times a
+    # second and walks the whole heap only when the loop is idle (tasks/gc_pacer.py).
     from .tasks.gc_pacer import GcPacer, idle_by
     from .tasks.loop_monitor import LoopMonitor
 

@@ -37,7 +37,7 @@ IDLE_STALL_MS = 5.0  # the loop is idle when it was never held longer than this
 class GcPacer:
     """Short collections while serving, the full walk when nobody waits."""
 
-    def __init__(self, period: float = 0.5, idle_after: float = 10.0,
+    def __init__(self, period: float = 0.25, idle_after: float = 10.0,
                  force_after: float = 600.0, idle: Callable[[float], bool] | None = None,
                  ) -> None:
         self.period = period

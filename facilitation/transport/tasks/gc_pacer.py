@@ -31,7 +31,7 @@ from ...extensions import socketio
 
 YOUNG = 5_000  # allocations between generation-0 collections (CPython's default: 700)
 RECLAIM_MIN = 20_000  # frozen objects gained before an idle reclaim is worth its stall
-IDLE_STALL_MS = 5.0  # the loop is idle when it was never held longer than this
+IDLE_STALL_MS = 5.0  # the loop is idle when no wake-up waited on this much of its CPU
 
 
 class GcPacer:
@@ -97,13 +97,15 @@ class GcPacer:
 
 
 def idle_by(monitor: object) -> Callable[[float], bool]:
-    """Idleness as a loop monitor sees it: never held longer than IDLE_STALL_MS, over the
-    last `seconds` (and the monitor has run that long)."""
+    """Idleness as a loop monitor sees it: over the last `seconds` (and the monitor has run
+    that long), no wake-up was late by more than IDLE_STALL_MS of the loop's own CPU — CPU,
+    not the clock, so that a machine busy with other work does not hide an idle server."""
 
     def idle(seconds: float) -> bool:
         started = getattr(monitor, "started", time.monotonic())
         if time.monotonic() - started < seconds:
             return False
-        return bool(monitor.max_stall_ms(seconds) < IDLE_STALL_MS)  # type: ignore[attr-defined]
+        busy = monitor.max_stall_cpu_ms(seconds)  # type: ignore[attr-defined]
+        return bool(busy < IDLE_STALL_MS)
 
     return idle

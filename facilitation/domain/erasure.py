@@ -22,6 +22,7 @@ from .events import (
     ContributionEdited,
     ContributionHidden,
     ContributionKindChanged,
+    ContributionsErased,
     ContributionTranscribed,
     Event,
     MemberAdded,
@@ -100,6 +101,17 @@ def speaker_erasure(log: Iterable[Recorded],
     key = speaker_key(speaker)
     return _erasure(log, lambda card: card.participant_id is None and card.speaker is not None
                     and speaker_key(card.speaker) == key, None)
+
+
+def tombstone_erasure(log: Iterable[Recorded],
+                      tombstone: ContributionsErased) -> tuple[dict[int, Event], list[str]]:
+    """The rows to rewrite for a `contributions_erased` met in an imported log: the
+    participant's (cards, name, answers), or the listed cards when they were typed for a
+    speaker (no participant)."""
+    if tombstone.participant_id is not None:
+        return participant_erasure(log, tombstone.participant_id)
+    cards = set(tombstone.contribution_ids)
+    return _erasure(log, lambda card: card.contribution_id in cards, None)
 
 
 def _erasure(log: Iterable[Recorded], theirs: Callable[[ContributionAdded], bool],

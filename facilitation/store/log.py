@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from ..domain.events import Event, Recorded, event_from_payload
 from .models import EventRow, utcnow
+
+# The statements of the per-card path, built once: building a statement per call and the
+# ORM's execution layer cost more than SQLite's own work for these one-row queries.
+EVENTS = EventRow.__table__
+INSERT = insert(EVENTS)
+LAST_SEQ = select(func.max(EVENTS.c.seq)).where(EVENTS.c.session_id == bindparam("session_id"))
+BY_KEYS = select(EVENTS).where(EVENTS.c.session_id == bindparam("session_id"),
+                               EVENTS.c.client_id.in_(bindparam("keys", expanding=True)))
 
 
 def _aware(moment: datetime) -> datetime:
@@ -18,7 +27,8 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _recorded(row: EventRow) -> Recorded:
+def _recorded(row: Any) -> Recorded:
+    """An event from its row (an ORM `EventRow` or a plain result row)."""
     return Recorded(
         session_id=row.session_id,
         seq=row.seq,
@@ -31,7 +41,7 @@ def _recorded(row: EventRow) -> Recorded:
 
 def last_seq(db: Session, session_id: str) -> int:
     """The newest `seq` of a session (0 when it has no event)."""
-    value = db.scalar(select(func.max(EventRow.seq)).where(EventRow.session_id == session_id))
+    value = db.connection().execute(LAST_SEQ, {"session_id": session_id}).scalar()
     return int(value or 0)
 
 
@@ -73,7 +83,7 @@ def append(
         })
         recorded.append(Recorded(session_id, seq, event, now, actor, first_client_id))
     if rows:
-        db.execute(insert(EventRow), rows)
+        db.connection().execute(INSERT, rows)
     return recorded
 
 
@@ -93,7 +103,7 @@ def append_rows(db: Session, session_id: str, rows: Sequence[Row], *, after: int
         })
         recorded.append(Recorded(session_id, seq, event, at, actor, client_id))
     if values:  # the table's plain INSERT: the ORM's bulk path costs more than SQLite
-        db.connection().execute(insert(EventRow.__table__), values)
+        db.connection().execute(INSERT, values)
     return recorded
 
 
@@ -117,13 +127,17 @@ def find_by_client_id(db: Session, session_id: str, client_id: str) -> Recorded 
     return _recorded(row) if row is not None else None
 
 
-def find_action(db: Session, session_id: str, key: str, actor: str | None,
-                raw: str) -> Recorded | None:
+def find_action(db: Session, session_id: str, key: str, actor: str | None, raw: str,
+                known: Container[str] | None = None) -> Recorded | None:
     """The event an author's action first produced: stored under its scoped `key`, or,
-    when recorded before keys were scoped, under the `raw` client_id by the same actor."""
-    first = find_by_client_id(db, session_id, key)
-    if first is None:
-        legacy = find_by_client_id(db, session_id, raw)
-        if legacy is not None and legacy.actor == actor:
-            return legacy
-    return first
+    when recorded before keys were scoped, under the `raw` client_id by the same actor
+    (logs and outboxes from before that change). `known`: the keys of a projection caught
+    up with the stream, under its write lock — when it holds neither, nothing is read."""
+    if known is not None and key not in known and raw not in known:
+        return None
+    rows = {row.client_id: row for row in db.connection().execute(
+        BY_KEYS, {"session_id": session_id, "keys": [key, raw]})}
+    if key in rows:
+        return _recorded(rows[key])
+    legacy = rows.get(raw)
+    return _recorded(legacy) if legacy is not None and legacy.actor == actor else None

@@ -83,6 +83,9 @@ class StreamCache(Generic[S]):
 
     def _catch_up(self, db: Session, session_id: str) -> S:
         board = self._boards.get(session_id) or self._new(session_id)
+        if board.seq and log.last_seq(db, session_id) == board.seq:
+            self._keep(session_id, board)  # at the head, the usual case: no row to read
+            return board
         # read from the last event this board folded: when it is gone, the stream was
         # deleted (maybe by another process) and the board is dropped
         newer = log.read(db, session_id, after=max(board.seq - 1, 0))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import importlib
 import json
 import os
@@ -76,9 +75,6 @@ def serve(host: str | None, port: int, lan: bool, access_log: bool) -> None:
     click.echo(_("facilitation: loading the grouping model (%(backend)s)…", backend=backend))
     sys.stdout.flush()
     app.extensions["grouping"].start()  # the worker process loads it, once
-    from .tasks.loop_monitor import LoopMonitor
-
-    app.extensions["loop_monitor"] = LoopMonitor().start()
     click.echo(_("facilitation: ready (%(mode)s). Ctrl+C stops it.",
                  mode=app.config["FACILITATION_ASYNC_MODE"]))
     click.echo("  " + _("On this computer: %(url)s", url=where.local_url))
@@ -91,11 +87,15 @@ def serve(host: str | None, port: int, lan: bool, access_log: bool) -> None:
     else:
         click.echo("  " + _("Phones cannot reach it: it listens on %(host)s only.",
                             host=where.host))
-    # What is loaded now (the lexicon, the code) lives as long as the process: out of the
-    # collector's sight, a full collection (which stalls every green thread) only walks
-    # what the sessions allocate.
-    gc.collect()
-    gc.freeze()
+    # What is loaded now (the lexicon, the code) lives as long as the process: frozen out
+    # of the collector's sight; from then on the pacer freezes what grows old four times a
+    # second and walks the whole heap only when the loop is idle (tasks/gc_pacer.py).
+    from .tasks.gc_pacer import GcPacer, idle_by
+    from .tasks.loop_monitor import LoopMonitor
+
+    monitor = LoopMonitor()
+    app.extensions["gc_pacer"] = GcPacer(idle=idle_by(monitor)).start()
+    app.extensions["loop_monitor"] = monitor.start()  # its figures start here, once frozen
     db = app.extensions["facilitation"].db
     if accounts.count(db) == 0:
         token = accounts.SetupLink(Path(app.instance_path)).ensure()

@@ -25,6 +25,7 @@ import bisect
 import hashlib
 import json
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -65,8 +66,36 @@ SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 ACTOR_MAX = 64
 UPLOAD_MAX = 32 * 1024 * 1024  # bytes of an uploaded log (a long day is a few MB)
 IMPORT_KEY = "import:{seq}"  # a phone's client_id cannot contain ":" (rules.client_id)
-CHUNK = 200  # events per transaction of an import (a few tens of ms of the write lock)
-PAGE = 1000  # rows per read of this server's copy (one read and fold: a few tens of ms)
+CHUNK = 200  # events per transaction of an import at most (fewer when BUDGET runs out)
+BUDGET = 0.015  # seconds of work between two yields to the other sessions (and per chunk)
+STEP = 20  # events between two looks at the clock (and rows per INSERT in a chunk)
+PAGE = 1000  # keys per read of this server's copy (no decoding: a few ms)
+EVENTS_PAGE = 200  # events per read of this server's copy when it is rebuilt (decoded)
+Clock = Callable[[], float]
+
+
+class Pacer:
+    """Long loops in short pieces: `due()` is true once `budget` seconds of work or
+    `every` steps have passed since the last pause, whichever comes first; `step()` then
+    pauses (the transport's yield to other green threads)."""
+
+    def __init__(self, pause: Callable[[], None], budget: float = BUDGET,
+                 every: int = CHUNK, clock: Clock = time.perf_counter) -> None:
+        self.pause, self.budget, self.every, self.clock = pause, budget, every, clock
+        self.since = clock()
+        self.steps = 0
+
+    def due(self) -> bool:
+        return self.steps >= self.every or self.clock() - self.since >= self.budget
+
+    def step(self) -> None:
+        self.steps += 1
+        if self.due():
+            self.rest()
+
+    def rest(self) -> None:
+        self.pause()
+        self.since, self.steps = self.clock(), 0
 
 
 
@@ -151,13 +180,15 @@ def _clip_of(session_id: str, event: Event, audio: bytes) -> clips.Clip | None:
     return None
 
 
-def parse(lines: Iterable[str], pause: Callable[[], None] = lambda: None) -> list[Record]:
+def parse(lines: Iterable[str], pause: Callable[[], None] = lambda: None,
+          clock: Clock = time.perf_counter) -> list[Record]:
     """The records of an exported log; `invalid_import` names the first bad line.
-    `pause()` runs every few hundred lines (a green thread lets the others run)."""
+    `pause()` runs every BUDGET seconds or CHUNK lines (a green thread lets the others
+    run)."""
     records: list[Record] = []
+    pacer = Pacer(pause, clock=clock)
     for number, line in enumerate(lines, start=1):
-        if number % CHUNK == 0:
-            pause()
+        pacer.step()
         if not line.strip():
             continue
         try:
@@ -203,22 +234,26 @@ def import_log(service: Service, records: list[Record], facilitator_id: int, *,
                progress: Progress | None = None,
                committed: Callable[[list[Recorded]], None] | None = None,
                offload: Callable[[Callable[[], None]], None] = lambda work: work(),
-               chunk: int = CHUNK) -> tuple[ImportReport, list[Recorded]]:
+               chunk: int = CHUNK, budget: float = BUDGET,
+               clock: Clock = time.perf_counter) -> tuple[ImportReport, list[Recorded]]:
     """Merge an exported log into its copy here (created on the first import); the report
     and the events recorded (to broadcast).
 
     Linear, and never long in one piece: the new events are first folded into a trial
     board, outside any transaction (a file that would break the board is refused whole);
-    then they are committed `chunk` at a time, each chunk a short transaction of its own,
-    with `pause()` between chunks (the transport's yield to other green threads),
-    `progress(done, total)` and `committed(recorded)` after each; `offload(work)` runs
+    then they are committed in chunks, each a short transaction of its own that ends
+    after `chunk` events or `budget` seconds of work (as `clock` tells), whichever comes
+    first — so neither the event loop nor the write lock is held much longer than
+    `budget`, however slow the machine; `pause()` between chunks (the transport's yield
+    to other green threads; the write lock is free then), `progress(done, total)` and
+    `committed(recorded)` after each; `offload(work)` runs
     the one step that cannot be cut (rendering the merged board once) where it does not
     hold the others up (a real thread, for a cooperative server). Idempotent even when
     interrupted: an event is known by its key (`client_id` column), so importing the file
     again adds only what is missing.
     """
     session_id = copy_id(service, records[0].session_id, facilitator_id)
-    known = _known_keys(service, session_id, pause)
+    known = _known_keys(service, session_id, Pacer(pause, budget, clock=clock))
     board = service.boards.get(session_id)
     if board is not None:
         if records[0].key not in known:
@@ -226,16 +261,19 @@ def import_log(service: Service, records: list[Record], facilitator_id: int, *,
         if not board.is_facilitator(facilitator_id):
             raise Rejected("forbidden")
     new = [record for record in records if record.key not in known]
-    pending = _trial(service, session_id, new, known, facilitator_id, pause, offload)
+    pending = _trial(service, session_id, new, known, facilitator_id,
+                     Pacer(pause, budget, clock=clock), offload)
     seq_map = _SeqMap(records, known)
     created_here = False
     recorded: list[Recorded] = []
     skipped = len(records) - len(pending)
-    for start in range(0, len(pending), chunk):
+    start = 0
+    while start < len(pending):
         part = pending[start:start + chunk]
 
         def decide(db: Session, board: Board, part: list[Record] = part,
-                   ) -> tuple[list[Recorded], tuple[bool, int]]:
+                   ) -> tuple[list[Recorded], tuple[bool, int, int]]:
+            began = clock()
             created, code = False, board.code
             if not board.seq:
                 if part[0] is not pending[0] or part[0].key != records[0].key:
@@ -254,24 +292,31 @@ def import_log(service: Service, records: list[Record], facilitator_id: int, *,
                 if record.key in here:  # another import took it meanwhile
                     seq_map.add(record.seq, here[record.key])
             rows: list[log.Row] = []
-            seq = board.seq
-            for record in part:
+            added: list[Recorded] = []
+            written: list[Event] = []
+            taken = 0
+            for record in part:  # until the chunk's time is spent (STEP events at least)
+                taken += 1
                 event = _localised(record.event, facilitator_id, db, code, seq_map)
-                if record.key in here or event is None:
-                    continue
-                seq += 1
-                seq_map.add(record.seq, seq)
-                rows.append((event, record.actor, record.key, record.at))
-                clip = None if record.audio is None else _clip_of(session_id, event,
-                                                                   record.audio)
-                if clip is not None:
-                    clips.add(db, clip)
-            added = log.append_rows(db, session_id, rows, after=board.seq)
-            question_audio.drop_superseded(db, board, [row[0] for row in rows])
+                if record.key not in here and event is not None:
+                    seq_map.add(record.seq, board.seq + len(added) + len(rows) + 1)
+                    rows.append((event, record.actor, record.key, record.at))
+                    written.append(event)
+                    clip = None if record.audio is None else _clip_of(session_id, event,
+                                                                       record.audio)
+                    if clip is not None:
+                        clips.add(db, clip)
+                if taken % STEP == 0 or taken == len(part):
+                    added += log.append_rows(db, session_id, rows,
+                                             after=board.seq + len(added))
+                    rows = []
+                    if clock() - began >= budget:
+                        break
+            question_audio.drop_superseded(db, board, written)
             _erase_here(db, session_id, added)
-            return added, (created, len(part) - len(rows))
+            return added, (created, taken - len(added), taken)
 
-        done, (created, already) = service.boards.transact(session_id, decide)
+        done, (created, already, taken) = service.boards.transact(session_id, decide)
         if any(isinstance(item.event, ContributionsErased) for item in done):
             service.boards.forget(session_id)  # rows were rewritten: rebuild at next read
             erased_rows.scrub(service.db)
@@ -280,8 +325,9 @@ def import_log(service: Service, records: list[Record], facilitator_id: int, *,
         recorded += done
         if committed is not None and done:
             committed(done)
+        start += taken
         if progress is not None:
-            progress(min(start + chunk, len(pending)), len(pending))
+            progress(start, len(pending))
         pause()
     board = service.board(session_id)
     return ImportReport(session_id, board.title, created_here, len(recorded), skipped), recorded
@@ -292,13 +338,12 @@ def _erase_here(db: Session, session_id: str, added: list[Recorded]) -> None:
     file): erase them from this copy's rows too (imported earlier, they hold the text)."""
     for item in added:
         if isinstance(item.event, ContributionsErased):
-            rewrites, cards = erasure.participant_erasure(log.read(db, session_id),
-                                                          item.event.participant_id)
+            rewrites, cards = erasure.tombstone_erasure(log.read(db, session_id), item.event)
             erased_rows.rewrite(db, session_id, rewrites)
             erased_rows.delete_clips(db, session_id, cards)
 
 
-def _known_keys(service: Service, session_id: str, pause: Callable[[], None]) -> dict[str, int]:
+def _known_keys(service: Service, session_id: str, pacer: Pacer) -> dict[str, int]:
     """The keys (`client_id`) of the session's events here → their seq, read page by page."""
     known: dict[str, int] = {}
     after = 0
@@ -312,11 +357,11 @@ def _known_keys(service: Service, session_id: str, pause: Callable[[], None]) ->
         if len(page) < PAGE:
             return known
         after = page[-1][1]
-        pause()
+        pacer.rest()
 
 
 def _trial(service: Service, session_id: str, new: list[Record], known: dict[str, int],
-           facilitator_id: int, pause: Callable[[], None],
+           facilitator_id: int, pacer: Pacer,
            offload: Callable[[Callable[[], None]], None]) -> list[Record]:
     """Fold the new events into a trial board (this server's log first, page by page):
     `invalid_import` at the first event that does not fold, or when the merged board
@@ -326,18 +371,19 @@ def _trial(service: Service, session_id: str, new: list[Record], known: dict[str
         return []
     after = 0
     while True:  # the copy as it is here, rebuilt (a deep copy of a big board would block)
-        page = service.events_after(session_id, after, PAGE)
+        page = service.events_after(session_id, after, EVENTS_PAGE)
         for item in page:
             apply(trial, item)
-        if len(page) < PAGE:
+        if len(page) < EVENTS_PAGE:
             break
         after = page[-1].seq
-        pause()
+        pacer.rest()
     seq_map = _SeqMap(new, known)
     pending: list[Record] = []
     code = trial.code or "IMPORT"
     with service.db.read() as db:
-        for index, record in enumerate(new, start=1):
+        for record in new:
+            pacer.step()
             event = _localised(record.event, facilitator_id, db, code, seq_map)
             if event is None:
                 continue
@@ -349,11 +395,9 @@ def _trial(service: Service, session_id: str, new: list[Record], known: dict[str
                 raise Rejected("invalid_import", line=record.line) from None
             seq_map.add(record.seq, item.seq)
             pending.append(record)
-            if index % CHUNK == 0:
-                pause()
     if pending:
         offload(lambda: _still_readable(trial, new[-1].line))
-        pause()
+        pacer.rest()
     return pending
 
 

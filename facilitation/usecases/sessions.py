@@ -289,7 +289,8 @@ class Service:
         clean_client_id = rules.scoped_client_id(author or "", raw_client_id)
 
         def decide(db: Session, board: Board) -> tuple[list[Recorded], dict[str, Any]]:
-            first = log.find_action(db, session_id, clean_client_id, author, raw_client_id)
+            first = log.find_action(db, session_id, clean_client_id, author, raw_client_id,
+                                    board.client_ids)
             if first is not None:
                 return [], _ack_of(first)
             _check_can_act(board, participant_id)
@@ -327,7 +328,8 @@ class Service:
         clean_client_id = rules.scoped_client_id(pid, raw_client_id)
 
         def decide(db: Session, board: Board) -> tuple[list[Recorded], None]:
-            if log.find_action(db, session_id, clean_client_id, pid, raw_client_id):
+            if log.find_action(db, session_id, clean_client_id, pid, raw_client_id,
+                               board.client_ids):
                 return [], None
             _check_can_act(board, pid)
             events = build(board, pid)

@@ -87,7 +87,8 @@ class FacilitatorCommands:
             check_facilitator(board, facilitator_id, owner=kind in OWNER_ONLY)
             assert facilitator_id is not None
             if clean_client_id is not None and raw_client_id is not None:
-                first = log.find_action(db, session_id, clean_client_id, author, raw_client_id)
+                first = log.find_action(db, session_id, clean_client_id, author, raw_client_id,
+                                        board.client_ids)
                 if first is not None:
                     return [], {"ok": True, "seq": first.seq}
             actor = Actor(facilitator_id, board.facilitator_id == facilitator_id)

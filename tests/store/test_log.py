@@ -108,3 +108,28 @@ def test_two_processes_share_one_log(database: Database, session_id: str) -> Non
     assert board.seq == 3
     assert [c.text for c in board.contributions.values()] == ["tontine du quartier"]
     assert board.participants["p9"].name == "Fanta"
+
+
+def test_a_stream_deleted_by_another_process_leaves_no_board_here(database: Database,
+                                                                 session_id: str) -> None:
+    from facilitation.store import erasure
+
+    here, there = Service(database), Service(Database(database.url))
+    here.add_contribution(session_id, None, "cached-here-1", "tontine du quartier", "lever")
+    assert here.board(session_id) is not None  # cached at the stream's head
+    with there.db.write() as db:
+        erasure.delete_stream(db, session_id)
+    assert here.boards.get(session_id) is None
+    assert here.boards.peek(session_id) is None  # the stale projection is dropped too
+
+
+def test_a_card_resent_after_another_process_recorded_it_is_recorded_once(
+        database: Database, session_id: str) -> None:
+    """The cached board knows the keys it folded; one recorded elsewhere is caught up
+    before the re-send is checked."""
+    here, there = Service(database), Service(Database(database.url))
+    assert here.board(session_id).seq == 1  # cached before the other process writes
+    first = there.add_contribution(session_id, None, "sent-twice-1", "tontine", "lever")
+    again = here.add_contribution(session_id, None, "sent-twice-1", "tontine", "lever")
+    assert again.ack == first.ack and again.events == []
+    assert len(here.board(session_id).contributions) == 1

@@ -218,3 +218,24 @@ def test_a_phone_cannot_flood_the_board(palabre, phone, service) -> None:
     moussa = phone(palabre.code)
     assert contribute(moussa, "moi aussi")["ok"], "other phones are not slowed down"
     assert len(service.board(palabre.session_id).contributions) == BURST_CARDS + 1
+
+
+def test_socket_events_leave_no_cycles_for_the_garbage_collector(palabre, phone) -> None:
+    """Each event runs in a request context: a routing failure there (a NotFound and its
+    traceback) was a cycle of frames per card, walked by every collection (issue 14)."""
+    import gc
+    from collections import Counter
+
+    awa = phone(palabre.code)
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for number in range(5):
+            assert contribute(awa, f"Carte {number}")["ok"]
+        gc.collect()
+        left = Counter(type(o).__name__ for o in gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert left["RequestContext"] == 0
+    assert left["frame"] == 0

@@ -281,6 +281,31 @@ def test_an_erasure_on_the_other_server_reaches_the_imported_copy(
     other.dispose()
 
 
+def test_a_speakers_erasure_on_the_other_server_reaches_only_their_cards_in_the_copy(
+        service: Service, owner: int, tmp_path: Path) -> None:
+    """The tombstone of cards typed for a speaker names no participant: the copy erases
+    those cards, not every card a facilitator typed."""
+    secret = marker()
+    other = Database(f"sqlite:///{tmp_path / 'kayes.db'}")
+    other.upgrade()
+    kayes = Service(other)
+    moussa = accounts.create(other, "moussa@kayes.example", "palabre-2026").id
+    sid, _, _ = a_meeting(kayes, moussa, marker())
+    steering = FacilitatorCommands(kayes)
+    for text, speaker in ((f"Le loyer {secret}", "Fatou"), ("Un parrain", "Issa")):
+        steering.run(sid, moussa, {"type": "scribe_contribution", "kind": "blocker",
+                                   "text": text, "speaker": speaker})
+    imports.import_log(service, imports.parse(imports.export_lines(kayes, sid)), owner)
+
+    erasure.erase_speaker(kayes, sid, moussa, "Fatou")
+    imports.import_log(service, imports.parse(imports.export_lines(kayes, sid)), owner)
+
+    assert_gone(service.db, secret)
+    texts = [card.text for card in service.board(sid).contributions.values()]
+    assert "Un parrain" in texts and len(texts) == 3
+    other.dispose()
+
+
 def test_the_engine_forgets_erased_texts() -> None:
     from facilitation import clustering
     from facilitation.clustering import lexical

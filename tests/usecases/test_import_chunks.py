@@ -46,15 +46,32 @@ class Watch:
 
     def __init__(self, stop_after: int | None = None) -> None:
         self.pauses = 0
-        self.chunks: list[int] = []
+        self.done: list[int] = []  # events committed, after each chunk
         self.stop_after = stop_after
 
     def pause(self) -> None:
         self.pauses += 1
 
     def progress(self, done: int, total: int) -> None:
-        if self.stop_after is not None and len(self.chunks) >= self.stop_after:
+        self.done.append(done)
+        if self.stop_after is not None and len(self.done) >= self.stop_after:
             raise KeyboardInterrupt  # the server stops in the middle of the import
+
+    @property
+    def chunks(self) -> list[int]:
+        return [b - a for a, b in zip([0, *self.done], self.done, strict=False)]
+
+
+class SlowClock:
+    """A machine where every look at the clock finds `tick` seconds gone."""
+
+    def __init__(self, tick: float) -> None:
+        self.now, self.tick, self.looks = 0.0, tick, 0
+
+    def __call__(self) -> float:
+        self.now += self.tick
+        self.looks += 1
+        return self.now
 
 
 @pytest.fixture
@@ -82,9 +99,11 @@ def test_a_big_import_is_committed_in_short_chunks(service: Any, facilitator: An
                                    progress=watch.progress)
 
     assert report.added == len(lines) and report.created
-    assert max(watched) <= imports.CHUNK  # each transaction writes a few hundred events
-    assert len(watched) == -(-len(lines) // imports.CHUNK)
-    assert watch.pauses >= 2 * len(watched) - 1  # between chunks, and checking the file
+    assert max(watch.chunks) <= imports.CHUNK  # each transaction writes a few hundred events
+    assert sum(watch.chunks) == len(lines) and watch.done[-1] == len(lines)
+    assert len(watch.chunks) >= -(-len(lines) // imports.CHUNK)
+    assert max(watched) <= imports.STEP  # and inserts them a few rows at a time
+    assert watch.pauses >= 2 * len(watch.chunks) - 1  # between chunks, and checking the file
     board = service.board("kayes20k")
     assert len(board.contributions) == 3000 and board.seq == len(lines)
     assert board.grouped_seq == len(lines) - 1  # based_on points here, not at the source
@@ -97,16 +116,15 @@ def test_an_interrupted_import_resumes_without_duplicates(service: Any, facilita
     stopping = Watch(stop_after=3)
     with pytest.raises(KeyboardInterrupt):
         imports.import_log(service, records, facilitator.id, pause=stopping.pause,
-                           progress=lambda done, total: (stopping.chunks.append(done),
-                                                         stopping.progress(done, total)))
-    half = service.board("kayes")
-    assert half.seq == 3 * imports.CHUNK
+                           progress=stopping.progress)
+    half = service.board("kayes").seq  # the board itself goes on changing
+    assert 0 < half == stopping.done[-1] < len(lines)
 
     resumed, _ = imports.import_log(service, records, facilitator.id)
     again, recorded = imports.import_log(service, records, facilitator.id)
 
     assert (resumed.created, resumed.added, resumed.skipped) == (
-        False, len(lines) - 3 * imports.CHUNK, 3 * imports.CHUNK)
+        False, len(lines) - half, half)
     assert (again.added, again.skipped, recorded) == (0, len(lines), [])
     board = service.board("kayes")
     assert board.seq == len(lines) and len(board.contributions) == 2000
@@ -123,6 +141,32 @@ def test_a_broken_event_at_the_end_keeps_nothing(service: Any, facilitator: Any,
         imports.import_log(service, imports.parse(lines), facilitator.id)
     assert refused.value.params["line"] == len(lines)
     assert watched == [] and service.boards.get("broken") is None
+
+
+def test_on_a_slow_machine_chunks_end_when_their_time_is_spent(service: Any,
+                                                               facilitator: Any) -> None:
+    """Each look at the clock finds 4 ms gone: a chunk stops after BUDGET (15 ms) of
+    work, long before CHUNK events, and the log is the same as imported in one go."""
+    lines = big_log("lent", 600)
+    clock = SlowClock(0.004)
+    watch = Watch()
+    records = imports.parse(lines, pause=watch.pause, clock=clock)
+    assert watch.pauses >= len(lines) // 4  # parsing yields every few lines too
+    watch.pauses = 0
+    report, _ = imports.import_log(service, records, facilitator.id, pause=watch.pause,
+                                   progress=watch.progress, clock=clock)
+    assert report.added == len(lines)
+    # the clock is read every STEP events: 4 reads (16 ms) end a chunk
+    assert max(watch.chunks) <= 4 * imports.STEP < imports.CHUNK
+    assert sum(watch.chunks) == len(lines)
+    assert watch.pauses >= len(lines) // 4  # the trial fold yields as often
+    fast = service.board("lent")
+    imports.import_log(service, imports.parse(big_log("vite", 600)), facilitator.id,
+                       chunk=10_000, budget=float("inf"))
+    whole = service.board("vite")
+    assert [(e.seq, e.type, e.client_id) for e in service.events_after("lent", 0)] == [
+        (e.seq, e.type, e.client_id) for e in service.events_after("vite", 0)]
+    assert fast.grouped_seq == whole.grouped_seq and len(fast.contributions) == 600
 
 
 def test_the_seq_map_is_right_whatever_the_order() -> None:

@@ -32,6 +32,8 @@ def apply(board: Board, recorded: Recorded) -> Board:
     handler = HANDLERS.get(type(recorded.event))
     if handler is not None:
         handler(recorded.event, board, recorded)
+    if recorded.client_id is not None:
+        board.client_ids.add(recorded.client_id)
     board.seq = recorded.seq
     return board
 

@@ -177,6 +177,9 @@ class Board:
     radar: str | None = None  # the radar on screen (the last one opened)
     linked: str | None = None  # the paired session of a double-espace ("là-bas")
     club_id: str | None = None  # the club entreprendre this meeting belongs to
+    # the idempotency keys (`client_id`) of the events folded: a key not in here was
+    # never recorded, so a new card needs no look-up in the log (store.log.find_action)
+    client_ids: set[str] = field(default_factory=set)
 
     @property
     def is_closed(self) -> bool:

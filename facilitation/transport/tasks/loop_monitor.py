@@ -1,6 +1,12 @@
 """How long the event loop was held: a task that asks to wake every `period` and notes
 how late it woke. Under eventlet any computation on the loop shows up here as a stall
-that every phone of every session felt."""
+that every phone of every session felt.
+
+Each stall is also measured in CPU time of the loop's own thread (every green thread
+runs on it): on a machine shared with other work, a stall of 300 ms of which the loop
+used 20 ms of CPU was mostly the machine's doing (the process waited for a core, or for
+the GIL its own native threads held), not work on the loop.
+The same split is kept for the longest garbage collection."""
 
 from __future__ import annotations
 
@@ -19,37 +25,53 @@ class LoopMonitor:
 
     def __init__(self, period: float = 0.01) -> None:
         self.period = period
-        self._seconds: deque[tuple[int, float]] = deque(maxlen=WINDOW_SECONDS)
+        # (second, longest lateness, most CPU the loop's thread used in one wake-up)
+        self._seconds: deque[tuple[int, float, float]] = deque(maxlen=WINDOW_SECONDS)
         self.started = time.monotonic()
         self.gc_max_ms = 0.0  # the longest garbage collection seen (it holds the loop too)
-        self._gc_started = 0.0
+        self.gc_max_cpu_ms = 0.0  # the most CPU one collection used
+        self._gc_started = (0.0, 0.0)
 
     def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
-            self._gc_started = time.perf_counter()
-        elif self._gc_started:
-            took = (time.perf_counter() - self._gc_started) * 1000
-            self.gc_max_ms = max(self.gc_max_ms, round(took, 1))
+            self._gc_started = (time.perf_counter(), time.thread_time())
+        elif self._gc_started[0]:
+            wall, cpu = self._gc_started
+            self.gc_max_ms = max(self.gc_max_ms, round((time.perf_counter() - wall) * 1000, 1))
+            self.gc_max_cpu_ms = max(self.gc_max_cpu_ms,
+                                     round((time.thread_time() - cpu) * 1000, 1))
 
-    def note(self, late: float) -> None:
+    def note(self, late: float, busy: float = 0.0) -> None:
+        """A wake-up `late` seconds late, during which the loop's thread used `busy`
+        seconds of CPU beyond what waking costs."""
         second = int(time.monotonic())
         if self._seconds and self._seconds[-1][0] == second:
-            if late > self._seconds[-1][1]:
-                self._seconds[-1] = (second, late)
+            _, was_late, was_busy = self._seconds[-1]
+            self._seconds[-1] = (second, max(late, was_late), max(busy, was_busy))
         else:
-            self._seconds.append((second, late))
+            self._seconds.append((second, late, busy))
+
+    def _recent(self, over_seconds: float) -> list[tuple[int, float, float]]:
+        since = time.monotonic() - over_seconds
+        return [entry for entry in self._seconds if entry[0] >= since - 1]
 
     def max_stall_ms(self, over_seconds: float = WINDOW_SECONDS) -> float:
         """The longest stall seen in the last `over_seconds` seconds, in milliseconds."""
-        since = time.monotonic() - over_seconds
-        stalls = [late for second, late in self._seconds if second >= since - 1]
+        stalls = [late for _, late, _ in self._recent(over_seconds)]
         return round(max(stalls, default=0.0) * 1000, 1)
+
+    def max_stall_cpu_ms(self, over_seconds: float = WINDOW_SECONDS) -> float:
+        """The most CPU the loop's thread used between two wake-ups (a stall of our own
+        making, whatever the machine's load), over the last `over_seconds` seconds."""
+        busy = [used for _, _, used in self._recent(over_seconds)]
+        return round(max(busy, default=0.0) * 1000, 1)
 
     def run(self) -> None:
         while True:
-            before = time.monotonic()
+            before, cpu = time.monotonic(), time.thread_time()
             socketio.sleep(self.period)
-            self.note(max(0.0, time.monotonic() - before - self.period))
+            late = max(0.0, time.monotonic() - before - self.period)
+            self.note(late, min(late, time.thread_time() - cpu) if late else 0.0)
 
     def start(self) -> LoopMonitor:
         gc.callbacks.append(self._on_gc)

@@ -144,7 +144,9 @@ def healthz() -> ResponseReturnValue:
         readable = window.isascii() and window.isdigit() and 0 < len(window) < 4
         seconds = int(window) if readable else 60
         answer["loop_max_stall_ms"] = monitor.max_stall_ms(seconds)
+        answer["loop_max_stall_cpu_ms"] = monitor.max_stall_cpu_ms(seconds)
         answer["gc_max_ms"] = monitor.gc_max_ms
+        answer["gc_max_cpu_ms"] = monitor.gc_max_cpu_ms
     return jsonify(answer)
 
 

@@ -1,0 +1,33 @@
+"""The loop monitor tells a stall of our own work from a machine that was busy elsewhere."""
+
+from __future__ import annotations
+
+import time
+
+from facilitation.transport.tasks.loop_monitor import LoopMonitor
+
+
+def burn(seconds: float) -> None:
+    until = time.thread_time() + seconds
+    while time.thread_time() < until:
+        pass
+
+
+def test_a_stall_is_reported_with_the_cpu_the_loop_used_in_it() -> None:
+    monitor = LoopMonitor()
+    monitor.note(0.300, 0.020)  # 300 ms late, 20 ms of it our work
+    monitor.note(0.050, 0.045)
+    assert monitor.max_stall_ms(60) == 300.0
+    assert monitor.max_stall_cpu_ms(60) == 45.0
+
+
+def test_a_collection_is_timed_on_the_clock_and_in_cpu() -> None:
+    monitor = LoopMonitor()
+    monitor._on_gc("start", {})
+    time.sleep(0.06)  # the process waits (a core busy elsewhere): no CPU used
+    monitor._on_gc("stop", {})
+    monitor._on_gc("start", {})
+    burn(0.03)
+    monitor._on_gc("stop", {})
+    assert monitor.gc_max_ms >= 60
+    assert 25 <= monitor.gc_max_cpu_ms < 60

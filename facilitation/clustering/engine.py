@@ -43,8 +43,9 @@ CONCEPT_SHARE = 2 / 3  # ... and their least share of the theme's cards
 LOOSE_SHARE = 0.4  # least share of a theme's cards closest to a concept to take its name
 LOOSE_MIN = 2  # ... and least cards
 MEMORY_FADE = (500, 1000)  # free cards: full memory up to the first, none from the second
-MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one theme
+MEMORY_KEEP = 0.125  # similarity bonus for two cards the board showed in one theme
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two different themes
+STAY_MARGIN = 0.05  # a shown card moves only when its new theme is this much closer (mean S)
 
 
 @dataclass
@@ -78,7 +79,8 @@ def _mean_sim(sim: np.ndarray, rows: Sequence[int], cols: Sequence[int]) -> floa
 
 def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray,
                   smooth: np.ndarray | None = None,
-                  prior: np.ndarray | None = None) -> np.ndarray:
+                  prior: np.ndarray | None = None,
+                  slots: np.ndarray | None = None) -> np.ndarray:
     """Labels for free cards (-1 = misc); samples big pools for speed.
 
     `smooth`: the kNN-smoothed vectors `sim` was built from (recomputed when not given).
@@ -98,7 +100,10 @@ def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray,
             if prior is not None:
                 objective = objective + w * prior
             labels = refine_cpm(labels, objective, 1.0 - cut)
-        return relabel(absorb_small(labels, raw @ raw.T))
+        labels = absorb_small(labels, raw @ raw.T)
+        if slots is not None and STAY_MARGIN > 0:
+            labels = _stay(labels, sim if prior is None else sim - prior, slots, 1.0 - cut)
+        return relabel(labels)
     rng = np.random.default_rng(0)
     sample = np.sort(rng.choice(n, SAMPLE, replace=False))
     sub = blended(knn_smooth(x[sample]))
@@ -116,6 +121,47 @@ def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray,
     ok = cos[np.arange(len(rest)), best] >= ASSIGN_MIN
     labels[rest[ok]] = best[ok]
     return labels
+
+
+def _slots(ids: Sequence[str], previous: Sequence[Theme]) -> np.ndarray:
+    """Index of the real theme the board showed each card in (-1: new or Divers)."""
+    where = {cid: j for j, t in enumerate(t for t in previous if not t.misc)
+             for cid in t.card_ids}
+    return np.array([where.get(c, -1) for c in ids], dtype=int)
+
+
+def _stay(labels: np.ndarray, sim: np.ndarray, slots: np.ndarray, bar: float) -> np.ndarray:
+    """Card-level hysteresis: a card the board showed in a theme stays with that theme's
+    successor (the new cluster holding most of its former mates) unless its new place is
+    closer by `STAY_MARGIN` (mean similarity; Divers counts as the join bar `bar`).
+
+    The memory term moves whole groups; this catches the single cards that still flip
+    between two near-equal themes from one regrouping to the next (issue 15).
+    """
+    out = labels.copy()
+    for s in np.unique(slots[slots >= 0]):
+        mates = np.flatnonzero(slots == s)
+        if len(mates) < 2:
+            continue
+        for i in mates:
+            others = labels[mates[mates != i]]
+            others = others[others >= 0]
+            if not len(others):
+                continue
+            succ = int(np.bincount(others).argmax())
+            if labels[i] == succ:
+                continue
+            members = np.flatnonzero(labels == succ)
+            there = float(sim[i, members].mean())
+            if labels[i] >= 0:
+                here_m = np.flatnonzero(labels == labels[i])
+                here_m = here_m[here_m != i]
+                here = float(sim[i, here_m].mean()) if len(here_m) else bar
+            else:
+                here = bar
+            if here - there < STAY_MARGIN:
+                out[i] = succ
+    return out
 
 
 def _memory(ids: Sequence[str], previous: Sequence[Theme]) -> np.ndarray | None:
@@ -218,9 +264,11 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
         lo, hi = MEMORY_FADE
         fade = min(1.0, max(0.0, (hi - len(free)) / (hi - lo)))
         m = _memory([ids[p] for p in free], shown) if shown and fade > 0 else None
+        slots = None
         if m is not None:
             prior = fade * np.where(m > 0, MEMORY_KEEP, MEMORY_APART * m).astype(np.float32)
-        labels = _cluster_free(fx, sim_free, cut, view[free], fxs, prior)
+            slots = _slots([ids[p] for p in free], shown) if fade >= 1 else None
+        labels = _cluster_free(fx, sim_free, cut, view[free], fxs, prior, slots)
     clusters: dict[int, list[int]] = defaultdict(list)
     misc: list[int] = []
     for j, lab in enumerate(labels):

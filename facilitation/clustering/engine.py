@@ -42,6 +42,7 @@ MIN_CONCEPT_CARDS = 3  # cards closest to one concept before a theme may take it
 CONCEPT_SHARE = 2 / 3  # ... and their least share of the theme's cards
 LOOSE_SHARE = 0.4  # least share of a theme's cards closest to a concept to take its name
 LOOSE_MIN = 2  # ... and least cards
+WEAK_SHARE = 0.34  # a theme left with a lone keyword takes a concept's name at this share
 MEMORY_FADE = (500, 1000)  # free cards: full memory up to the first, none from the second
 MEMORY_KEEP = 0.125  # similarity bonus for two cards the board showed in one theme
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two different themes
@@ -468,15 +469,37 @@ def _concept_names(groups: list[_Group], tops: np.ndarray, space: ConceptSpace,
             candidates.append((strict, count, concept, g))
     out: dict[int, str] = {}
     used: set[int] = set()
+
+    def name_of(concept: int, g: _Group) -> str | None:
+        return space.label(concept, language
+                           or majority_language([texts[p] for p in g.members]))
+
     for _strict, _, concept, g in sorted(candidates, key=lambda c: (-c[0], -c[1])):
         if concept in used:
             continue
-        name = space.label(concept, language
-                           or majority_language([texts[p] for p in g.members]))
+        name = name_of(concept, g)
         if name:
             used.add(concept)
             out[id(g)] = name
+    # Second tier, used only where the cards give no phrase (`_to_themes`): the most
+    # shared concept not named yet, at a lower share.
+    for g in groups:
+        if (id(g) in out or g.misc or g.anchor is not None or g.seed is not None
+                or len(g.members) < LOOSE_MIN):
+            continue
+        for concept, count in Counter(int(tops[p]) for p in g.members).most_common():
+            if count < max(LOOSE_MIN, WEAK_SHARE * len(g.members)):
+                break
+            if concept not in used and (name := name_of(concept, g)):
+                used.add(concept)
+                out[-id(g)] = name
+                break
     return out
+
+
+def _lone_word(label: str) -> bool:
+    """A keyword label (no phrase of the cards carried the theme): "Projet", "Bus"."""
+    return len(label.split()) == 1
 
 
 def _kept_name(previous: Theme | None, members: Sequence[str], concept: str | None,
@@ -526,7 +549,8 @@ def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Seque
         members = [cards[idx[p]].id for p in g.members]
         kept = _kept_name(m, members, named.get(id(g)), concept_names)
         label = (pin.label if pin is not None else None) or constraints.labels.get(tid) \
-            or g.seed or kept or named.get(id(g)) or auto_label
+            or g.seed or kept or named.get(id(g)) \
+            or (named.get(-id(g)) if _lone_word(auto_label) else None) or auto_label
         out.append(Theme(id=tid, kind=kind, label=label,
                          card_ids=tuple(members), colour=colour,
                          example=example, pinned=pin is not None, seed_label=g.seed))

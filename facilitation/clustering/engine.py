@@ -21,6 +21,7 @@ from .cache import VectorCache, get_cache
 from .concepts import ConceptSpace, domain_concepts
 from .embedders import Embedder
 from .kind import classify_kinds
+from .labelcheck import rubric_failures
 from .labels import label_groups
 from .language import majority_language
 from .schema import Card, Constraints, SeedTheme, Theme
@@ -440,15 +441,19 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         shown = [t for t in previous if t.kind == kind]
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
                                  seed_vecs, kind, bars, view, reference, shown)
-        named = (_concept_names(groups, closeness.argmax(axis=1), space, texts, language)
+        fallback: dict[int, tuple[str, float]] = {}
+        named = (_concept_names(groups, closeness.argmax(axis=1), space, texts, language,
+                                fallback)
                  if closeness is not None and space is not None else {})
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
-                                 allocator, prev_colour, named, concept_names, language))
+                                 allocator, prev_colour, named, concept_names, language,
+                                 fallback))
     return themes
 
 
 def _concept_names(groups: list[_Group], tops: np.ndarray, space: ConceptSpace,
-                   texts: Sequence[str], language: str | None = None) -> dict[int, str]:
+                   texts: Sequence[str], language: str | None = None,
+                   fallback: dict[int, tuple[str, float]] | None = None) -> dict[int, str]:
     """Concept names for new themes: {id(group): the concept's name}, in `language` (the
     screen's) when given, else in the cards' language.
 
@@ -456,8 +461,10 @@ def _concept_names(groups: list[_Group], tops: np.ndarray, space: ConceptSpace,
     `LOOSE_SHARE` of them (and 2) are: a named concept says what the cards share, where a
     phrase of one card often does not (issue 15: 0.52 -> 0.60 of themes named right on the
     dev sets). One concept names one theme per pool: first the themes where two thirds of
-    the cards (and 3) agree, then those with most such cards.
+    the cards (and 3) agree, then those with most such cards. `fallback` (filled when given)
+    gets, for the other themes, their most shared concept not named yet and its share.
     """
+    fallback = {} if fallback is None else fallback
     candidates = []
     for g in groups:
         if (g.misc or g.anchor is not None or g.seed is not None
@@ -481,25 +488,37 @@ def _concept_names(groups: list[_Group], tops: np.ndarray, space: ConceptSpace,
         if name:
             used.add(concept)
             out[id(g)] = name
-    # Second tier, used only where the cards give no phrase (`_to_themes`): the most
-    # shared concept not named yet, at a lower share.
+    # Second tier, used only where the cards give no projectable phrase (`_to_themes`):
+    # the most shared concept not named yet, with its share of the theme's cards.
+    rest = []
     for g in groups:
         if (id(g) in out or g.misc or g.anchor is not None or g.seed is not None
                 or len(g.members) < LOOSE_MIN):
             continue
-        for concept, count in Counter(int(tops[p]) for p in g.members).most_common():
-            if count < max(LOOSE_MIN, WEAK_SHARE * len(g.members)):
+        counts = Counter(int(tops[p]) for p in g.members).most_common()
+        rest.append((counts, g))
+    for counts, g in sorted(rest, key=lambda r: -r[0][0][1]):
+        for concept, count in counts:
+            if count < LOOSE_MIN:
                 break
             if concept not in used and (name := name_of(concept, g)):
                 used.add(concept)
-                out[-id(g)] = name
+                fallback[id(g)] = (name, count / len(g.members))
                 break
     return out
 
 
-def _lone_word(label: str) -> bool:
-    """A keyword label (no phrase of the cards carried the theme): "Projet", "Bus"."""
-    return len(label.split()) == 1
+def _fallback_name(label: str, texts: Sequence[str],
+                   concept: tuple[str, float] | None) -> str | None:
+    """A concept's name instead of the cards' own label when that label is weak: a name a
+    facilitator would not project (`labelcheck.rubric_failures`: "Projet", "Arrete"), or a
+    lone keyword ("Bus", "Cours") where a third of the cards share a concept."""
+    if concept is None:
+        return None
+    name, share = concept
+    if rubric_failures(label, texts):
+        return name
+    return name if len(label.split()) == 1 and share >= WEAK_SHARE else None
 
 
 def _kept_name(previous: Theme | None, members: Sequence[str], concept: str | None,
@@ -523,11 +542,13 @@ def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Seque
                allocator: IdAllocator, prev_colour: dict[str, str],
                named: dict[int, str] | None = None,
                concept_names: frozenset[str] = frozenset(),
-               language: str | None = None) -> list[Theme]:
-    """Name, identify and colour one pool's groups (`named`: concept names, see above;
-    `concept_names`: every name a concept may give); the misc theme is named in
-    `language` (the screen's), else in the cards' language."""
+               language: str | None = None,
+               fallback: dict[int, tuple[str, float]] | None = None) -> list[Theme]:
+    """Name, identify and colour one pool's groups (`named`: concept names, `fallback`:
+    concept names for weak labels, see above; `concept_names`: every name a concept may
+    give); the misc theme is named in `language` (the screen's), else in the cards'."""
     named = named or {}
+    fallback = fallback or {}
     regular = [g for g in groups if not g.misc and (g.members or g.anchor)]
     misc = [g for g in groups if g.misc and g.members]
     texts = [[cards[idx[p]].text for p in g.members] for g in regular]
@@ -540,17 +561,18 @@ def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Seque
     match_of = {id(g): m for g, m in zip(free_groups, matches, strict=True)}
     prefix = kind or "theme"
     out: list[Theme] = []
-    for g, (auto_label, example) in zip(regular, labelled, strict=True):
+    for g, group_texts, (auto_label, example) in zip(regular, texts, labelled, strict=True):
         m = match_of.get(id(g)) if g.anchor is None else None
         tid = g.anchor or (m.id if m is not None else allocator.new_id(prefix))
         colour = prev_colour.get(tid) or allocator.new_colour()
         prev_colour[tid] = colour
         pin = constraints.pinned.get(tid)
         members = [cards[idx[p]].id for p in g.members]
-        kept = _kept_name(m, members, named.get(id(g)), concept_names)
+        concept = named.get(id(g)) or _fallback_name(auto_label, group_texts,
+                                                     fallback.get(id(g)))
+        kept = _kept_name(m, members, concept, concept_names)
         label = (pin.label if pin is not None else None) or constraints.labels.get(tid) \
-            or g.seed or kept or named.get(id(g)) \
-            or (named.get(-id(g)) if _lone_word(auto_label) else None) or auto_label
+            or g.seed or kept or concept or auto_label
         out.append(Theme(id=tid, kind=kind, label=label,
                          card_ids=tuple(members), colour=colour,
                          example=example, pinned=pin is not None, seed_label=g.seed))

@@ -228,7 +228,7 @@ def label_groups(groups: Sequence[Sequence[str]],
         nouns = [w for w in words[:3] if is_noun_phrase(w, langs[gi])]
         noun = next((w for w in nouns if not is_generic(w) and not used_as_verb(w, texts)),
                     nouns[0] if nouns else None)
-        text = phrase or (_format([noun]) if noun else _format(words[:5]))
+        text = phrase or _format([noun or words[0]] if words else [])  # never a list
         if langs[gi] == "en":
             text = _unaccent_unseen(text, texts)
         out.append((text, example))

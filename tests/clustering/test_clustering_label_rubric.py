@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facilitation.clustering.concepts import ConceptSpace
-from facilitation.clustering.engine import _concept_names, _Group, _stay
+from facilitation.clustering.engine import _concept_names, _fallback_name, _Group, _stay
 from facilitation.clustering.labelcheck import (
     MAX_WORDS,
     is_generic,
@@ -93,13 +93,18 @@ def test_a_theme_left_with_a_keyword_takes_its_most_shared_free_concept() -> Non
     strong = _Group([0, 1, 2])  # all three closest to "banque": its name
     weak = _Group([3, 4, 5, 6, 7])  # 3 of 5 "banque", taken; 2 of 5 "transport"
     tops = np.array([0, 0, 0, 1, 1, 0, 0, 0])
-    names = _concept_names([strong, weak], tops, space, ["x"] * 8, "fr")
+    fallback: dict[int, tuple[str, float]] = {}
+    names = _concept_names([strong, weak], tops, space, ["x"] * 8, "fr", fallback)
     assert names[id(strong)] == "Crédit bancaire"
     assert id(weak) not in names  # first tier: a phrase of the cards would still win
-    assert names[-id(weak)] == "Transport et déplacements"  # second tier: a lone keyword loses
-    lone = _Group([3, 4, 5, 6, 7, 8, 9])  # 2 of 7 "transport": under a third, no name
-    tops = np.array([0, 0, 0, 1, 1, 0, 0, 0, 2, 2])
-    assert -id(lone) not in _concept_names([strong, lone], tops, space, ["x"] * 10, "fr")
+    assert fallback[id(weak)] == ("Transport et déplacements", 0.4)
+    # A lone keyword gives way at a third of the cards; a projectable phrase does not; a
+    # name that fails the rubric always does.
+    assert _fallback_name("Bus", ["le bus"], fallback[id(weak)]) == "Transport et déplacements"
+    assert _fallback_name("Bus", ["le bus"], ("Transport", 0.25)) is None
+    assert _fallback_name("Horaires du bus", ["horaires du bus"], fallback[id(weak)]) is None
+    assert _fallback_name("Projet", ["un projet"], ("Transport", 0.25)) == "Transport"
+    assert _fallback_name("Projet", ["un projet"], None) is None
 
 
 def test_a_shown_card_stays_unless_its_new_theme_is_clearly_closer() -> None:

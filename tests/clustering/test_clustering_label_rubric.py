@@ -84,26 +84,30 @@ def test_engine_names_are_never_lists_nor_long(group: list[str], other: list[str
         assert example
 
 
-def test_a_theme_left_with_a_keyword_takes_its_most_shared_free_concept() -> None:
+def test_each_concept_names_the_theme_it_sets_apart_and_only_one() -> None:
     space = ConceptSpace({"banque": ["crédit bancaire"], "transport": ["bus"],
-                          "logement": ["loyer"]},
+                          "logement": ["loyer"], "sans_nom": ["divers"]},
                          labels={"banque": ("Crédit bancaire", "Bank credit"),
                                  "transport": ("Transport et déplacements", "Transport"),
                                  "logement": ("Logement", "Housing")})
-    strong = _Group([0, 1, 2])  # all three closest to "banque": its name
-    weak = _Group([3, 4, 5, 6, 7])  # 3 of 5 "banque", taken; 2 of 5 "transport"
-    tops = np.array([0, 0, 0, 1, 1, 0, 0, 0])
+    # Closeness of 9 cards to the 4 concepts: cards 0-2 bank, 3-5 bank and transport
+    # (more transport than bank, relative to the pool), 6-8 nothing in particular.
+    closeness = np.array([[0.6, 0.1, 0.1, 0.1]] * 3 + [[0.5, 0.4, 0.1, 0.1]] * 3
+                         + [[0.2, 0.2, 0.15, 0.3]] * 3)
+    bank, mixed, vague = _Group([0, 1, 2]), _Group([3, 4, 5]), _Group([6, 7, 8])
     fallback: dict[int, tuple[str, float]] = {}
-    names = _concept_names([strong, weak], tops, space, ["x"] * 8, "fr", fallback)
-    assert names[id(strong)] == "Crédit bancaire"
-    assert id(weak) not in names  # first tier: a phrase of the cards would still win
-    assert fallback[id(weak)] == ("Transport et déplacements", 0.4)
-    # A lone keyword gives way at a third of the cards; a projectable phrase does not; a
-    # name that fails the rubric always does.
-    assert _fallback_name("Bus", ["le bus"], fallback[id(weak)]) == "Transport et déplacements"
-    assert _fallback_name("Bus", ["le bus"], ("Transport", 0.25)) is None
-    assert _fallback_name("Horaires du bus", ["horaires du bus"], fallback[id(weak)]) is None
-    assert _fallback_name("Projet", ["un projet"], ("Transport", 0.25)) == "Transport"
+    names = _concept_names([bank, mixed, vague], closeness, space, ["x"] * 9, "fr", fallback)
+    assert names[id(bank)] == "Crédit bancaire"
+    assert names[id(mixed)] == "Transport et déplacements"  # what sets it apart
+    assert id(vague) not in names  # nothing sets it apart (a concept without a name: none)
+    name, distinct = fallback[id(vague)]
+    assert name == "Logement" and 0 < distinct < 0.08
+    # A lone keyword gives way from a small distinctiveness, a projectable phrase does not,
+    # a name that fails the rubric always does.
+    assert _fallback_name("Bus", ["le bus"], ("Transport", 0.05)) == "Transport"
+    assert _fallback_name("Bus", ["le bus"], ("Transport", 0.01)) is None
+    assert _fallback_name("Horaires du bus", ["horaires du bus"], ("Transport", 0.05)) is None
+    assert _fallback_name("Projet", ["un projet"], ("Transport", 0.01)) == "Transport"
     assert _fallback_name("Projet", ["un projet"], None) is None
 
 

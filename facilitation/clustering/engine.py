@@ -449,6 +449,42 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
     return themes
 
 
+def name_groups(cards: Sequence[Card], groups: Sequence[Sequence[str]], *,
+                backend: str | Embedder = "use", cache: VectorCache | None = None,
+                concepts: ConceptSpace | bool = True,
+                language: str | None = None) -> list[Theme]:
+    """Name given groups of card ids as `cluster` names its own themes (evaluation: how
+    good the names are when the grouping is right). Cards need a kind; a group's kind is
+    its first card's."""
+    cache = cache or get_cache(backend)
+    by_id = {c.id: c for c in cards}
+    space = domain_concepts() if concepts is True else (concepts or None)
+    pools: dict[str | None, list[list[str]]] = defaultdict(list)
+    for g in groups:
+        if g:
+            pools[by_id[g[0]].kind].append(list(g))
+    allocator = IdAllocator([], [])
+    out: list[Theme] = []
+    for kind, members in pools.items():
+        ids = [cid for g in members for cid in g]
+        pool = [by_id[cid] for cid in ids]
+        texts = [c.text for c in pool]
+        raw = cache.vectors(texts)
+        view, closeness, reference = (space.view(raw, cache, texts) if space is not None
+                                      else (raw, None, None))
+        share = len(ids) / (len(ids) + CENTRE_PRIOR)
+        x = centre(view) if reference is None else centre(
+            view, share * view.mean(axis=0) + (1 - share) * reference)
+        pos = {cid: i for i, cid in enumerate(ids)}
+        built = [_Group([pos[cid] for cid in g]) for g in members]
+        fallback: dict[int, tuple[str, float]] = {}
+        named = (_concept_names(built, closeness, space, texts, language, fallback)
+                 if closeness is not None and space is not None else {})
+        out.extend(_to_themes(built, list(range(len(pool))), x, pool, kind, [], Constraints(),
+                              allocator, {}, named, frozenset(), language, fallback))
+    return out
+
+
 def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSpace,
                    texts: Sequence[str], language: str | None = None,
                    fallback: dict[int, tuple[str, float]] | None = None) -> dict[int, str]:

@@ -128,3 +128,19 @@ def test_a_shown_card_stays_unless_its_new_theme_is_clearly_closer() -> None:
     sim[3, 4] = sim[4, 3] = 0.1
     assert _stay(labels, sim, slots, 0.28).tolist() == [0, 0, 0, 0, 1]
     assert _stay(labels, sim, slots, 0.40).tolist() == [0, 0, 0, -1, 1]
+
+
+def test_given_groups_are_named_as_the_engine_names_its_own() -> None:
+    from facilitation.clustering.engine import name_groups
+    from facilitation.clustering.schema import Card
+
+    bank = ["la banque refuse le crédit", "pas de crédit a la banque sans garant",
+            "le banquier refuse mon crédit"]
+    bus = ["le bus du soir ne passe plus", "pas de bus pour aller au marché",
+           "trois heures de bus pour l'atelier"]
+    cards = [Card(f"c{i}", t, "blocker") for i, t in enumerate(bank + bus)]
+    themes = name_groups(cards, [["c0", "c1", "c2"], ["c3", "c4", "c5"]], backend="lexical",
+                         concepts=False)
+    assert [t.card_ids for t in themes] == [("c0", "c1", "c2"), ("c3", "c4", "c5")]
+    assert "crédit" in themes[0].label.lower() and "bus" in themes[1].label.lower()
+    assert all(rubric_failures(t.label, bank + bus) == [] for t in themes)

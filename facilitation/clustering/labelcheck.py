@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -68,7 +69,7 @@ endroit part type genre niveau côté vie tout tous rien
 project projects people thing things time way idea ideas need needs problem problems
 """.split())
 # Clitic pronouns: a word the cards write after one is a verb there ("tout s'arrete").
-_CLITIC = frozenset("je j' tu il elle on nous vous ils elles se s' me m' te t' ne n' y en".split())
+_CLITIC = frozenset("je j' tu il elle on nous vous ils elles se s' me m' te t' ne n'".split())
 _VERB_END = re.compile(r"(?:ent|ez|ons|ait|aient|ais|er|ir)$")
 _PRONOUN = re.compile(r"^(?:j|m|t|s|n|qu)'", re.IGNORECASE)  # "m'accompagne", "s'inspirer"
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*", re.UNICODE)
@@ -116,17 +117,25 @@ def is_generic(label: str) -> bool:
     return len(words) == 1 and strip_accents(words[0].lower()) in _GENERIC
 
 
+@lru_cache(maxsize=65_536)
+def _folded_tokens(text: str) -> tuple[str, ...]:
+    """Words of a text, lower case and accents folded, elided pronouns kept ("s'")."""
+    return tuple(strip_accents(t) for t in
+                 re.findall(r"[^\W\d_]+'?", text.lower().replace("’", "'")))
+
+
 def used_as_verb(word: str, texts: Sequence[str]) -> bool:
     """The cards write the word after a clitic pronoun more often than not ("s'arrete")."""
     target = strip_accents(word.lower())
     after = other = 0
     for t in texts:
-        tokens = re.findall(r"[^\W\d_]+'?", t.lower().replace("’", "'"))
+        tokens = _folded_tokens(t)
+        if target not in tokens:
+            continue
         for i, tok in enumerate(tokens):
-            if strip_accents(tok.rstrip("'")) != target:
+            if tok != target:
                 continue
-            prev = tokens[i - 1] if i else ""
-            if prev in _CLITIC or (prev.endswith("'") and prev in {"s'", "m'", "t'", "n'", "j'"}):
+            if i and tokens[i - 1] in _CLITIC:
                 after += 1
             else:
                 other += 1

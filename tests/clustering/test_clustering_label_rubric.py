@@ -58,7 +58,7 @@ def test_a_lone_empty_noun_fails(name: str) -> None:
     assert not is_generic(name + " de retour")  # a complement makes it a theme
 
 
-@given(st.sampled_from(["je", "il", "on", "ils", "s'", "ne"]),
+@given(st.sampled_from(["je", "il", "on", "ils", "s'", "ne", "se"]),
        st.sampled_from(["arrete", "bloque", "galère", "décide"]))
 def test_a_word_the_cards_use_as_a_verb_fails(pronoun: str, word: str) -> None:
     sep = "" if pronoun.endswith("'") else " "
@@ -66,6 +66,7 @@ def test_a_word_the_cards_use_as_a_verb_fails(pronoun: str, word: str) -> None:
     assert used_as_verb(word, cards)
     assert "a verb in the cards" in rubric_failures(word.capitalize(), cards)
     assert not used_as_verb("moto", cards)
+    assert not used_as_verb("bus", ["3 heures en bus", "le bus du soir"])  # "en": a preposition
 
 
 FILLERS = ["je", "on", "pas", "de", "la", "le", "vraiment", "trop", "c'est", "pour", "les",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 
 from .agglomerate import (
     REFINE_MAX,
@@ -21,6 +22,7 @@ from .cache import VectorCache, get_cache
 from .concepts import ConceptSpace, domain_concepts
 from .embedders import Embedder
 from .kind import classify_kinds
+from .labelcheck import rubric_failures
 from .labels import label_groups
 from .language import majority_language
 from .schema import Card, Constraints, SeedTheme, Theme
@@ -38,13 +40,13 @@ TIGHT_MAX_POOL = 400  # leftovers beyond this (big pools) are not searched for t
 SMALL_POOL = 8  # below this many cards, pool centring is meaningless: raw cosines only
 MISC_LABELS = {"fr": "Divers", "en": "Other"}
 CENTRE_PRIOR = 15  # cards' worth of the domain's mean view in a pool's centre (concept view)
-MIN_CONCEPT_CARDS = 3  # cards closest to one concept before a theme may take its name
-CONCEPT_SHARE = 2 / 3  # ... and their least share of the theme's cards
-LOOSE_SHARE = 0.4  # least share of a theme's cards closest to a concept to take its name
-LOOSE_MIN = 2  # ... and least cards
+CONCEPT_BAR = 0.08  # least distinctiveness of a concept for a theme to take its name
+LOOSE_MIN = 2  # least cards of a theme named after a concept
+WEAK_BAR = 0.04  # a theme left with a lone keyword takes its fallback concept from this
 MEMORY_FADE = (500, 1000)  # free cards: full memory up to the first, none from the second
-MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one theme
+MEMORY_KEEP = 0.125  # similarity bonus for two cards the board showed in one theme
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two different themes
+STAY_MARGIN = 0.05  # a shown card moves only when its new theme is this much closer (mean S)
 
 
 @dataclass
@@ -78,7 +80,8 @@ def _mean_sim(sim: np.ndarray, rows: Sequence[int], cols: Sequence[int]) -> floa
 
 def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray,
                   smooth: np.ndarray | None = None,
-                  prior: np.ndarray | None = None) -> np.ndarray:
+                  prior: np.ndarray | None = None,
+                  slots: np.ndarray | None = None) -> np.ndarray:
     """Labels for free cards (-1 = misc); samples big pools for speed.
 
     `smooth`: the kNN-smoothed vectors `sim` was built from (recomputed when not given).
@@ -98,7 +101,10 @@ def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray,
             if prior is not None:
                 objective = objective + w * prior
             labels = refine_cpm(labels, objective, 1.0 - cut)
-        return relabel(absorb_small(labels, raw @ raw.T))
+        labels = absorb_small(labels, raw @ raw.T)
+        if slots is not None and STAY_MARGIN > 0:
+            labels = _stay(labels, sim if prior is None else sim - prior, slots, 1.0 - cut)
+        return relabel(labels)
     rng = np.random.default_rng(0)
     sample = np.sort(rng.choice(n, SAMPLE, replace=False))
     sub = blended(knn_smooth(x[sample]))
@@ -116,6 +122,47 @@ def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray,
     ok = cos[np.arange(len(rest)), best] >= ASSIGN_MIN
     labels[rest[ok]] = best[ok]
     return labels
+
+
+def _slots(ids: Sequence[str], previous: Sequence[Theme]) -> np.ndarray:
+    """Index of the real theme the board showed each card in (-1: new or Divers)."""
+    where = {cid: j for j, t in enumerate(t for t in previous if not t.misc)
+             for cid in t.card_ids}
+    return np.array([where.get(c, -1) for c in ids], dtype=int)
+
+
+def _stay(labels: np.ndarray, sim: np.ndarray, slots: np.ndarray, bar: float) -> np.ndarray:
+    """Card-level hysteresis: a card the board showed in a theme stays with that theme's
+    successor (the new cluster holding most of its former mates) unless its new place is
+    closer by `STAY_MARGIN` (mean similarity; Divers counts as the join bar `bar`).
+
+    The memory term moves whole groups; this catches the single cards that still flip
+    between two near-equal themes from one regrouping to the next (issue 15).
+    """
+    out = labels.copy()
+    for s in np.unique(slots[slots >= 0]):
+        mates = np.flatnonzero(slots == s)
+        if len(mates) < 2:
+            continue
+        for i in mates:
+            others = labels[mates[mates != i]]
+            others = others[others >= 0]
+            if not len(others):
+                continue
+            succ = int(np.bincount(others).argmax())
+            if labels[i] == succ:
+                continue
+            members = np.flatnonzero(labels == succ)
+            there = float(sim[i, members].mean())
+            if labels[i] >= 0:
+                here_m = np.flatnonzero(labels == labels[i])
+                here_m = here_m[here_m != i]
+                here = float(sim[i, here_m].mean()) if len(here_m) else bar
+            else:
+                here = bar
+            if here - there < STAY_MARGIN:
+                out[i] = succ
+    return out
 
 
 def _memory(ids: Sequence[str], previous: Sequence[Theme]) -> np.ndarray | None:
@@ -218,9 +265,11 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
         lo, hi = MEMORY_FADE
         fade = min(1.0, max(0.0, (hi - len(free)) / (hi - lo)))
         m = _memory([ids[p] for p in free], shown) if shown and fade > 0 else None
+        slots = None
         if m is not None:
             prior = fade * np.where(m > 0, MEMORY_KEEP, MEMORY_APART * m).astype(np.float32)
-        labels = _cluster_free(fx, sim_free, cut, view[free], fxs, prior)
+            slots = _slots([ids[p] for p in free], shown) if fade >= 1 else None
+        labels = _cluster_free(fx, sim_free, cut, view[free], fxs, prior, slots)
     clusters: dict[int, list[int]] = defaultdict(list)
     misc: list[int] = []
     for j, lab in enumerate(labels):
@@ -391,44 +440,115 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         shown = [t for t in previous if t.kind == kind]
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
                                  seed_vecs, kind, bars, view, reference, shown)
-        named = (_concept_names(groups, closeness.argmax(axis=1), space, texts, language)
+        fallback: dict[int, tuple[str, float]] = {}
+        named = (_concept_names(groups, closeness, space, texts, language, fallback)
                  if closeness is not None and space is not None else {})
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
-                                 allocator, prev_colour, named, concept_names, language))
+                                 allocator, prev_colour, named, concept_names, language,
+                                 fallback))
     return themes
 
 
-def _concept_names(groups: list[_Group], tops: np.ndarray, space: ConceptSpace,
-                   texts: Sequence[str], language: str | None = None) -> dict[int, str]:
+def name_groups(cards: Sequence[Card], groups: Sequence[Sequence[str]], *,
+                backend: str | Embedder = "use", cache: VectorCache | None = None,
+                concepts: ConceptSpace | bool = True,
+                language: str | None = None) -> list[Theme]:
+    """Name given groups of card ids as `cluster` names its own themes (evaluation: how
+    good the names are when the grouping is right). Cards need a kind; a group's kind is
+    its first card's."""
+    cache = cache or get_cache(backend)
+    by_id = {c.id: c for c in cards}
+    space = domain_concepts() if concepts is True else (concepts or None)
+    pools: dict[str | None, list[list[str]]] = defaultdict(list)
+    for g in groups:
+        if g:
+            pools[by_id[g[0]].kind].append(list(g))
+    allocator = IdAllocator([], [])
+    out: list[Theme] = []
+    for kind, members in pools.items():
+        ids = [cid for g in members for cid in g]
+        pool = [by_id[cid] for cid in ids]
+        texts = [c.text for c in pool]
+        raw = cache.vectors(texts)
+        view, closeness, reference = (space.view(raw, cache, texts) if space is not None
+                                      else (raw, None, None))
+        share = len(ids) / (len(ids) + CENTRE_PRIOR)
+        x = centre(view) if reference is None else centre(
+            view, share * view.mean(axis=0) + (1 - share) * reference)
+        pos = {cid: i for i, cid in enumerate(ids)}
+        built = [_Group([pos[cid] for cid in g]) for g in members]
+        fallback: dict[int, tuple[str, float]] = {}
+        named = (_concept_names(built, closeness, space, texts, language, fallback)
+                 if closeness is not None and space is not None else {})
+        out.extend(_to_themes(built, list(range(len(pool))), x, pool, kind, [], Constraints(),
+                              allocator, {}, named, frozenset(), language, fallback))
+    return out
+
+
+def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSpace,
+                   texts: Sequence[str], language: str | None = None,
+                   fallback: dict[int, tuple[str, float]] | None = None) -> dict[int, str]:
     """Concept names for new themes: {id(group): the concept's name}, in `language` (the
     screen's) when given, else in the cards' language.
 
-    A theme takes the name of the concept most of its cards are closest to when at least
-    `LOOSE_SHARE` of them (and 2) are: a named concept says what the cards share, where a
-    phrase of one card often does not (issue 15: 0.52 -> 0.60 of themes named right on the
-    dev sets). One concept names one theme per pool: first the themes where two thirds of
-    the cards (and 3) agree, then those with most such cards.
+    A concept names the theme it sets apart: its distinctiveness for a theme is the theme's
+    cards' mean closeness to it (`ConceptSpace.closeness`) minus the other cards' of the
+    pool. Concepts and themes are paired one to one for the largest total (Hungarian), and a
+    pair names its theme when the distinctiveness reaches `CONCEPT_BAR` (issue 15: on the
+    dev sets' own gold groups 0.55 -> 0.72 of names right, the counting rule it replaces
+    named a theme after the concept most of its cards were closest to). `fallback` (filled
+    when given) gets, for the other themes, their most distinctive concept left and its
+    distinctiveness, for weak labels (`_fallback_name`).
     """
-    candidates = []
-    for g in groups:
-        if (g.misc or g.anchor is not None or g.seed is not None
-                or len(g.members) < LOOSE_MIN):
-            continue
-        concept, count = Counter(int(tops[p]) for p in g.members).most_common(1)[0]
-        strict = count >= max(MIN_CONCEPT_CARDS, CONCEPT_SHARE * len(g.members))
-        if strict or count >= max(LOOSE_MIN, LOOSE_SHARE * len(g.members)):
-            candidates.append((strict, count, concept, g))
+    fallback = {} if fallback is None else fallback
+    eligible = [g for g in groups if not (g.misc or g.anchor is not None or g.seed is not None
+                                          or len(g.members) < LOOSE_MIN)]
+    n = len(closeness)
+    if not eligible or n == 0:
+        return {}
+    total = closeness.sum(axis=0)
+    score = np.vstack([
+        closeness[g.members].mean(axis=0)
+        - (total - closeness[g.members].sum(axis=0)) / max(1, n - len(g.members))
+        for g in eligible])
+    has_name = np.array([space.label(c, "fr") is not None for c in range(score.shape[1])])
+    score[:, ~has_name] = -np.inf
+    rows, cols = linear_sum_assignment(-np.where(np.isfinite(score), score, -1e3))
     out: dict[int, str] = {}
     used: set[int] = set()
-    for _strict, _, concept, g in sorted(candidates, key=lambda c: (-c[0], -c[1])):
-        if concept in used:
-            continue
-        name = space.label(concept, language
+
+    def name_of(concept: int, g: _Group) -> str | None:
+        return space.label(concept, language
                            or majority_language([texts[p] for p in g.members]))
-        if name:
-            used.add(concept)
+
+    for r, c in zip(rows, cols, strict=True):
+        g = eligible[int(r)]
+        if score[r, c] >= CONCEPT_BAR and (name := name_of(int(c), g)):
             out[id(g)] = name
+            used.add(int(c))
+    for r, g in enumerate(eligible):
+        if id(g) in out:
+            continue
+        for c in np.argsort(-score[r]):
+            if int(c) not in used and np.isfinite(score[r, c]):
+                if (name := name_of(int(c), g)) and score[r, c] > 0:
+                    used.add(int(c))
+                    fallback[id(g)] = (name, float(score[r, c]))
+                break
     return out
+
+
+def _fallback_name(label: str, texts: Sequence[str],
+                   concept: tuple[str, float] | None) -> str | None:
+    """A concept's name instead of the cards' own label when that label is weak: a name a
+    facilitator would not project (`labelcheck.rubric_failures`: "Projet", "Arrete"), or a
+    lone keyword ("Bus", "Cours") when the concept sets the theme apart a little."""
+    if concept is None:
+        return None
+    name, share = concept
+    if rubric_failures(label, texts):
+        return name
+    return name if len(label.split()) == 1 and share >= WEAK_BAR else None
 
 
 def _kept_name(previous: Theme | None, members: Sequence[str], concept: str | None,
@@ -452,11 +572,13 @@ def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Seque
                allocator: IdAllocator, prev_colour: dict[str, str],
                named: dict[int, str] | None = None,
                concept_names: frozenset[str] = frozenset(),
-               language: str | None = None) -> list[Theme]:
-    """Name, identify and colour one pool's groups (`named`: concept names, see above;
-    `concept_names`: every name a concept may give); the misc theme is named in
-    `language` (the screen's), else in the cards' language."""
+               language: str | None = None,
+               fallback: dict[int, tuple[str, float]] | None = None) -> list[Theme]:
+    """Name, identify and colour one pool's groups (`named`: concept names, `fallback`:
+    concept names for weak labels, see above; `concept_names`: every name a concept may
+    give); the misc theme is named in `language` (the screen's), else in the cards'."""
     named = named or {}
+    fallback = fallback or {}
     regular = [g for g in groups if not g.misc and (g.members or g.anchor)]
     misc = [g for g in groups if g.misc and g.members]
     texts = [[cards[idx[p]].text for p in g.members] for g in regular]
@@ -469,16 +591,18 @@ def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Seque
     match_of = {id(g): m for g, m in zip(free_groups, matches, strict=True)}
     prefix = kind or "theme"
     out: list[Theme] = []
-    for g, (auto_label, example) in zip(regular, labelled, strict=True):
+    for g, group_texts, (auto_label, example) in zip(regular, texts, labelled, strict=True):
         m = match_of.get(id(g)) if g.anchor is None else None
         tid = g.anchor or (m.id if m is not None else allocator.new_id(prefix))
         colour = prev_colour.get(tid) or allocator.new_colour()
         prev_colour[tid] = colour
         pin = constraints.pinned.get(tid)
         members = [cards[idx[p]].id for p in g.members]
-        kept = _kept_name(m, members, named.get(id(g)), concept_names)
+        concept = named.get(id(g)) or _fallback_name(auto_label, group_texts,
+                                                     fallback.get(id(g)))
+        kept = _kept_name(m, members, concept, concept_names)
         label = (pin.label if pin is not None else None) or constraints.labels.get(tid) \
-            or g.seed or kept or named.get(id(g)) or auto_label
+            or g.seed or kept or concept or auto_label
         out.append(Theme(id=tid, kind=kind, label=label,
                          card_ids=tuple(members), colour=colour,
                          example=example, pinned=pin is not None, seed_label=g.seed))

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .cache import VectorCache
-from .engine import cluster
+from .engine import cluster, name_groups
 from .kind import classify_kinds
 from .labelcheck import score_labels
 from .metrics import ari, nmi
@@ -148,9 +148,17 @@ def evaluate_rows(rows: Sequence[dict[str, Any]], backend: str = "use",
     seconds = time.perf_counter() - start
     result: dict[str, Any] = {**_scores(rows, themes), "kind_accuracy": None,
                               "cluster_seconds": seconds}
-    result.update(score_labels(themes, {c.id: c.text for c in cards},
-                               {str(r["id"]): str(r["theme"]) for r in rows}, gold_names,
-                               cache.vectors))
+    texts_of = {c.id: c.text for c in cards}
+    gold_of = {str(r["id"]): str(r["theme"]) for r in rows}
+    result.update(score_labels(themes, texts_of, gold_of, gold_names, cache.vectors))
+    if gold_names:  # the names the engine gives the gold groups: naming without grouping errors
+        by_gold: dict[str, list[str]] = defaultdict(list)
+        for c in cards:
+            by_gold[gold_of[c.id]].append(c.id)
+        named = name_groups(cards, list(by_gold.values()), backend=backend, cache=cache,
+                            concepts=concepts)
+        result["gold_group_names"] = score_labels(named, texts_of, gold_of, gold_names,
+                                                  cache.vectors)["label_ok"]
     if has_kind:
         texts = [r["text"] for r in rows]
         kinds = classify_kinds(texts, cache.embedder, cache.vectors(texts))
@@ -276,7 +284,7 @@ def format_table(results: Sequence[dict[str, Any]]) -> str:
         return "-" if value is None else format(value, fmt)
 
     head = (f"{'set':<20}{'backend':<8}{'concepts':<9}{'n':>5}{'ARI':>7}{'NMI':>7}"
-            f"{'themes':>8}{'kind':>7}{'corr%':>7}{'rubric':>7}{'sem':>6}{'ok':>6}"
+            f"{'themes':>8}{'kind':>7}{'corr%':>7}{'rubric':>7}{'sem':>6}{'ok':>6}{'gold':>6}"
             f"{'moves':>7}{'liveARI':>8}{'livecorr':>9}")
     lines = [head, "-" * len(head)]
     for r in results:
@@ -288,6 +296,7 @@ def format_table(results: Sequence[dict[str, Any]]) -> str:
             f"{r['nmi']:>7.3f}{themes:>8}{num(r.get('kind_accuracy')):>7}"
             f"{num(r.get('corrections'), '.1f'):>7}{num(r.get('label_rubric'), '.2f'):>7}"
             f"{num(r.get('label_semantic'), '.2f'):>6}{num(r.get('label_ok'), '.2f'):>6}"
+            f"{num(r.get('gold_group_names'), '.2f'):>6}"
             f"{num(live.get('moves_per_card'), '.2f'):>7}{num(live.get('ari')):>8}"
             f"{num(live.get('corrections'), '.1f'):>9}")
     return "\n".join(lines)

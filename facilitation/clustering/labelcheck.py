@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -59,6 +60,16 @@ grosse beau belle faux fausse pire possible impossible difficile facile cher ch�
 """.split())
 _NOUN_TE = ("ite", "aute", "ulte", "ante", "erte", "onte", "tie", "societe", "propriete",
             "variete", "anxiete", "proprete")  # santé, liberté, société: nouns, not participles
+# Nouns too empty to name a theme on their own ("Projet", "Ensemble", "Gens").
+_GENERIC = frozenset(strip_accents(w) for w in """
+projet projets ensemble gens personne personnes monde chose choses truc trucs fois moment
+moments temps jour jours an ans année années mois semaine semaines idée idées besoin
+besoins problème problèmes question questions solution solutions aide cas façon manière
+endroit part type genre niveau côté vie tout tous rien
+project projects people thing things time way idea ideas need needs problem problems
+""".split())
+# Clitic pronouns: a word the cards write after one is a verb there ("tout s'arrete").
+_CLITIC = frozenset("je j' tu il elle on nous vous ils elles se s' me m' te t' ne n'".split())
 _VERB_END = re.compile(r"(?:ent|ez|ons|ait|aient|ais|er|ir)$")
 _PRONOUN = re.compile(r"^(?:j|m|t|s|n|qu)'", re.IGNORECASE)  # "m'accompagne", "s'inspirer"
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*", re.UNICODE)
@@ -98,6 +109,37 @@ def _proper_name(word: str, texts: Sequence[str]) -> bool:
             elif tok[:1].islower():
                 lower += 1
     return inner_caps > 0 and lower == 0
+
+
+def is_generic(label: str) -> bool:
+    """A lone noun too empty to name a theme ("Projet", "Gens")."""
+    words = [w for w in _words(label) if strip_accents(w.lower()) not in _ARTICLES]
+    return len(words) == 1 and strip_accents(words[0].lower()) in _GENERIC
+
+
+@lru_cache(maxsize=65_536)
+def _folded_tokens(text: str) -> tuple[str, ...]:
+    """Words of a text, lower case and accents folded, elided pronouns kept ("s'")."""
+    return tuple(strip_accents(t) for t in
+                 re.findall(r"[^\W\d_]+'?", text.lower().replace("’", "'")))
+
+
+def used_as_verb(word: str, texts: Sequence[str]) -> bool:
+    """The cards write the word after a clitic pronoun more often than not ("s'arrete")."""
+    target = strip_accents(word.lower())
+    after = other = 0
+    for t in texts:
+        tokens = _folded_tokens(t)
+        if target not in tokens:
+            continue
+        for i, tok in enumerate(tokens):
+            if tok != target:
+                continue
+            if i and tokens[i - 1] in _CLITIC:
+                after += 1
+            else:
+                other += 1
+    return after > 0 and after >= other
 
 
 def is_noun_phrase(label: str, language: str = "fr") -> bool:
@@ -142,6 +184,10 @@ def rubric_failures(label: str, texts: Sequence[str]) -> list[str]:
     head = [w for w in words if strip_accents(w.lower()) not in _ARTICLES] or words
     if _proper_name(head[0], texts):
         fails.append("proper name")
+    if is_generic(label):
+        fails.append("generic")
+    if len(head) == 1 and used_as_verb(head[0], texts):
+        fails.append("a verb in the cards")
     return fails
 
 

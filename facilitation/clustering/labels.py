@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .labelcheck import is_noun_phrase
+from .labelcheck import is_generic, is_noun_phrase, used_as_verb
 from .language import guess_language, majority_language
 from .normalise import normalise, strip_accents
 from .tokens import STOPWORDS, stem
@@ -225,8 +225,10 @@ def label_groups(groups: Sequence[Sequence[str]],
             extra = [w for w in _fallback_words(example) if w not in words]
             words.extend(extra[: 2 - len(words)])
         # No phrase: the top keyword that reads as a noun, rather than a list of words.
-        noun = next((w for w in words[:2] if is_noun_phrase(w, langs[gi])), None)
-        text = phrase or (_format([noun]) if noun else _format(words[:5]))
+        nouns = [w for w in words[:3] if is_noun_phrase(w, langs[gi])]
+        noun = next((w for w in nouns if not is_generic(w) and not used_as_verb(w, texts)),
+                    nouns[0] if nouns else None)
+        text = phrase or _format([noun or words[0]] if words else [])  # never a list
         if langs[gi] == "en":
             text = _unaccent_unseen(text, texts)
         out.append((text, example))

@@ -125,24 +125,26 @@ def test_a_theme_about_one_concept_is_named_after_it_in_its_language() -> None:
     assert "Bank credit" in {t.label for t in cluster(cards_en, backend="use")}
 
 
-def test_concept_names_need_two_fifths_and_never_repeat() -> None:
-    from facilitation.clustering.engine import _concept_names, _Group
+def test_concept_names_need_a_distinctive_concept_and_never_repeat() -> None:
+    from facilitation.clustering.engine import CONCEPT_BAR, _concept_names, _Group
 
     space = ConceptSpace({"money": ["banque"], "words": ["langue"]},
                          labels={"money": ("Argent", "Money"), "words": ("Langues", "Languages")})
-    tops = np.array([0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0])
-    big, small, mixed = _Group([0, 1, 2, 3, 4, 5]), _Group([6, 7, 0]), _Group([8, 9, 10, 11])
+    money, words = [0.6, 0.1], [0.1, 0.6]
+    closeness = np.array([money] * 6 + [money] * 3 + [words] * 3)
+    big, small, lang = _Group([0, 1, 2, 3, 4, 5]), _Group([6, 7, 8]), _Group([9, 10, 11])
     texts = ["la banque"] * 12
-    named = _concept_names([big, small, mixed], tops, space, texts)
-    assert named == {id(big): "Argent", id(mixed): "Langues"}  # small: same concept, fewer
-    # A loose majority (two fifths, and 2 cards) names a theme no stricter theme claims.
-    loose = _Group([0, 8, 9, 1, 2])  # 3/5 money
-    assert _concept_names([loose], tops, space, texts) == {id(loose): "Argent"}
-    five = ConceptSpace({k: [k] for k in "abcde"}, labels={k: (k.upper(), k) for k in "abcde"})
-    g = _Group([0, 1, 2, 3, 4])
-    assert _concept_names([g], np.array([0, 1, 0, 2, 3]), five, texts[:5]) == {id(g): "A"}
-    assert _concept_names([g], np.array([0, 1, 2, 3, 4]), five, texts[:5]) == {}  # 1/5
-    assert _concept_names([_Group([0, 1, 2], seed="Crédit")], tops, space, texts) == {}
+    named = _concept_names([big, small, lang], closeness, space, texts)
+    assert named == {id(big): "Argent", id(lang): "Langues"}  # one theme per concept
+    # Two themes that nothing sets apart get no concept name.
+    flat = np.array([[0.3, 0.3]] * 6)
+    a, b = _Group([0, 1, 2]), _Group([3, 4, 5])
+    assert _concept_names([a, b], flat, space, texts[:6]) == {}
+    slight = flat + np.array([[CONCEPT_BAR / 4, 0]] * 3 + [[0, 0]] * 3)
+    assert _concept_names([a, b], slight, space, texts[:6]) == {}
+    # Seeded themes keep their remembered name; single cards are not named.
+    assert _concept_names([_Group([0, 1, 2], seed="Crédit")], closeness, space, texts) == {}
+    assert _concept_names([_Group([0])], closeness, space, texts) == {}
 
 
 def test_concept_names_give_way_to_the_facilitator() -> None:

@@ -1,0 +1,147 @@
+"""Theme names a facilitator would project: the rubric on generated names, the engine's
+names on generated cards (never a list, never long), the second-tier concept name and the
+card-level hysteresis of the live board."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from facilitation.clustering.concepts import ConceptSpace
+from facilitation.clustering.engine import _concept_names, _fallback_name, _Group, _stay
+from facilitation.clustering.labelcheck import (
+    MAX_WORDS,
+    is_generic,
+    rubric_failures,
+    used_as_verb,
+)
+from facilitation.clustering.labels import label_groups
+
+NOUNS = ["crédit", "banque", "logement", "transport", "formation", "tontine", "marché",
+         "mentorat", "coopérative", "garantie", "santé", "titre", "séjour", "langue",
+         "atelier", "réseau", "local", "diplôme", "épargne", "comptabilité"]
+ADJECTIVES = ["bancaire", "solidaire", "numérique", "administrative", "collective",
+              "professionnelle", "familiale", "commercial"]
+LINKS = ["de", "et", "du", "des", "à la", "pour"]
+CARDS = ["le crédit de la banque est refusé", "pas de logement pour nous"]
+
+noun = st.sampled_from(NOUNS)
+noun_phrase = st.one_of(
+    noun,
+    st.tuples(noun, st.sampled_from(ADJECTIVES)).map(" ".join),
+    st.tuples(noun, st.sampled_from(LINKS), noun).map(" ".join),
+    st.tuples(noun, st.sampled_from(ADJECTIVES), st.sampled_from(LINKS), noun).map(" ".join),
+).map(lambda s: s[:1].upper() + s[1:])
+
+
+@given(noun_phrase)
+def test_short_noun_phrases_pass(name: str) -> None:
+    assert rubric_failures(name, CARDS) == [], name
+
+
+@given(st.lists(noun, min_size=2, max_size=4))
+def test_keyword_lists_fail(words: list[str]) -> None:
+    name = ", ".join(words)
+    assert "list" in rubric_failures(name.capitalize(), CARDS)
+
+
+@given(st.lists(noun, min_size=MAX_WORDS + 1, max_size=MAX_WORDS + 4))
+def test_long_names_fail(words: list[str]) -> None:
+    assert "long" in rubric_failures(" et ".join(words).capitalize(), CARDS)
+
+
+@given(st.sampled_from(["Projet", "Gens", "Ensemble", "Choses", "Problèmes", "Idée"]))
+def test_a_lone_empty_noun_fails(name: str) -> None:
+    assert is_generic(name)
+    assert "generic" in rubric_failures(name, CARDS)
+    assert not is_generic(name + " de retour")  # a complement makes it a theme
+
+
+@given(st.sampled_from(["je", "il", "on", "ils", "s'", "ne", "se"]),
+       st.sampled_from(["arrete", "bloque", "galère", "décide"]))
+def test_a_word_the_cards_use_as_a_verb_fails(pronoun: str, word: str) -> None:
+    sep = "" if pronoun.endswith("'") else " "
+    cards = [f"tout {pronoun}{sep}{word} depuis mars", "la moto en panne"]
+    assert used_as_verb(word, cards)
+    assert "a verb in the cards" in rubric_failures(word.capitalize(), cards)
+    assert not used_as_verb("moto", cards)
+    assert not used_as_verb("bus", ["3 heures en bus", "le bus du soir"])  # "en": a preposition
+
+
+FILLERS = ["je", "on", "pas", "de", "la", "le", "vraiment", "trop", "c'est", "pour", "les",
+           "ils", "veulent", "faut", "avoir", "mon", "notre", "depuis", "mois"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(NOUNS + FILLERS + ADJECTIVES), min_size=3,
+                         max_size=9).map(" ".join), min_size=2, max_size=6),
+       st.lists(st.lists(st.sampled_from(NOUNS + FILLERS), min_size=3,
+                         max_size=9).map(" ".join), min_size=1, max_size=4))
+def test_engine_names_are_never_lists_nor_long(group: list[str], other: list[str]) -> None:
+    for name, example in label_groups([group, other]):
+        assert "," not in name and ";" not in name, name
+        assert len(name.split()) <= MAX_WORDS, name
+        assert example
+
+
+def test_each_concept_names_the_theme_it_sets_apart_and_only_one() -> None:
+    space = ConceptSpace({"banque": ["crédit bancaire"], "transport": ["bus"],
+                          "logement": ["loyer"], "sans_nom": ["divers"]},
+                         labels={"banque": ("Crédit bancaire", "Bank credit"),
+                                 "transport": ("Transport et déplacements", "Transport"),
+                                 "logement": ("Logement", "Housing")})
+    # Closeness of 9 cards to the 4 concepts: cards 0-2 bank, 3-5 bank and transport
+    # (more transport than bank, relative to the pool), 6-8 nothing in particular.
+    closeness = np.array([[0.6, 0.1, 0.1, 0.1]] * 3 + [[0.5, 0.4, 0.1, 0.1]] * 3
+                         + [[0.2, 0.2, 0.15, 0.3]] * 3)
+    bank, mixed, vague = _Group([0, 1, 2]), _Group([3, 4, 5]), _Group([6, 7, 8])
+    fallback: dict[int, tuple[str, float]] = {}
+    names = _concept_names([bank, mixed, vague], closeness, space, ["x"] * 9, "fr", fallback)
+    assert names[id(bank)] == "Crédit bancaire"
+    assert names[id(mixed)] == "Transport et déplacements"  # what sets it apart
+    assert id(vague) not in names  # nothing sets it apart (a concept without a name: none)
+    name, distinct = fallback[id(vague)]
+    assert name == "Logement" and 0 < distinct < 0.08
+    # A lone keyword gives way from a small distinctiveness, a projectable phrase does not,
+    # a name that fails the rubric always does.
+    assert _fallback_name("Bus", ["le bus"], ("Transport", 0.05)) == "Transport"
+    assert _fallback_name("Bus", ["le bus"], ("Transport", 0.01)) is None
+    assert _fallback_name("Horaires du bus", ["horaires du bus"], ("Transport", 0.05)) is None
+    assert _fallback_name("Projet", ["un projet"], ("Transport", 0.01)) == "Transport"
+    assert _fallback_name("Projet", ["un projet"], None) is None
+
+
+def test_a_shown_card_stays_unless_its_new_theme_is_clearly_closer() -> None:
+    # Cards 0-3 were shown together (slot 0); card 4 is new. The clustering put card 3
+    # with card 4.
+    labels = np.array([0, 0, 0, 1, 1])
+    slots = np.array([0, 0, 0, 0, -1])
+    sim = np.full((5, 5), 0.1)
+    sim[3, :3] = sim[:3, 3] = 0.30
+    sim[3, 4] = sim[4, 3] = 0.32  # barely closer to the new card: stays
+    assert _stay(labels, sim, slots, 0.1).tolist() == [0, 0, 0, 0, 1]
+    sim[3, 4] = sim[4, 3] = 0.60  # clearly closer: moves
+    assert _stay(labels, sim, slots, 0.1).tolist() == [0, 0, 0, 1, 1]
+    # A shown card the clustering left in Divers (-1) goes back to its theme when it
+    # still passes the join bar.
+    labels = np.array([0, 0, 0, -1, 1])
+    sim[3, 4] = sim[4, 3] = 0.1
+    assert _stay(labels, sim, slots, 0.28).tolist() == [0, 0, 0, 0, 1]
+    assert _stay(labels, sim, slots, 0.40).tolist() == [0, 0, 0, -1, 1]
+
+
+def test_given_groups_are_named_as_the_engine_names_its_own() -> None:
+    from facilitation.clustering.engine import name_groups
+    from facilitation.clustering.schema import Card
+
+    bank = ["la banque refuse le crédit", "pas de crédit a la banque sans garant",
+            "le banquier refuse mon crédit"]
+    bus = ["le bus du soir ne passe plus", "pas de bus pour aller au marché",
+           "trois heures de bus pour l'atelier"]
+    cards = [Card(f"c{i}", t, "blocker") for i, t in enumerate(bank + bus)]
+    themes = name_groups(cards, [["c0", "c1", "c2"], ["c3", "c4", "c5"]], backend="lexical",
+                         concepts=False)
+    assert [t.card_ids for t in themes] == [("c0", "c1", "c2"), ("c3", "c4", "c5")]
+    assert "crédit" in themes[0].label.lower() and "bus" in themes[1].label.lower()
+    assert all(rubric_failures(t.label, bank + bus) == [] for t in themes)

@@ -44,7 +44,7 @@ CONCEPT_BAR = 0.08  # least distinctiveness of a concept for a theme to take its
 LOOSE_MIN = 2  # least cards of a theme named after a concept
 WEAK_BAR = 0.04  # a theme left with a lone keyword takes its fallback concept from this
 MEMORY_FADE = (500, 1000)  # free cards: full memory up to the first, none from the second
-MEMORY_KEEP = 0.125  # similarity bonus for two cards the board showed in one theme
+MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one theme
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two different themes
 STAY_MARGIN = 0.05  # a shown card moves only when its new theme is this much closer (mean S)
 

@@ -40,6 +40,13 @@
     var node = document.getElementById(id);
     if (node && node.textContent !== String(value)) node.textContent = value;
   }
+  /* A count and the word after it, agreeing: "1 carte", "2 cartes", "0 participant·e"
+     (French counts 0 as one; English does not). */
+  function counted(id, n, word) {
+    setText(id, n);
+    var one = n === 1 || (n === 0 && document.documentElement.lang.indexOf("fr") === 0);
+    setText(id + "-w", T.words[word + (one ? "" : "s")]);
+  }
   function uid() {
     var b = new Uint8Array(16);
     window.crypto.getRandomValues(b);
@@ -239,8 +246,8 @@
       column.parentNode.classList.toggle("none", total === 0);
     });
     var count = order.filter(visible).length;
-    setText("cards", count);
-    setText("participants", Object.keys(participants).length);
+    counted("cards", count, "card");
+    counted("participants", Object.keys(participants).length, "participant");
     var showRadar = radarOn();
     document.body.classList.toggle("empty", count === 0 && !showRadar);
     document.body.classList.toggle("radar-on", showRadar);
@@ -544,14 +551,10 @@
     setText("speaker", f.speaking_name || "—");
     var next = f.queue.slice(0, 3).map(function (q) { return q.name; }).join(", ");
     setText("next-up", next ? T.next + " : " + next + (f.queue.length > 3 ? " +" + (f.queue.length - 3) : "") : "");
-    setText("voters", extras.voters);
-    var words = JSON.parse(document.querySelector(".sum").getAttribute("data-words"));
-    [["sum-people", extras.participant_count, "participant"], ["sum-cards", order.filter(visible).length, "card"],
-     ["sum-voters", extras.voters, "voter"]].forEach(function (line) { // "1 participant", "2 cartes"
-      setText(line[0], line[1]);
-      var one = line[1] === 1 || (line[1] === 0 && document.documentElement.lang.indexOf("fr") === 0);
-      setText(line[0] + "-w", words[line[2] + (one ? "" : "s")]);
-    });
+    counted("voters", extras.voters, "voter");
+    counted("sum-people", extras.participant_count, "participant");
+    counted("sum-cards", order.filter(visible).length, "card");
+    counted("sum-voters", extras.voters, "voter");
     tick();
     if (radarOn()) drawRadar(extras.radar);
     if (phase === "vote" || phase === "synthesis" || phase === "closed") ranking();
@@ -692,7 +695,7 @@
     }
     renderSoon();
   });
-  socket.on("presence", function (p) { setText("connected", p.connected); });
+  socket.on("presence", function (p) { counted("connected", p.connected, "connected"); });
   socket.on("session_deleted", function () { socket.disconnect(); document.body.textContent = ""; });
   /* Joining: with the last seq folded, the server sends what was missed as events; from
      nothing (or when the board is too far behind for a replay: `snapshot_needed`, after a
@@ -712,7 +715,7 @@
         grouping = b.grouping;
         seq = b.seq;
       }
-      setText("connected", ack.connected);
+      counted("connected", ack.connected, "connected");
       render();
       fetchExtras();
       root.setAttribute("data-ready", "1");

@@ -1,4 +1,4 @@
-"""The board's summary line agrees in number: "1 carte", "2 cartes", "0 participant·e"."""
+"""The board's counts agree in number: "1 carte", "2 cartes", "0 participant·e"."""
 
 from __future__ import annotations
 
@@ -27,3 +27,7 @@ def test_the_synthesis_summary_says_one_card_and_two_cards(chromium: Any, live: 
             live.command(session, type="change_phase", phase=phase)
         board = open_screen(chromium, live, session, contexts)
         expect(board.locator(".sum")).to_have_text(expected, timeout=WAIT)
+        # and the counters beside the QR code
+        expect(board.locator("#cards-w")).to_have_text("carte" if len(texts) == 1 else "cartes")
+        expect(board.locator("#participants-w")).to_have_text("participant·e")
+        expect(board.locator("#connected-w")).to_have_text("personne connectée")

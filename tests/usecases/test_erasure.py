@@ -292,9 +292,9 @@ def test_a_speakers_erasure_on_the_other_server_reaches_only_their_cards_in_the_
     moussa = accounts.create(other, "moussa@kayes.example", "palabre-2026").id
     sid, _, _ = a_meeting(kayes, moussa, marker())
     steering = FacilitatorCommands(kayes)
-    for text, speaker in ((f"Le loyer {secret}", "Fatou"), ("Un parrain", "Issa")):
+    for said, speaker in ((f"Le loyer {secret}", "Fatou"), ("Un parrain", "Issa")):
         steering.run(sid, moussa, {"type": "scribe_contribution", "kind": "blocker",
-                                   "text": text, "speaker": speaker})
+                                   "text": said, "speaker": speaker})
     imports.import_log(service, imports.parse(imports.export_lines(kayes, sid)), owner)
 
     erasure.erase_speaker(kayes, sid, moussa, "Fatou")

@@ -115,6 +115,22 @@ class ThemesUpdated(Event):
     engine: str = ""
     flags: tuple[dict[str, Any], ...] = ()
 
+    def to_payload(self) -> dict[str, Any]:
+        """What `asdict` gives, without its deep copy of every card id one by one: a
+        board of thousands of cards is regrouped every few seconds, on the event loop."""
+        return {"themes": _copied(self.themes), "based_on": self.based_on,
+                "engine": self.engine, "flags": _copied(self.flags)}
+
+
+def _copied(value: Any) -> Any:
+    """A copy of JSON-like data (dicts, lists, tuples of plain values), as `asdict`
+    copies it; strings are shared, as `deepcopy` shares them."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(item if type(item) is str else _copied(item) for item in value)
+    return value
+
 
 @dataclass(frozen=True)
 class CardMoved(Event):

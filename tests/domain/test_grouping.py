@@ -214,3 +214,21 @@ def test_the_programme_remembers_its_themes(service, facilitator, phone, board_c
     later = wait_for_themes(service, second.session_id, 7)
     labels = {t.label for t in later.themes.values()}
     assert "Accès au crédit bancaire" in labels
+
+
+def test_a_grouping_event_payload_is_what_asdict_gives_and_a_copy() -> None:
+    """`ThemesUpdated.to_payload` skips `asdict`'s slow deep copy: same data, still a copy."""
+    import dataclasses
+
+    from facilitation.domain.events import ThemesUpdated
+
+    themes = tuple({"id": f"t{n}", "kind": "lever", "label": f"Thème {n}",
+                    "card_ids": [f"c{n}-{i}" for i in range(30)], "colour": "#123456",
+                    "example": "", "misc": n == 3, "pinned": False} for n in range(8))
+    flags = ({"contribution_id": "c1-2", "suggested_kind": "blocker", "confidence": 0.8},)
+    event = ThemesUpdated(themes, 42, "use", flags)
+    payload = event.to_payload()
+    assert payload == dataclasses.asdict(event)
+    payload["themes"][0]["card_ids"].append("intrus")
+    payload["flags"][0]["confidence"] = 0
+    assert "intrus" not in event.themes[0]["card_ids"] and event.flags[0]["confidence"] == 0.8

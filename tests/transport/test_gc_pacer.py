@@ -53,6 +53,7 @@ def test_a_tick_collects_dead_cycles_and_freezes_the_living(collector) -> None:
     pacer.tick()
     assert dead() is None  # collected, not frozen
     assert gc.get_freeze_count() > frozen
+    assert pacer.frozen_since >= 2  # counted from what the tick walked
     assert not any(o is living for o in gc.get_objects())  # frozen: no collection walks it
 
 
@@ -77,21 +78,22 @@ def test_reclaim_waits_for_an_idle_loop_unless_memory_grew_for_long(collector,
     pacer = GcPacer(idle=lambda seconds: idle["now"], force_after=600)
     pacer.freeze_start()
     base = pacer.frozen_after_reclaim
-    pacer._frozen = base + gc_pacer.RECLAIM_MIN  # grown, but the loop is busy
+    assert base > 0
+    pacer.frozen_since = gc_pacer.RECLAIM_MIN  # grown, but the loop is busy
     assert not pacer.reclaim_due()
     idle["now"] = True
     assert pacer.reclaim_due()
     idle["now"] = False
-    pacer.reclaimed_at -= 601  # busy for ten minutes: only a heap grown by half forces it
+    pacer.reclaimed_at -= 601  # busy for ten minutes: only as much frozen again forces it
     assert not pacer.reclaim_due()
-    pacer._frozen = base + base // 2
+    pacer.frozen_since = base
     assert pacer.reclaim_due()
 
 
 def test_a_small_gain_is_not_worth_an_idle_reclaim(collector) -> None:
     pacer = GcPacer(idle=lambda seconds: True)
     pacer.freeze_start()
-    pacer._frozen = pacer.frozen_after_reclaim + gc_pacer.RECLAIM_MIN - 1
+    pacer.frozen_since = gc_pacer.RECLAIM_MIN - 1
     assert not pacer.reclaim_due()
 
 

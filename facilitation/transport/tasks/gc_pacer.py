@@ -13,9 +13,13 @@ second on a loaded machine, felt by every phone of every session (`bench room`'s
 - **Reclaim at idle moments.** A cycle that dies once frozen (a phone's connection that
   closes) stays in memory until `reclaim()`: unfreeze, collect everything, freeze again.
   That one walks the whole heap (the stall the pacer avoids), so it runs when the event
-  loop has been idle for `idle_after` seconds — nobody is waiting — and the frozen heap
-  grew by `RECLAIM_MIN` objects since the last one; or, under load that never idles, at
-  most every `force_after` seconds once the frozen heap grew by half (memory stays bounded).
+  loop has been idle for `idle_after` seconds — nobody is waiting — and `RECLAIM_MIN`
+  objects were frozen since the last one; or, under load that never idles, every
+  `force_after` seconds once as many objects as the heap held were frozen again (memory
+  stays bounded). What is frozen is counted at each tick from what the tick walked (an
+  upper bound: some of it is freed later by reference counting); the frozen heap itself
+  is never counted while serving — `gc.get_freeze_count()` walks it, 50 to 150 ms with
+  a thousand phones.
 - **Young collections less often.** Generation 0 is collected every `YOUNG` allocations
   instead of 700: a card's short-lived objects die by reference counting before they are
   promoted, and each young collection stays a millisecond or two.
@@ -44,46 +48,43 @@ class GcPacer:
         self.idle_after = idle_after
         self.force_after = force_after
         self._idle = idle or (lambda seconds: False)
-        self.frozen_after_reclaim = 0
+        self.frozen_after_reclaim = 0  # the heap's size at the last full walk
+        self.frozen_since = 0  # objects frozen since (an upper bound)
         self.reclaimed_at = time.monotonic()
         self.reclaims = 0
-        self._ticks = 0
-        self._frozen = 0
 
     def freeze_start(self) -> None:
         """Once the app is loaded: everything alive now (code, lexicon, app) is frozen."""
-        gc.collect()
-        gc.freeze()
         _, middle, old = gc.get_threshold()
         gc.set_threshold(YOUNG, middle, old)
-        self.frozen_after_reclaim = self._frozen = gc.get_freeze_count()
-        self.reclaimed_at = time.monotonic()
+        self._walk_all()
 
     def tick(self) -> None:
         """Collect what grew old since the last tick, freeze the rest; reclaim if due."""
         gc.collect()  # walks only the objects that are not frozen
+        self.frozen_since += len(gc.get_objects())  # as many as that walk saw live
         gc.freeze()
-        self._ticks += 1
-        if self._ticks % 20 == 0:  # counting walks the frozen list: not every tick
-            self._frozen = gc.get_freeze_count()
         if self.reclaim_due():
             self.reclaim()
 
     def reclaim_due(self) -> bool:
-        grown = self._frozen - self.frozen_after_reclaim
-        if grown >= RECLAIM_MIN and self._idle(self.idle_after):
+        if self.frozen_since >= RECLAIM_MIN and self._idle(self.idle_after):
             return True
         return (time.monotonic() - self.reclaimed_at >= self.force_after
-                and grown >= self.frozen_after_reclaim // 2)
+                and self.frozen_since >= self.frozen_after_reclaim)
 
     def reclaim(self) -> None:
         """Collect the whole heap (frozen cycles that died since), then freeze again."""
         gc.unfreeze()
-        gc.collect()
-        gc.freeze()
-        self.frozen_after_reclaim = self._frozen = gc.get_freeze_count()
-        self.reclaimed_at = time.monotonic()
+        self._walk_all()
         self.reclaims += 1
+
+    def _walk_all(self) -> None:
+        gc.collect()
+        self.frozen_after_reclaim = len(gc.get_objects())  # all of it, unfrozen: counted
+        gc.freeze()
+        self.frozen_since = 0
+        self.reclaimed_at = time.monotonic()
 
     def run(self) -> None:
         while True:

@@ -90,12 +90,11 @@ def serve(host: str | None, port: int, lan: bool, access_log: bool) -> None:
     # What is loaded now (the lexicon, the code) lives as long as the process: frozen out
     # of the collector's sight; from then on the pacer freezes what grows old four times a
     # second and walks the whole heap only when the loop is idle (tasks/gc_pacer.py).
-    from .tasks.gc_pacer import GcPacer, idle_by
+    from .tasks.gc_pacer import GcPacer
     from .tasks.loop_monitor import LoopMonitor
 
-    monitor = LoopMonitor()
-    app.extensions["gc_pacer"] = GcPacer(idle=idle_by(monitor)).start()
-    app.extensions["loop_monitor"] = monitor.start()  # its figures start here, once frozen
+    app.extensions["gc_pacer"] = GcPacer().start()
+    app.extensions["loop_monitor"] = LoopMonitor().start()  # its figures start once frozen
     db = app.extensions["facilitation"].db
     if accounts.count(db) == 0:
         token = accounts.SetupLink(Path(app.instance_path)).ensure()

@@ -292,7 +292,8 @@ FORMATS = ("md", "html", "docx", "csv", "json")  # pdf: WeasyPrint is slow (and 
 
 def test_every_route_is_listed(app) -> None:
     """A new route must join the fuzz: the list above is the app's (minus static, logout,
-    and Socket.IO's path, which the engine answers before Flask: the socket fuzz covers it)."""
+    and the Socket.IO path's rules: its middleware answers them before Flask, and the
+    socket events have their own fuzz below)."""
     listed = {(method, path.replace("{", "<").replace("}", ">")) for method, path in ROUTES}
     served = {(method, rule.rule) for rule in app.url_map.iter_rules()
               for method in rule.methods - {"HEAD", "OPTIONS"}

@@ -12,8 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from facilitation.transport.tasks import gc_pacer
-from facilitation.transport.tasks.gc_pacer import GcPacer, idle_by
-from facilitation.transport.tasks.loop_monitor import LoopMonitor
+from facilitation.transport.tasks.gc_pacer import GcPacer
 
 
 class Node:
@@ -97,11 +96,22 @@ def test_a_small_gain_is_not_worth_an_idle_reclaim(collector) -> None:
     assert not pacer.reclaim_due()
 
 
-def test_idle_means_the_loop_did_no_long_work_over_the_whole_window() -> None:
-    monitor = LoopMonitor()
-    monitor.started -= 60
-    monitor.note(0.200, 0.001)  # late on a busy machine, but the loop itself did nothing
-    assert idle_by(monitor)(10)
-    monitor.note(0.010, gc_pacer.IDLE_STALL_MS / 1000)  # a phone's card took the loop 5 ms
-    assert not idle_by(monitor)(10)
-    assert not idle_by(LoopMonitor())(10)  # too soon to tell
+def test_idle_means_the_process_hardly_used_a_core_over_the_whole_window(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    clock, cpu = [1000.0], [50.0]
+    monkeypatch.setattr(gc_pacer.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(gc_pacer.time, "process_time", lambda: cpu[0])
+    pacer = GcPacer(idle_after=10)
+    for _ in range(40):  # ten seconds of ticks, 1 ms of CPU each quarter second: 0.4 %
+        pacer.note_cpu()
+        assert not pacer.idle(10)  # too soon to tell
+        clock[0] += 0.25
+        cpu[0] += 0.001
+    pacer.note_cpu()
+    assert pacer.idle(10)
+    for _ in range(40):  # a room typing: short cards, but 4 % of a core
+        clock[0] += 0.25
+        cpu[0] += 0.010
+        pacer.note_cpu()
+    assert not pacer.idle(10)
+    assert len(pacer._cpu) <= 42  # ten seconds of samples are kept, no more

@@ -12,8 +12,9 @@ second on a loaded machine, felt by every phone of every session (`bench room`'s
   they are frozen, so what freezing keeps is only what was still in use.
 - **Reclaim at idle moments.** A cycle that dies once frozen (a phone's connection that
   closes) stays in memory until `reclaim()`: unfreeze, collect everything, freeze again.
-  That one walks the whole heap (the stall the pacer avoids), so it runs when the event
-  loop has been idle for `idle_after` seconds — nobody is waiting — and `RECLAIM_MIN`
+  That one walks the whole heap (the stall the pacer avoids), so it runs when the server
+  has been idle for `idle_after` seconds (under IDLE_SHARE of a core: a room at rest,
+  not one whose phones keep typing, however short each card is) and `RECLAIM_MIN`
   objects were frozen since the last one; or, under load that never idles, every
   `force_after` seconds once as many objects as the heap held were frozen again (memory
   stays bounded). What is frozen is counted at each tick from what the tick walked (an
@@ -29,13 +30,14 @@ from __future__ import annotations
 
 import gc
 import time
+from collections import deque
 from collections.abc import Callable
 
 from ...extensions import socketio
 
 YOUNG = 5_000  # allocations between generation-0 collections (CPython's default: 700)
 RECLAIM_MIN = 20_000  # frozen objects gained before an idle reclaim is worth its stall
-IDLE_STALL_MS = 5.0  # the loop is idle when no wake-up waited on this much of its CPU
+IDLE_SHARE = 0.02  # the server is idle below this share of one core (its CPU / the clock)
 
 
 class GcPacer:
@@ -47,7 +49,8 @@ class GcPacer:
         self.period = period
         self.idle_after = idle_after
         self.force_after = force_after
-        self._idle = idle or (lambda seconds: False)
+        self._idle = idle or self.idle
+        self._cpu: deque[tuple[float, float]] = deque()  # (clock, process CPU) per tick
         self.frozen_after_reclaim = 0  # the heap's size at the last full walk
         self.frozen_since = 0  # objects frozen since (an upper bound)
         self.reclaimed_at = time.monotonic()
@@ -59,11 +62,30 @@ class GcPacer:
         gc.set_threshold(YOUNG, middle, old)
         self._walk_all()
 
+    def note_cpu(self) -> None:
+        """Remember the process's CPU time now (each tick), for `idle`."""
+        now = time.monotonic()
+        self._cpu.append((now, time.process_time()))
+        while len(self._cpu) > 1 and self._cpu[1][0] <= now - self.idle_after:
+            self._cpu.popleft()
+
+    def idle(self, seconds: float) -> bool:
+        """Whether the process used under IDLE_SHARE of a core over the last `seconds`
+        (as the ticks saw it; False until they have seen that long)."""
+        if not self._cpu:
+            return False
+        since, cpu_then = self._cpu[0]
+        now, cpu = self._cpu[-1]
+        if now - since < seconds:
+            return False
+        return (cpu - cpu_then) / (now - since) < IDLE_SHARE
+
     def tick(self) -> None:
         """Collect what grew old since the last tick, freeze the rest; reclaim if due."""
         gc.collect()  # walks only the objects that are not frozen
         self.frozen_since += len(gc.get_objects())  # as many as that walk saw live
         gc.freeze()
+        self.note_cpu()
         if self.reclaim_due():
             self.reclaim()
 
@@ -95,18 +117,3 @@ class GcPacer:
         self.freeze_start()
         socketio.start_background_task(self.run)
         return self
-
-
-def idle_by(monitor: object) -> Callable[[float], bool]:
-    """Idleness as a loop monitor sees it: over the last `seconds` (and the monitor has run
-    that long), no wake-up was late by more than IDLE_STALL_MS of the loop's own CPU — CPU,
-    not the clock, so that a machine busy with other work does not hide an idle server."""
-
-    def idle(seconds: float) -> bool:
-        started = getattr(monitor, "started", time.monotonic())
-        if time.monotonic() - started < seconds:
-            return False
-        busy = monitor.max_stall_cpu_ms(seconds)  # type: ignore[attr-defined]
-        return bool(busy < IDLE_STALL_MS)
-
-    return idle

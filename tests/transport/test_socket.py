@@ -234,8 +234,12 @@ def test_socket_events_leave_no_cycles_for_the_garbage_collector(palabre, phone)
             assert contribute(awa, f"Carte {number}")["ok"]
         gc.collect()
         left = Counter(type(o).__name__ for o in gc.garbage)
+        # only the request handling's own frames: threads other tests left running (in
+        # the whole suite) make garbage of their own meanwhile
+        handling = [o for o in gc.garbage if type(o).__name__ == "frame"
+                    and any(part in o.f_code.co_filename for part in ("/flask/", "/werkzeug/"))]
     finally:
         gc.set_debug(0)
         gc.garbage.clear()
-    assert left["RequestContext"] == 0
-    assert left["frame"] == 0
+    assert left["RequestContext"] == 0 and left["NotFound"] == 0
+    assert handling == []

@@ -57,6 +57,16 @@ def _refused(error: Rejected) -> ResponseReturnValue:
     return body, status
 
 
+def _recording() -> bytes:
+    """The request's body, a recording: refused past the size limit before it is read."""
+    if (request.content_length or 0) > rules.BYTES_MAX:
+        raise Rejected("voice_too_large", limit=rules.BYTES_MAX // 1024)
+    try:
+        return request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        raise Rejected("voice_too_large", limit=rules.BYTES_MAX // 1024) from None
+
+
 @bp.post("/join/<code>/voice")
 @csrf.exempt  # no cookie is read: the phone's secret comes in a header a form cannot set
 def upload(code: str) -> ResponseReturnValue:
@@ -73,12 +83,7 @@ def upload(code: str) -> ResponseReturnValue:
         if not throttle().hit("VOICE_CARDS_PER_PHONE", phone):
             notify(session_id, "VOICE_CARDS_PER_PHONE")
             raise limited("VOICE_CARDS_PER_PHONE", phone)
-        if (request.content_length or 0) > rules.BYTES_MAX:
-            raise Rejected("voice_too_large", limit=rules.BYTES_MAX // 1024)
-        try:
-            data = request.get_data(cache=False)
-        except RequestEntityTooLarge:
-            raise Rejected("voice_too_large", limit=rules.BYTES_MAX // 1024) from None
+        data = _recording()
         outcome = voice.add_voice_card(
             service(), session_id, participant_id, request.args.get("client_id"), data,
             rules.duration_arg(request.args.get("duration_ms")), request.args.get("kind"),
@@ -129,12 +134,7 @@ def set_question(session_id: str, prompt_id: str) -> ResponseReturnValue:
     """Attach a recording (≤ 30 s, WebM/Ogg/MP4 by its bytes) to a question."""
     try:
         facilitator_id = _facilitator()
-        if (request.content_length or 0) > rules.BYTES_MAX:
-            raise Rejected("voice_too_large", limit=rules.BYTES_MAX // 1024)
-        try:
-            data = request.get_data(cache=False)
-        except RequestEntityTooLarge:
-            raise Rejected("voice_too_large", limit=rules.BYTES_MAX // 1024) from None
+        data = _recording()
         outcome = question_audio.set_prompt_audio(
             service(), session_id, facilitator_id, prompt_id, data,
             rules.duration_arg(request.args.get("duration_ms")))

@@ -79,9 +79,15 @@ def scrub(database: Database) -> None:
     if not database.is_sqlite:
         return
     connection = database.engine.raw_connection()  # autocommit: no transaction open
+
+    def checkpoint() -> int:
+        return connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+
     try:
         for _ in range(50):  # a reader in the middle of a query holds the WAL a moment
-            busy = connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            # it writes and fsyncs the database file: where the commits' fsync runs (a
+            # native thread under eventlet), not on the loop every phone shares
+            busy = database.offload(checkpoint)
             if not busy:
                 return
             time.sleep(0.05)

@@ -30,4 +30,4 @@ def test_the_synthesis_summary_says_one_card_and_two_cards(chromium: Any, live: 
         # and the counters beside the QR code
         expect(board.locator("#cards-w")).to_have_text("carte" if len(texts) == 1 else "cartes")
         expect(board.locator("#participants-w")).to_have_text("participant·e")
-        expect(board.locator("#connected-w")).to_have_text("personne connectée")
+        expect(board.locator("#connected-w")).to_have_text("en ligne")

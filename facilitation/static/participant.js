@@ -322,10 +322,35 @@
       if (askAgain) { askAgain = false; refresh(); }
     });
   }
+  function spaced(t) { return String(t).replace(/ ([?:])/g, "\u00a0$1"); } // as the page's template
+  /* The questions as the facilitator set them now: rebuilt when they changed since the page
+     was served (a question added, edited or removed mid-meeting), untouched otherwise. */
+  function questions(v) {
+    var want = (v.prompts || []).map(function (p) { return p.id + "\u0000" + String(p.text).replace(/\s+/g, " ").trim(); }).join("\u0001");
+    var box = $("prompts"), have = [];
+    var ps = box ? box.querySelectorAll("[data-prompt]") : [];
+    for (var i = 0; i < ps.length; i++) have.push(ps[i].getAttribute("data-prompt") + "\u0000" + plain(ps[i]));
+    if (have.join("\u0001") === want) return;
+    if (!v.prompts || !v.prompts.length) { if (box) box.parentNode.removeChild(box); return; }
+    if (!box) {
+      box = el("div", "prompts p-send");
+      box.id = "prompts";
+      $("vote").parentNode.insertBefore(box, $("vote"));
+    }
+    box.textContent = "";
+    v.prompts.forEach(function (p) {
+      var n = el("p", "", spaced(p.text));
+      n.setAttribute("data-prompt", p.id);
+      n.setAttribute("lang", v.language || pageLang);
+      if (canSay) n.appendChild(sayButton("prompt:" + p.id));
+      box.appendChild(n);
+    });
+  }
   function show() {
     var v = view;
     app.setAttribute("data-phase", v.phase);
     if (v.blocked) app.setAttribute("data-blocked", "1"); else app.removeAttribute("data-blocked");
+    questions(v);
     var ps = document.querySelectorAll("[data-prompt]");
     for (var i = 0; i < ps.length; i++) ps[i].className = ps[i].getAttribute("data-prompt") === v.active_prompt ? "active" : "";
     heard();

@@ -8,30 +8,19 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 
 import pytest
 
 from facilitation.domain.board import participant_view
 from facilitation.domain.errors import Rejected
 from facilitation.store import voice as clips
-from facilitation.store.db import Database
 from facilitation.usecases import accounts, erasure, imports, question_audio, voice
 from facilitation.usecases.sessions import Service
 from facilitation.usecases.steering import FacilitatorCommands
 
+from .conftest import OtherServer
 from .test_erasure import raw_bytes
 from .test_voice import recording
-
-
-@pytest.fixture
-def service(database: Database) -> Service:
-    return Service(database)
-
-
-@pytest.fixture
-def owner(service: Service) -> int:
-    return accounts.create(service.db, "awa@grdr.example", "palabre-2026").id
 
 
 def a_room(service: Service, owner: int) -> tuple[str, list[str], str]:
@@ -181,7 +170,7 @@ def test_deleting_the_session_deletes_its_recordings(service: Service, owner: in
 
 
 def test_the_exported_log_carries_the_question_to_another_server(
-        service: Service, owner: int, tmp_path: Path) -> None:
+        service: Service, owner: int, kayes_laptop: OtherServer) -> None:
     sid, (first, second), _ = a_room(service, owner)
     question_audio.set_prompt_audio(service, sid, owner, first, recording(), 5000)
     audio = recording(uuid.uuid4().hex.encode())
@@ -190,10 +179,7 @@ def test_the_exported_log_carries_the_question_to_another_server(
     lines = imports.export_lines(service, sid)
     # the replaced recording is gone: only the question's current one travels
     assert sum('"audio"' in line for line in lines) == 1
-    other = Database(f"sqlite:///{tmp_path / 'kayes.db'}")
-    other.upgrade()
-    kayes = Service(other)
-    moussa = accounts.create(other, "moussa@kayes.example", "palabre-2026").id
+    kayes, moussa = kayes_laptop.service, kayes_laptop.owner
 
     imports.import_log(kayes, imports.parse(lines), moussa)
     again, _ = imports.import_log(kayes, imports.parse(lines), moussa)
@@ -211,7 +197,6 @@ def test_the_exported_log_carries_the_question_to_another_server(
     # removed at the source: the next import removes it from the copy too
     question_audio.clear_prompt_audio(service, sid, owner, first)
     imports.import_log(kayes, imports.parse(imports.export_lines(service, sid)), moussa)
-    with other.read() as db:
+    with kayes_laptop.db.read() as db:
         assert clips.ids_of(db, sid) == set()
     assert kayes.board(sid).prompt_audio == {}
-    other.dispose()

@@ -22,15 +22,7 @@ from facilitation.usecases.clubs import Clubs
 from facilitation.usecases.sessions import Service
 from facilitation.usecases.steering import FacilitatorCommands
 
-
-@pytest.fixture
-def service(database: Database) -> Service:
-    return Service(database)
-
-
-@pytest.fixture
-def owner(service: Service) -> int:
-    return accounts.create(service.db, "awa@grdr.example", "palabre-2026").id
+from .conftest import OtherServer
 
 
 def marker() -> str:
@@ -260,12 +252,9 @@ def test_retention_purges_closed_sessions_only(service: Service, owner: int) -> 
 
 
 def test_an_erasure_on_the_other_server_reaches_the_imported_copy(
-        service: Service, owner: int, tmp_path: Path) -> None:
+        service: Service, owner: int, kayes_laptop: OtherServer) -> None:
     secret = marker()
-    other = Database(f"sqlite:///{tmp_path / 'kayes.db'}")
-    other.upgrade()
-    kayes = Service(other)
-    moussa = accounts.create(other, "moussa@kayes.example", "palabre-2026").id
+    kayes, moussa = kayes_laptop.service, kayes_laptop.owner
     sid, amina, kept = a_meeting(kayes, moussa, secret)
     imports.import_log(service, imports.parse(imports.export_lines(kayes, sid)), owner)
     assert secret in every_table(service.db)
@@ -278,18 +267,14 @@ def test_an_erasure_on_the_other_server_reaches_the_imported_copy(
     assert_gone(service.db, secret)
     assert list(service.board(sid).contributions) == [kept]
     assert secret not in exported(service, sid, owner)
-    other.dispose()
 
 
 def test_a_speakers_erasure_on_the_other_server_reaches_only_their_cards_in_the_copy(
-        service: Service, owner: int, tmp_path: Path) -> None:
+        service: Service, owner: int, kayes_laptop: OtherServer) -> None:
     """The tombstone of cards typed for a speaker names no participant: the copy erases
     those cards, not every card a facilitator typed."""
     secret = marker()
-    other = Database(f"sqlite:///{tmp_path / 'kayes.db'}")
-    other.upgrade()
-    kayes = Service(other)
-    moussa = accounts.create(other, "moussa@kayes.example", "palabre-2026").id
+    kayes, moussa = kayes_laptop.service, kayes_laptop.owner
     sid, _, _ = a_meeting(kayes, moussa, marker())
     steering = FacilitatorCommands(kayes)
     for said, speaker in ((f"Le loyer {secret}", "Fatou"), ("Un parrain", "Issa")):
@@ -303,7 +288,6 @@ def test_a_speakers_erasure_on_the_other_server_reaches_only_their_cards_in_the_
     assert_gone(service.db, secret)
     texts = [card.text for card in service.board(sid).contributions.values()]
     assert "Un parrain" in texts and len(texts) == 3
-    other.dispose()
 
 
 def test_the_engine_forgets_erased_texts() -> None:

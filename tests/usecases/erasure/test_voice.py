@@ -13,22 +13,12 @@ from facilitation.domain import voice as rules
 from facilitation.domain.errors import Rejected
 from facilitation.domain.grouping import snapshot
 from facilitation.store import voice as clips
-from facilitation.store.db import Database
 from facilitation.usecases import accounts, erasure, voice
 from facilitation.usecases.sessions import Service
 from facilitation.usecases.steering import FacilitatorCommands
 
+from .conftest import OtherServer
 from .test_erasure import assert_gone, raw_bytes
-
-
-@pytest.fixture
-def service(database: Database) -> Service:
-    return Service(database)
-
-
-@pytest.fixture
-def owner(service: Service) -> int:
-    return accounts.create(service.db, "awa@grdr.example", "palabre-2026").id
 
 
 def recording(marker: bytes = b"", size: int = 6000, head: bytes = b"\x1a\x45\xdf\xa3") -> bytes:
@@ -240,7 +230,7 @@ def _docx_text(body: bytes) -> str:
 
 
 def test_the_exported_log_carries_the_audio_to_another_server(
-        service: Service, owner: int, tmp_path) -> None:
+        service: Service, owner: int, kayes_laptop: OtherServer) -> None:
     import json
 
     from facilitation.usecases import imports
@@ -253,10 +243,7 @@ def test_the_exported_log_carries_the_audio_to_another_server(
     service.add_contribution(sid, moussa, uuid.uuid4().hex, "Pas de garant", "blocker")
     lines = imports.export_lines(service, sid)
     assert sum('"audio"' in line for line in lines) == 1
-    other = Database(f"sqlite:///{tmp_path / 'kayes.db'}")
-    other.upgrade()
-    kayes = Service(other)
-    moussa_here = accounts.create(other, "moussa@kayes.example", "palabre-2026").id
+    kayes, moussa_here = kayes_laptop.service, kayes_laptop.owner
 
     imports.import_log(kayes, imports.parse(lines), moussa_here)
     again, _ = imports.import_log(kayes, imports.parse(lines), moussa_here)
@@ -281,7 +268,6 @@ def test_the_exported_log_carries_the_audio_to_another_server(
     erasure.erase_participant(service, sid, owner, amina)
     assert not any('"audio"' in line for line in imports.export_lines(service, sid))
     imports.import_log(kayes, imports.parse(imports.export_lines(service, sid)), moussa_here)
-    with other.read() as db:
+    with kayes_laptop.db.read() as db:
         assert clips.ids_of(db, sid) == set()
-    assert secret not in raw_bytes(other)
-    other.dispose()
+    assert secret not in raw_bytes(kayes_laptop.db)

@@ -3,8 +3,12 @@ that makes publishers wait for a connection instead of dropping their broadcast.
 
 from __future__ import annotations
 
-import redis
+from typing import TYPE_CHECKING
+
 import socketio
+
+if TYPE_CHECKING:
+    import redis
 
 CONNECTIONS = 64  # per process: the listener's one, and the publishers'
 WAIT_S = 30.0
@@ -29,6 +33,8 @@ class RedisQueue(socketio.RedisManager):
     _client: redis.Redis | None = None
 
     def _redis_connect(self) -> None:
+        import redis  # the `redis` extra: one process (`make run`) runs without it
+
         if self._client is None:
             pool = redis.BlockingConnectionPool.from_url(
                 self.redis_url, max_connections=CONNECTIONS, timeout=WAIT_S,

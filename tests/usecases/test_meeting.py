@@ -191,9 +191,16 @@ def test_lowering_the_budget_withdraws_the_newest_votes(service, facilitator) ->
 
 
 def test_hidden_cards_leave_the_ballot(service, facilitator) -> None:
+    """Also once phones have asked for the ballot: it is computed once per board version
+    and shared, and a change makes a new one."""
     sid, ids = voting_session(service, facilitator.id)
+    before = service.board(sid).ballot()
+    assert ids[0] in {item["id"] for item in before}
+    assert service.board(sid).ballot() is before  # shared while nothing changes
     run(service, sid, facilitator.id, type="hide_contribution", contribution_id=ids[0])
-    assert ids[0] not in {item["id"] for item in service.board(sid).ballot()}
+    after = service.board(sid).ballot()
+    assert ids[0] not in {item["id"] for item in after}
+    assert [item["number"] for item in after] == list(range(1, len(after) + 1))
 
 
 vote_steps = st.lists(

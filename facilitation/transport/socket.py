@@ -207,8 +207,7 @@ class LiveNamespace(Namespace):
             return [
                 {"contribution_id": c.id, "client_id": c.client_id, "text": c.text,
                  "kind": c.kind, "seq": c.seq, "voice": c.voice_dict()}
-                for c in b.contributions.values()
-                if c.participant_id == joined.participant_id
+                for c in b.my_cards(joined.participant_id)
             ]
 
         ack = {

@@ -40,8 +40,7 @@ def add_voice_card(service: Service, session_id: str, participant_id: str | None
             raise Rejected("phase_closed")
         if rules.too_fast(board, pid, utcnow()):
             raise Rejected("too_fast")
-        theirs = sum(1 for card in board.contributions.values()
-                     if card.participant_id == pid and card.voice is not None)
+        theirs = sum(1 for card in board.my_cards(pid) if card.voice is not None)
         if theirs >= voice.CARDS_MAX:
             raise Rejected("too_many_voice_cards", limit=voice.CARDS_MAX)
         event = ContributionAdded(

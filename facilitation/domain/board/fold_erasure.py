@@ -14,6 +14,9 @@ def contributions_erased(event: ContributionsErased, board: Board, recorded: Rec
                                                         board.contributions[cid].original_text)
                     if text]
     for cid in erased:
+        sender = board.participants.get(board.contributions[cid].participant_id or "")
+        if sender is not None:
+            sender.card_ids.remove(cid)
         board.place(cid, None)
         board.assignments.pop(cid, None)
         board.flags.pop(cid, None)

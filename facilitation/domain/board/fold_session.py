@@ -60,6 +60,7 @@ def contribution_added(event: ContributionAdded, board: Board, recorded: Recorde
     )
     sender = board.participants.get(event.participant_id or "")
     if sender is not None:  # the pace check reads these instead of every card
+        sender.card_ids.append(event.contribution_id)
         sender.sent_at.append(recorded.created_at)
         del sender.sent_at[:-BURST_CARDS]  # the pace check needs no more
 

@@ -23,6 +23,8 @@ class Participant:
     joined_at: datetime | None = None  # which personal link it came through (its window)
     # when this phone's latest cards were sent, newest last (at most rules.BURST_CARDS)
     sent_at: list[datetime] = field(default_factory=list)
+    # this phone's cards, oldest first: what it sent, shown again when it comes back
+    card_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -196,6 +198,14 @@ class Board:
 
     def visible_cards(self) -> list[Contribution]:
         return [c for c in self.contributions.values() if c.visible]
+
+    def my_cards(self, participant_id: str) -> list[Contribution]:
+        """A phone's own cards, oldest first (read from its index, not from every card)."""
+        participant = self.participants.get(participant_id)
+        if participant is None:
+            return []
+        return [self.contributions[cid] for cid in participant.card_ids
+                if cid in self.contributions]
 
     def groupable_cards(self) -> list[Contribution]:
         """Visible cards with words: what the grouping and the ballot take."""

@@ -91,8 +91,7 @@ def _mine(board: Board, participant_id: str | None) -> list[dict[str, Any]]:
         return []
     return [
         {"text": c.text, "kind": c.kind, "voice": c.voice_dict()}
-        for c in board.contributions.values()
-        if c.participant_id == participant_id
+        for c in board.my_cards(participant_id)
     ]
 
 

@@ -136,6 +136,9 @@ def test_erasing_a_participant_removes_every_version_of_their_cards(
     if service.db.is_sqlite:  # the grep below can find it: it is on disk before
         assert secret.encode() in raw_bytes(service.db)
 
+    theirs = [c.id for c in service.board(sid).my_cards(amina)]
+    assert len(theirs) == 1 and secret in service.board(sid).contributions[theirs[0]].text
+    assert [c.id for c in elsewhere.board(sid).my_cards(amina)] == theirs
     done = erasure.erase_participant(service, sid, owner, amina)
 
     assert done.cards == 1 and done.rows_rewritten >= 6
@@ -150,6 +153,7 @@ def test_erasing_a_participant_removes_every_version_of_their_cards(
     # another process folds the tombstone onto the board it built from the old rows
     other = elsewhere.board(sid)
     assert list(other.contributions) == [kept] and other.participants[amina].name is None
+    assert board.my_cards(amina) == [] and other.my_cards(amina) == []  # a rejoin shows none
     assert other.to_dict() == board.to_dict()
     # a replay of the rewritten log gives the same board
     assert rebuild(sid, service.events_after(sid, 0)).to_dict() == board.to_dict()

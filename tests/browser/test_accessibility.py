@@ -3,8 +3,9 @@ violation on the login, home, enter-code, console, board and phone pages in each
 club pages and a member's page; no landmark problem either ("region", "landmark-one-main").
 
 The English board also says its words in English once cards are grouped (the cards not
-placed in a theme yet are "To sort", never "Divers"). axe-core is vendored in tests/vendor (see its README), one real
-server (`facilitation serve`, eventlet) for the module, Debian's Chromium through Playwright.
+placed in a theme yet are "To sort", never "Divers"). axe-core is vendored in tests/vendor
+(see its README), one real server (`facilitation serve`, eventlet) for the module, Debian's
+Chromium through Playwright.
 """
 
 from __future__ import annotations

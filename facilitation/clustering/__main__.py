@@ -54,7 +54,7 @@ def _bench_command(args: argparse.Namespace) -> int:
     for backend in args.backend:
         for view in views:
             results.extend(benchmark(args.files, backend, args.granularity, view, args.live,
-                                     names))
+                                     names, args.orders))
     print(format_table(results))
     if args.show_labels:
         for r in results:
@@ -106,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="without the domain's concept view (lexicon.py)")
     b.add_argument("--live", action="store_true",
                    help="also replay each set card by card (20 regroupings): churn")
+    b.add_argument("--orders", type=int, default=1,
+                   help="with --live: mean over this many arrival orders (file order, "
+                   "reversed, seeded permutations)")
     b.add_argument("--gold-labels", default=str(GOLD_LABELS),
                    help="gold theme names per set (JSON), for the label checks")
     b.add_argument("--show-labels", action="store_true",

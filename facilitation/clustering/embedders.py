@@ -17,8 +17,10 @@ class Embedder(Protocol):
 
     Optional attributes read by `cluster()` (raw cosine bars of this space, used where a pool
     is too small for centring): `tight_similarity` (average cosine of a tight group of
-    leftovers that becomes a theme, default 0.45) and `seed_similarity` (cosine of a card to a
-    remembered theme's centroid to join it, default 0.55).
+    leftovers that becomes a theme, default 0.45), `seed_similarity` (cosine of a card to a
+    remembered theme's centroid to join it, default 0.55) and `tray_margin` (how far above
+    the join bar a Divers card's blended similarity to a theme must be for it to leave
+    Divers, default 0.2, see `engine._tray`).
     """
 
     name: str
@@ -82,6 +84,7 @@ class LexicalEmbedder:
     name = "lexical"
     tight_similarity = 0.15  # hashed n-grams: unrelated cards sit near 0, paraphrases 0.1-0.6
     seed_similarity = 0.3
+    tray_margin = 0.1  # its blended similarities sit lower than USE's (0.2, the default)
 
     def __init__(self, dim: int = 1024) -> None:
         self.dim = dim

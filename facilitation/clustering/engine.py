@@ -10,6 +10,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from .agglomerate import (
+    MIN_SIZE,
     REFINE_MAX,
     absorb_small,
     average_linkage,
@@ -46,7 +47,8 @@ WEAK_BAR = 0.04  # a theme left with a lone keyword takes its fallback concept f
 MEMORY_FADE = (500, 1000)  # free cards: full memory up to the first, none from the second
 MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one theme
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two different themes
-STAY_MARGIN = 0.05  # a shown card moves only when its new theme is this much closer (mean S)
+STAY_MARGIN = 0.15  # a shown card moves only when its new theme is this much closer (mean S)
+TRAY_MARGIN = 0.2  # a card the board showed in Divers leaves it only this far above the join bar
 
 
 @dataclass
@@ -81,12 +83,14 @@ def _mean_sim(sim: np.ndarray, rows: Sequence[int], cols: Sequence[int]) -> floa
 def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray,
                   smooth: np.ndarray | None = None,
                   prior: np.ndarray | None = None,
-                  slots: np.ndarray | None = None) -> np.ndarray:
+                  slots: np.ndarray | None = None,
+                  tray_margin: float = TRAY_MARGIN) -> np.ndarray:
     """Labels for free cards (-1 = misc); samples big pools for speed.
 
     `smooth`: the kNN-smoothed vectors `sim` was built from (recomputed when not given).
     `prior`: the board's memory term (hysteresis, `_memory`), added to the similarity and
-    to the refinement's objective.
+    to the refinement's objective. `slots` (`_slots`): where the board showed each card, for
+    the card-level stay rule and the tray (`_stay`, `_tray`).
     """
     n = len(x)
     cut = pool_cut(cut, n)
@@ -102,8 +106,11 @@ def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray,
                 objective = objective + w * prior
             labels = refine_cpm(labels, objective, 1.0 - cut)
         labels = absorb_small(labels, raw @ raw.T)
-        if slots is not None and STAY_MARGIN > 0:
-            labels = _stay(labels, sim if prior is None else sim - prior, slots, 1.0 - cut)
+        if slots is not None:
+            plain = sim if prior is None else sim - prior
+            if STAY_MARGIN > 0:
+                labels = _stay(labels, plain, slots, 1.0 - cut)
+            labels = _tray(labels, plain, slots, 1.0 - cut, tray_margin)
         return relabel(labels)
     rng = np.random.default_rng(0)
     sample = np.sort(rng.choice(n, SAMPLE, replace=False))
@@ -124,11 +131,42 @@ def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray,
     return labels
 
 
+NEW, TRAY = -1, -2  # `_slots` of a card the board has not shown yet / showed in Divers
+
+
 def _slots(ids: Sequence[str], previous: Sequence[Theme]) -> np.ndarray:
-    """Index of the real theme the board showed each card in (-1: new or Divers)."""
+    """Index of the real theme the board showed each card in (`NEW`: not shown yet,
+    `TRAY`: shown in Divers)."""
     where = {cid: j for j, t in enumerate(t for t in previous if not t.misc)
              for cid in t.card_ids}
-    return np.array([where.get(c, -1) for c in ids], dtype=int)
+    tray = {cid for t in previous if t.misc for cid in t.card_ids}
+    return np.array([where.get(c, TRAY if c in tray else NEW) for c in ids], dtype=int)
+
+
+def _tray(labels: np.ndarray, sim: np.ndarray, slots: np.ndarray, bar: float,
+          margin: float = TRAY_MARGIN) -> np.ndarray:
+    """First-placement hysteresis: a card the board showed in Divers (the tray of cards not
+    placed yet) leaves it only for a theme it clearly fits, its mean similarity to the
+    theme's other cards at least `bar + margin` (`TRAY_MARGIN`, or the embedder's
+    `tray_margin`); a group left with fewer than
+    `MIN_SIZE` cards, none of them shown in a theme, goes back to Divers.
+
+    A card that leaves Divers moves once, so it should move where it stays: early on a
+    Divers card's best cluster is often a guess that the next regroupings correct, and the
+    room saw it go from Divers to one theme, then to another (issue 15, round 9).
+    """
+    out = labels.copy()
+    for i in np.flatnonzero((slots == TRAY) & (labels >= 0)):
+        mates = np.flatnonzero(labels == labels[i])
+        mates = mates[mates != i]
+        if not len(mates) or float(sim[i, mates].mean()) < bar + margin:
+            out[i] = -1
+    ids, counts = np.unique(out[out >= 0], return_counts=True)
+    for c in ids[counts < MIN_SIZE]:
+        members = np.flatnonzero(out == c)
+        if not (slots[members] >= 0).any():
+            out[members] = -1
+    return out
 
 
 def _stay(labels: np.ndarray, sim: np.ndarray, slots: np.ndarray, bar: float) -> np.ndarray:
@@ -219,14 +257,15 @@ def _seed_vectors(seeds: Sequence[SeedTheme], cache: VectorCache) -> list[np.nda
 def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraints: Constraints,
                  seeds: Sequence[SeedTheme], seed_vecs: list[np.ndarray | None],
                  kind: str | None,
-                 bars: tuple[float, float] = (TIGHT_SIM, SEED_RAW),
+                 bars: tuple[float, float, float] = (TIGHT_SIM, SEED_RAW, TRAY_MARGIN),
                  view: np.ndarray | None = None,
                  reference: np.ndarray | None = None,
                  shown: Sequence[Theme] = (),
                  ) -> tuple[list[_Group], np.ndarray]:
     """Cluster one kind's pool into groups; returns groups and the centred vectors compared.
 
-    `bars`: the backend's raw-cosine bars (tight group of leftovers, lone card to a seed).
+    `bars`: the backend's bars (raw cosine of a tight group of leftovers and of a lone card
+    to a seed; the tray's margin, `_tray`).
     `view`: the vectors clustering compares when not `raw` (raw + concept profile,
     `concepts.py`); tight groups and seeds stay in the backend's own space. `reference`:
     the domain's mean view, blended into the centre of small pools (`CENTRE_PRIOR`).
@@ -265,11 +304,10 @@ def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraint
         lo, hi = MEMORY_FADE
         fade = min(1.0, max(0.0, (hi - len(free)) / (hi - lo)))
         m = _memory([ids[p] for p in free], shown) if shown and fade > 0 else None
-        slots = None
+        slots = _slots([ids[p] for p in free], shown) if shown and fade >= 1 else None
         if m is not None:
             prior = fade * np.where(m > 0, MEMORY_KEEP, MEMORY_APART * m).astype(np.float32)
-            slots = _slots([ids[p] for p in free], shown) if fade >= 1 else None
-        labels = _cluster_free(fx, sim_free, cut, view[free], fxs, prior, slots)
+        labels = _cluster_free(fx, sim_free, cut, view[free], fxs, prior, slots, bars[2])
     clusters: dict[int, list[int]] = defaultdict(list)
     misc: list[int] = []
     for j, lab in enumerate(labels):
@@ -417,7 +455,8 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         pools[anchor_kind[tid] if tid is not None else kinds[i]].append(i)
     seed_vecs = _seed_vectors(seed_themes, cache) if seed_themes else []
     bars = (float(getattr(cache.embedder, "tight_similarity", TIGHT_SIM)),
-            float(getattr(cache.embedder, "seed_similarity", SEED_RAW)))
+            float(getattr(cache.embedder, "seed_similarity", SEED_RAW)),
+            float(getattr(cache.embedder, "tray_margin", TRAY_MARGIN)))
     allocator = IdAllocator(
         [t.id for t in previous] + list(constraints.pinned)
         + list(constraints.assignments.values()), [t.colour for t in previous])

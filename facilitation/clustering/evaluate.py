@@ -23,7 +23,7 @@ from .schema import Card, Theme
 
 __all__ = ["ari", "nmi", "load_jsonl", "evaluate_rows", "benchmark", "time_reclustering",
            "embedding_speed", "model_memory_mb", "format_table", "corrections", "replay",
-           "load_gold_names"]
+           "load_gold_names", "replay_orders", "arrival_orders"]
 
 POOL = "all"  # pseudo-kind for sets without blocker/lever kinds
 
@@ -101,7 +101,9 @@ def replay(rows: Sequence[dict[str, Any]], backend: str = "use", granularity: fl
     the server re-clusters with the previous themes, as `live_grouping` does.
 
     `moves_per_card`: changes of theme of cards already on the board, over the session,
-    per card; `moves_from_theme_per_card`: only those leaving a real (non-Divers) theme;
+    per card (a card's first placement, on its arrival, is no move); split into
+    `moves_from_misc_per_card` (a card leaving Divers for a theme) and
+    `moves_from_theme_per_card` (a card leaving a real theme, for another or for Divers);
     `renames_per_theme`: changes of name of a theme that stays, per theme of the end.
     Quality scores are those of the final board.
     """
@@ -126,8 +128,31 @@ def replay(rows: Sequence[dict[str, Any]], backend: str = "use", granularity: fl
     n = max(1, len(cards))
     shown = max(1, sum(not t.misc for t in themes))
     return {**_scores(rows, themes), "moves_per_card": moves / n,
-            "moves_from_theme_per_card": from_theme / n, "regroupings": len(ends),
+            "moves_from_theme_per_card": from_theme / n,
+            "moves_from_misc_per_card": (moves - from_theme) / n, "regroupings": len(ends),
             "renames_per_theme": renames / shown}
+
+
+def arrival_orders(rows: Sequence[dict[str, Any]], orders: int = 4) -> list[list[dict[str, Any]]]:
+    """`orders` arrival orders of a set: file order, reversed, then seeded permutations."""
+    out = [list(rows), list(reversed(rows))]
+    for seed in range(1, max(0, orders - 2) + 1):
+        idx = np.random.default_rng(seed).permutation(len(rows))
+        out.append([rows[i] for i in idx])
+    return out[:max(1, orders)]
+
+
+def replay_orders(rows: Sequence[dict[str, Any]], orders: int = 4, backend: str = "use",
+                  granularity: float = 0.5, cache: VectorCache | None = None,
+                  bursts: int = 20, concepts: bool = True) -> dict[str, Any]:
+    """`replay` over several arrival orders (`arrival_orders`): the mean of each figure,
+    and `runs`, the replay of each order (file order first)."""
+    cache = cache or VectorCache(backend)
+    runs = [replay(o, backend, granularity, cache, bursts, concepts)
+            for o in arrival_orders(rows, orders)]
+    keys = [k for k, v in runs[0].items() if isinstance(v, (int, float))]
+    return {**{k: float(np.mean([r[k] for r in runs])) for k in keys}, "orders": len(runs),
+            "runs": runs}
 
 
 def evaluate_rows(rows: Sequence[dict[str, Any]], backend: str = "use",
@@ -170,9 +195,11 @@ def evaluate_rows(rows: Sequence[dict[str, Any]], backend: str = "use",
 
 def benchmark(paths: Sequence[str | Path], backend: str = "use",
               granularity: float = 0.5, concepts: bool = True, live: bool = False,
-              gold_names: dict[str, dict[str, str]] | None = None) -> list[dict[str, Any]]:
+              gold_names: dict[str, dict[str, str]] | None = None,
+              orders: int = 1) -> list[dict[str, Any]]:
     """One result row per JSON-lines file: ARI, NMI, themes found vs gold, kind accuracy,
-    corrections, label scores (with gold names) and, `live`, the replay's churn."""
+    corrections, label scores (with gold names) and, `live`, the replay's churn (the mean
+    over `orders` arrival orders, see `replay_orders`)."""
     cache = VectorCache(backend)
     out = []
     for path in paths:
@@ -181,7 +208,8 @@ def benchmark(paths: Sequence[str | Path], backend: str = "use",
         row = evaluate_rows(rows, backend, granularity, cache, concepts,
                             (gold_names or {}).get(stem))
         if live:
-            row["live"] = replay(rows, backend, granularity, cache, concepts=concepts)
+            row["live"] = replay_orders(rows, orders, backend, granularity, cache,
+                                        concepts=concepts)
         out.append({"set": stem, "backend": backend, "concepts": concepts, **row})
     return out
 
@@ -285,7 +313,7 @@ def format_table(results: Sequence[dict[str, Any]]) -> str:
 
     head = (f"{'set':<20}{'backend':<8}{'concepts':<9}{'n':>5}{'ARI':>7}{'NMI':>7}"
             f"{'themes':>8}{'kind':>7}{'corr%':>7}{'rubric':>7}{'sem':>6}{'ok':>6}{'gold':>6}"
-            f"{'moves':>7}{'liveARI':>8}{'livecorr':>9}")
+            f"{'moves':>7}{'fromT':>7}{'liveARI':>8}{'livecorr':>9}")
     lines = [head, "-" * len(head)]
     for r in results:
         themes = f"{r['themes_found']}/{r['themes_gold']}"
@@ -297,6 +325,7 @@ def format_table(results: Sequence[dict[str, Any]]) -> str:
             f"{num(r.get('corrections'), '.1f'):>7}{num(r.get('label_rubric'), '.2f'):>7}"
             f"{num(r.get('label_semantic'), '.2f'):>6}{num(r.get('label_ok'), '.2f'):>6}"
             f"{num(r.get('gold_group_names'), '.2f'):>6}"
-            f"{num(live.get('moves_per_card'), '.2f'):>7}{num(live.get('ari')):>8}"
+            f"{num(live.get('moves_per_card'), '.3f'):>7}"
+            f"{num(live.get('moves_from_theme_per_card'), '.3f'):>7}{num(live.get('ari')):>8}"
             f"{num(live.get('corrections'), '.1f'):>9}")
     return "\n".join(lines)

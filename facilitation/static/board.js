@@ -1,7 +1,9 @@
 /* The projected board: a snapshot, then live events folded in seq order.
 
    Each column (Freins, Leviers) shows its themes: a label, a count and the newest cards;
-   cards not grouped yet wait at the bottom under "New cards". When a column is full it
+   cards not grouped yet wait at the bottom under "New cards", and cards the grouping has not
+   placed in a theme yet (the engine's "Divers") under "To sort": a card leaves that tray
+   only for a theme it clearly fits (issue 15). When a column is full it
    condenses: the biggest themes show fewer cards ("+N"), then themes show only their label.
    The facilitator corrects the grouping here: drag a card onto a theme (or onto "New theme"),
    drag a theme's label onto another to merge, double-click a label to rename, pin a theme.
@@ -17,7 +19,7 @@
   var cards = {};          // id -> {id, text, kind, author}
   var order = [];          // card ids in arrival order
   var participants = {};
-  var themes = {};         // id -> {id, kind, label, card_ids, colour, misc, pinned}
+  var themes = {};         // id -> {id, kind, label, card_ids, colour, misc, pinned, renamed}
   var themeOrder = [];     // theme ids, in order of first appearance (stable on screen)
   var themeOf = {};        // card id -> theme id
   var flags = {};          // card id -> {suggested_kind, confidence}
@@ -78,7 +80,7 @@
     list.forEach(function (t) {
       var ids = t.card_ids.filter(function (c) { return visible(c) && !themeOf[c]; });
       if (!ids.length) return;
-      themes[t.id] = { id: t.id, kind: t.kind, label: t.label, card_ids: ids, colour: t.colour, misc: t.misc, pinned: t.pinned };
+      themes[t.id] = { id: t.id, kind: t.kind, label: t.label, card_ids: ids, colour: t.colour, misc: t.misc, pinned: t.pinned, renamed: !!t.renamed };
       ids.forEach(function (c) { themeOf[c] = t.id; });
       if (themeOrder.indexOf(t.id) < 0) themeOrder.push(t.id);
     });
@@ -125,7 +127,7 @@
         if (themes[tid] && tid !== p.into) themes[tid].card_ids.slice().forEach(function (c) { place(c, p.into); });
       });
     } else if (e.type === "theme_renamed") {
-      if (themes[p.theme_id]) themes[p.theme_id].label = p.label;
+      if (themes[p.theme_id]) { themes[p.theme_id].label = p.label; themes[p.theme_id].renamed = true; }
     } else if (e.type === "theme_pinned") {
       if (themes[p.theme_id]) themes[p.theme_id].pinned = p.pinned;
     } else if (e.type === "grouping_set") {
@@ -194,7 +196,8 @@
     var head = el("h3", "tl");
     var item = theme.id && ballotItem(theme.id); // "Divers" is not voted on: no picture
     head.appendChild(item ? pictoNode(item) : el("span", "dot"));
-    var label = el("span", "label", theme.label);
+    // the cards not placed yet are "To sort", unless the facilitator named that theme
+    var label = el("span", "label", theme.misc && !theme.renamed ? T.tray : theme.label);
     head.appendChild(label);
     head.appendChild(el("span", "count", String(ids.length)));
     if (theme.id) {

@@ -415,7 +415,8 @@ def cluster_command(args: tuple[str, ...]) -> None:
 def bench_clustering(args: tuple[str, ...]) -> None:
     """Score the engine on gold JSON-lines sets (ARI, NMI, themes, kind accuracy) and time
     re-clustering 100/1,000/5,000 cards: FILE... [--backend B]... [--granularity G]
-    [--no-concepts | --compare-concepts] [--no-timing]."""
+    [--no-concepts | --compare-concepts] [--no-timing] [--live [--orders N]] (churn of a
+    session replayed card by card, mean over N arrival orders)."""
     from ..clustering.__main__ import main as clustering_main
 
     sys.exit(clustering_main(["bench-clustering", *args]))

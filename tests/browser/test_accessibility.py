@@ -2,9 +2,10 @@
 violation on the login, home, enter-code, console, board and phone pages in each phase, the
 club pages and a member's page; no landmark problem either ("region", "landmark-one-main").
 
-The English board also says its words in English once cards are grouped (the misc theme is
-"Other", never "Divers"). axe-core is vendored in tests/vendor (see its README), one real
-server (`facilitation serve`, eventlet) for the module, Debian's Chromium through Playwright.
+The English board also says its words in English once cards are grouped (the cards not
+placed in a theme yet are "To sort", never "Divers"). axe-core is vendored in tests/vendor
+(see its README), one real server (`facilitation serve`, eventlet) for the module, Debian's
+Chromium through Playwright.
 """
 
 from __future__ import annotations
@@ -290,7 +291,7 @@ def test_english_screens_speak_english(chromium: Any, site: Site, contexts: list
     expect(board.locator(".theme.fresh")).to_have_count(0, timeout=WAIT)
     text = board.locator("#board").inner_text()
     assert "Divers" not in text
-    assert "Other" in text, text
+    assert "To sort" in text, text
     if SCREENSHOTS:
         board.screenshot(path=str(Path(SCREENSHOTS) / "board-en-misc.png"))
     found: dict[str, list[dict[str, Any]]] = {}

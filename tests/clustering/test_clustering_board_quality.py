@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from clustering_fixtures import fixture_cards
 
 from facilitation.clustering import engine
-from facilitation.clustering.engine import _memory, cluster
-from facilitation.clustering.evaluate import corrections, replay
+from facilitation.clustering.engine import NEW, TRAY, _memory, _slots, _tray, cluster
+from facilitation.clustering.evaluate import arrival_orders, corrections, replay, replay_orders
 from facilitation.clustering.labelcheck import is_noun_phrase, rubric_failures, semantic_hits
 from facilitation.clustering.schema import Theme
 
@@ -62,20 +63,23 @@ def test_board_memory_ties_shown_themes_and_ignores_divers() -> None:
     assert _memory(["x"], previous) is None
 
 
-def test_a_board_fed_card_by_card_moves_less_with_memory() -> None:
+def test_a_board_fed_card_by_card_moves_less_with_hysteresis() -> None:
     rows = [{"id": c.id, "text": c.text, "kind": c.kind, "theme": c.id[0]}
             for c in fixture_cards()]
     rng = np.random.default_rng(3)
     rows = [rows[i] for i in rng.permutation(len(rows))]
-    keep, apart = engine.MEMORY_KEEP, engine.MEMORY_APART
-    try:
-        engine.MEMORY_KEEP = engine.MEMORY_APART = 0.0
-        without = replay(rows, backend="lexical", concepts=False, bursts=10)
+    saved = engine.MEMORY_KEEP, engine.MEMORY_APART, engine.STAY_MARGIN
+    try:  # no memory, no stay rule, and Divers cards free to go wherever they fall
+        engine.MEMORY_KEEP = engine.MEMORY_APART = engine.STAY_MARGIN = 0.0
+        with_nothing = replay(rows, backend="lexical", concepts=False, bursts=10)
+        engine.MEMORY_KEEP, engine.MEMORY_APART = saved[:2]
+        memory_only = replay(rows, backend="lexical", concepts=False, bursts=10)
     finally:
-        engine.MEMORY_KEEP, engine.MEMORY_APART = keep, apart
-    with_memory = replay(rows, backend="lexical", concepts=False, bursts=10)
-    assert with_memory["moves_per_card"] < without["moves_per_card"]
-    assert with_memory["regroupings"] == 10
+        engine.MEMORY_KEEP, engine.MEMORY_APART, engine.STAY_MARGIN = saved
+    full = replay(rows, backend="lexical", concepts=False, bursts=10)
+    assert full["moves_per_card"] <= memory_only["moves_per_card"] \
+        < with_nothing["moves_per_card"]
+    assert full["regroupings"] == 10
 
 
 def test_a_new_card_joins_the_theme_it_fits_and_the_others_stay() -> None:
@@ -99,3 +103,72 @@ def test_a_theme_that_stays_keeps_its_name_unless_a_concept_fits() -> None:
     named = Theme(**{**shown.__dict__, "label": "Transport"})
     assert _kept_name(named, ["a", "b", "c"], "Mobilité",
                       frozenset({"Transport", "Mobilité"})) == "Transport"
+
+
+def test_divers_is_the_tray_of_cards_not_placed_yet() -> None:
+    previous = [_theme("t1", ["a", "b"]), _theme("o", ["d"], misc=True)]
+    assert _slots(["a", "b", "d", "new"], previous).tolist() == [0, 0, TRAY, NEW]
+
+
+def _sims(n: int, pairs: dict[tuple[int, int], float]) -> np.ndarray:
+    sim = np.zeros((n, n), dtype=np.float32)
+    for (i, j), v in pairs.items():
+        sim[i, j] = sim[j, i] = v
+    return sim
+
+
+def test_a_card_leaves_divers_only_for_a_theme_it_clearly_fits() -> None:
+    # cards 0-2 shown in theme 0, cards 3 and 4 in Divers, all five in one cluster now: card
+    # 3's mean similarity to the others is 0.31, card 4's 0.23; with the join bar at 0.1 only
+    # card 3 clears bar + TRAY_MARGIN (0.1 + 0.2).
+    close = {(i, j): 0.6 for i in range(3) for j in range(3) if i < j}
+    sim = _sims(5, {**close, **{(i, 3): 0.31 for i in range(3)},
+                    **{(i, 4): 0.2 for i in range(3)}, (3, 4): 0.31})
+    slots = np.array([0, 0, 0, TRAY, TRAY])
+    labels = np.array([0, 0, 0, 0, 0])
+    assert engine.TRAY_MARGIN == 0.2
+    assert _tray(labels, sim, slots, bar=0.1).tolist() == [0, 0, 0, 0, -1]
+    # new cards are placed at once, whatever their fit (a first placement is no move)
+    assert _tray(labels, sim, np.array([0, 0, 0, NEW, NEW]), bar=0.1).tolist() == [0] * 5
+
+
+def test_a_theme_forms_from_divers_only_as_a_clear_group() -> None:
+    # three Divers cards and a new one form a cluster; two Divers cards fit it loosely and
+    # stay in Divers, which leaves two cards: no theme yet, all four wait in Divers.
+    sim = _sims(4, {(0, 1): 0.5, (0, 2): 0.1, (0, 3): 0.5, (1, 2): 0.1, (1, 3): 0.5,
+                    (2, 3): 0.1})
+    slots = np.array([TRAY, TRAY, TRAY, NEW])
+    out = _tray(np.array([0, 0, 0, 0]), sim, slots, bar=0.1)
+    assert out.tolist() == [0, 0, -1, 0]  # 0, 1 and the new card 3: a clear group of three
+    sim[0, 1] = sim[1, 0] = 0.1
+    assert _tray(np.array([0, 0, 0, 0]), sim, slots, bar=0.1).tolist() == [-1] * 4
+
+
+def test_replay_splits_moves_and_averages_arrival_orders() -> None:
+    rows = [{"id": c.id, "text": c.text, "kind": c.kind, "theme": c.id[0]}
+            for c in fixture_cards()]
+    orders = arrival_orders(rows, 4)
+    assert [len(o) for o in orders] == [len(rows)] * 4
+    assert orders[0] == rows and orders[1] == rows[::-1] and orders[2] != orders[3]
+    one = replay(rows, backend="lexical", concepts=False, bursts=8)
+    assert one["moves_per_card"] == pytest.approx(one["moves_from_misc_per_card"]
+                                                  + one["moves_from_theme_per_card"])
+    assert one["moves_from_misc_per_card"] > 0 and one["moves_from_theme_per_card"] > 0
+    mean = replay_orders(rows, 3, backend="lexical", concepts=False, bursts=8)
+    assert mean["orders"] == 3 and mean["runs"][0]["moves_per_card"] == one["moves_per_card"]
+    assert mean["moves_per_card"] == pytest.approx(np.mean([r["moves_per_card"]
+                                                            for r in mean["runs"]]))
+
+
+def test_the_tray_makes_cards_leaving_divers_move_less() -> None:
+    rows = [{"id": c.id, "text": c.text, "kind": c.kind, "theme": c.id[0]}
+            for c in fixture_cards()]
+    margin = engine.TRAY_MARGIN
+    try:
+        engine.TRAY_MARGIN = -1.0  # any fit: Divers cards go wherever the clustering puts them
+        without = replay_orders(rows, 4, backend="lexical", concepts=False, bursts=10)
+    finally:
+        engine.TRAY_MARGIN = margin
+    tray = replay_orders(rows, 4, backend="lexical", concepts=False, bursts=10)
+    assert tray["moves_per_card"] <= without["moves_per_card"]
+    assert tray["ari"] >= without["ari"] - 0.05

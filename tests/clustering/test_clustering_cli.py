@@ -32,3 +32,20 @@ def test_cluster_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert all(len(k) == 1 for k in kinds_per_theme.values())
     given = {c.id: c.kind for i, c in enumerate(cards) if i % 2}
     assert all(r["kind"] == given[r["id"]] for r in rows if r["id"] in given)
+
+
+def test_bench_replays_several_arrival_orders(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    src, out = tmp_path / "gold.jsonl", tmp_path / "rows.json"
+    with src.open("w", encoding="utf-8") as fh:
+        for c in fixture_cards():
+            fh.write(json.dumps({"id": c.id, "text": c.text, "kind": c.kind,
+                                 "theme": c.id[0]}, ensure_ascii=False) + "\n")
+    assert main(["bench-clustering", str(src), "--backend", "lexical", "--no-concepts",
+                 "--no-timing", "--live", "--orders", "3", "--json", str(out)]) == 0
+    head = capsys.readouterr().out.splitlines()[0]
+    assert "moves" in head and "fromT" in head
+    live = json.loads(out.read_text(encoding="utf-8"))["quality"][0]["live"]
+    assert live["orders"] == 3 and len(live["runs"]) == 3
+    assert live["moves_per_card"] == pytest.approx(
+        live["moves_from_misc_per_card"] + live["moves_from_theme_per_card"])

@@ -128,7 +128,7 @@ def test_a_shown_card_stays_unless_its_new_theme_is_clearly_closer() -> None:
     labels = np.array([0, 0, 0, -1, 1])
     sim[3, 4] = sim[4, 3] = 0.1
     assert _stay(labels, sim, slots, 0.28).tolist() == [0, 0, 0, 0, 1]
-    assert _stay(labels, sim, slots, 0.40).tolist() == [0, 0, 0, -1, 1]
+    assert _stay(labels, sim, slots, 0.50).tolist() == [0, 0, 0, -1, 1]  # 0.2 > STAY_MARGIN
 
 
 def test_given_groups_are_named_as_the_engine_names_its_own() -> None:

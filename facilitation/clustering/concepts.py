@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from .cache import VectorCache
-from .lexicon import CONCEPT_LABELS, DOMAIN_CONCEPTS
+from .lexicon import CONCEPT_FAMILIES, CONCEPT_LABELS, DOMAIN_CONCEPTS
 from .similarity import unit
 from .tokens import stems
 
@@ -46,7 +46,8 @@ class ConceptSpace:
                  temperature: float = TEMPERATURE, gate: tuple[float, float] = GATE,
                  max_pool: int = MAX_POOL, backends: tuple[str, ...] = ("use",),
                  lexical: float = LEXICAL,
-                 labels: Mapping[str, tuple[str, str]] | None = None) -> None:
+                 labels: Mapping[str, tuple[str, str]] | None = None,
+                 families: Mapping[str, Sequence[str]] | None = None) -> None:
         self.names = list(concepts)
         self.phrases = [list(concepts[n]) for n in self.names]
         self.weight = weight
@@ -56,6 +57,10 @@ class ConceptSpace:
         self.backends = backends
         self.lexical = lexical
         self.labels = dict(labels or {})
+        position = {n: i for i, n in enumerate(self.names)}
+        # concept position -> its family head's position (naming only, see `family`)
+        self._family = {position[m]: position[head] for head, members in (families or {}).items()
+                        if head in position for m in (head, *members) if m in position}
         self._centroids: dict[str, np.ndarray] = {}
         self._references: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
@@ -168,6 +173,10 @@ class ConceptSpace:
         v = unit(np.asarray(raw, dtype=np.float32))
         return unit(np.hstack([v, np.float32(self.weight * share) * profile]))
 
+    def family(self, concept: int) -> int | None:
+        """The head of the concept's family of siblings (itself when it is the head), or None."""
+        return self._family.get(concept)
+
     def label(self, concept: int, language: str) -> str | None:
         """A facilitator's name for a concept, in "fr" or "en" (None if it has none)."""
         names = self.labels.get(self.names[concept])
@@ -181,5 +190,6 @@ def domain_concepts() -> ConceptSpace:
     """The shared concept space of the programme's lexicon (centroids cached per backend)."""
     global _DOMAIN
     if _DOMAIN is None:
-        _DOMAIN = ConceptSpace(DOMAIN_CONCEPTS, labels=CONCEPT_LABELS)
+        _DOMAIN = ConceptSpace(DOMAIN_CONCEPTS, labels=CONCEPT_LABELS,
+                               families=CONCEPT_FAMILIES)
     return _DOMAIN

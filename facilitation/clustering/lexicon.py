@@ -597,3 +597,12 @@ CONCEPT_LABELS: dict[str, tuple[str, str]] = {
     "plaidoyer": ("Plaidoyer", "Advocacy"),
     "evenements": ("Salons et marchés solidaires", "Fairs and events"),
 }
+
+# Families of sibling concepts named as one (issue 15, round 9): a theme whose two most
+# distinctive concepts are siblings of one family (the second at least `FAMILY_SHARE` of the
+# first, in `engine`) takes the family head's name. A theme spread between the legal status,
+# taxes and residence-permit paperwork is about paperwork: "Démarches administratives",
+# not "Statut et création de la structure". Head concept -> its siblings.
+CONCEPT_FAMILIES: dict[str, tuple[str, ...]] = {
+    "administratif": ("statut", "fiscalite", "formalisation", "normes", "sejour"),
+}

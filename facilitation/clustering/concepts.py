@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from .cache import VectorCache
-from .lexicon import CONCEPT_FAMILIES, CONCEPT_LABELS, DOMAIN_CONCEPTS
+from .lexicon import CONCEPT_FAMILIES, CONCEPT_LABELS, DOMAIN_CONCEPTS, NAMING_CONCEPTS
 from .similarity import unit
 from .tokens import stems
 
@@ -47,7 +47,8 @@ class ConceptSpace:
                  max_pool: int = MAX_POOL, backends: tuple[str, ...] = ("use",),
                  lexical: float = LEXICAL,
                  labels: Mapping[str, tuple[str, str]] | None = None,
-                 families: Mapping[str, Sequence[str]] | None = None) -> None:
+                 families: Mapping[str, Sequence[str]] | None = None,
+                 naming: Mapping[str, Sequence[str]] | None = None) -> None:
         self.names = list(concepts)
         self.phrases = [list(concepts[n]) for n in self.names]
         self.weight = weight
@@ -65,6 +66,11 @@ class ConceptSpace:
         self._references: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._stem_weights = self._stem_index()
+        # Concepts that name themes but do not shape them (`naming_closeness`): the pool's
+        # view stays that of `concepts`; a second space over both sets scores the extra ones.
+        self._namer = (ConceptSpace({**concepts, **naming}, lexical=lexical, labels=labels)
+                       if naming else None)
+        self._label_keys = self.names + [n for n in (naming or {}) if n not in position]
 
     def _stem_index(self) -> dict[str, np.ndarray]:
         """stem -> per-concept weight (its IDF over concepts where a phrase uses it, else 0)."""
@@ -173,13 +179,26 @@ class ConceptSpace:
         v = unit(np.asarray(raw, dtype=np.float32))
         return unit(np.hstack([v, np.float32(self.weight * share) * profile]))
 
+    def naming_closeness(self, raw: np.ndarray, cache: VectorCache, texts: Sequence[str],
+                         closeness: np.ndarray) -> np.ndarray:
+        """`closeness` (a pool's, from `closeness()`) with one more column per naming-only
+        concept (cosine to its centroid + shared words), for choosing names; `label` and
+        `family` take the columns' positions."""
+        if self._namer is None:
+            return closeness
+        k = len(self.names)
+        extra = unit(np.asarray(raw, dtype=np.float32)) @ self._namer.centroids(cache)[k:].T
+        if self.lexical > 0:
+            extra = extra + np.float32(self.lexical) * self._namer.shared_words(texts)[:, k:]
+        return np.hstack([closeness, extra.astype(closeness.dtype)])
+
     def family(self, concept: int) -> int | None:
         """The head of the concept's family of siblings (itself when it is the head), or None."""
         return self._family.get(concept)
 
     def label(self, concept: int, language: str) -> str | None:
         """A facilitator's name for a concept, in "fr" or "en" (None if it has none)."""
-        names = self.labels.get(self.names[concept])
+        names = self.labels.get(self._label_keys[concept])
         return None if names is None else names[1 if language == "en" else 0]
 
 
@@ -191,5 +210,5 @@ def domain_concepts() -> ConceptSpace:
     global _DOMAIN
     if _DOMAIN is None:
         _DOMAIN = ConceptSpace(DOMAIN_CONCEPTS, labels=CONCEPT_LABELS,
-                               families=CONCEPT_FAMILIES)
+                               families=CONCEPT_FAMILIES, naming=NAMING_CONCEPTS)
     return _DOMAIN

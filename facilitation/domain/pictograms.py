@@ -32,12 +32,12 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "network": ("isolement", "pairs", "partenariats", "collectif", "convivialite",
                 "temoignages", "communication_groupe", "communication_interne",
                 "gouvernance_conflits", "gouvernance_participative", "ess", "diaspora",
-                "cooperation_decentralisee", "retour_reinsertion"),
+                "cooperation_decentralisee", "retour_reinsertion", "mutualisation"),
     "family": ("temps_famille", "pression_famille", "generations", "education_enfants",
                "femmes", "jeunes"),
     "housing": ("logement", "local"),
     "market": ("marketing", "visibilite", "clients", "approvisionnement", "prix",
-               "commerce_ambulant", "evenements", "export", "filieres"),
+               "commerce_ambulant", "evenements", "export", "filieres", "circuits_courts"),
     "work": ("equipement", "emploi", "energie"),
     "farming": ("agriculture", "eau", "environnement"),
     "transport": ("transport",),
@@ -79,7 +79,7 @@ def _word_weights() -> dict[str, dict[str, float]]:
     for family, concepts in FAMILIES.items():
         texts = [EXTRA_WORDS.get(family, "")]
         for concept in concepts:
-            texts += DOMAIN_CONCEPTS.get(concept, ())
+            texts += DOMAIN_CONCEPTS.get(concept, ())  # naming-only concepts: their names
             texts += CONCEPT_LABELS.get(concept, ())
         bags[family] = {s for text in texts for s in stems(text)}
     df = Counter(s for bag in bags.values() for s in bag)

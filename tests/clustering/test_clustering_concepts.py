@@ -165,3 +165,39 @@ def test_the_domain_reference_is_a_view_computed_once() -> None:
     ref = space.reference(USE)
     assert ref.shape == (512 + len(DOMAIN_CONCEPTS),)
     assert space.reference(USE) is ref
+
+
+POOLING = ["on pourrait acheter un four à plusieurs associations",
+           "partager un atelier entre trois couturières",
+           "mettre nos outils en commun pour payer moins",
+           "un local partagé entre créateurs coûterait moins cher"]
+
+
+def test_naming_only_concepts_name_themes_without_moving_cards() -> None:
+    from facilitation.clustering.lexicon import CONCEPT_LABELS, NAMING_CONCEPTS
+
+    plain = ConceptSpace(DOMAIN_CONCEPTS, labels=CONCEPT_LABELS)
+    space = domain_concepts()
+    texts = POOLING + DOMAIN_POOL
+    raw = USE.vectors(texts)
+    view, closeness, _ = space.view(raw, USE, texts)
+    plain_view, plain_closeness, _ = plain.view(raw, USE, texts)
+    assert np.array_equal(view, plain_view) and np.array_equal(closeness, plain_closeness)
+    named = space.naming_closeness(raw, USE, texts, closeness)
+    k = len(DOMAIN_CONCEPTS)
+    assert named.shape == (len(texts), k + len(NAMING_CONCEPTS))
+    assert np.array_equal(named[:, :k], closeness)
+    pooling = k + list(NAMING_CONCEPTS).index("mutualisation")
+    assert space.label(pooling, "fr") == "Mutualisation des moyens"
+    assert space.label(pooling, "en") == "Pooling resources"
+    # The pooling cards are closer to it than the other cards are.
+    assert named[:4, pooling].mean() > named[4:, pooling].max()
+
+    cards = [Card(f"l{i}", t, "lever") for i, t in enumerate(POOLING + DOMAIN_POOL)]
+    with_names = cluster(cards, backend="use", concepts=space)
+    without = cluster(cards, backend="use", concepts=plain)
+    assert sorted(t.card_ids for t in with_names) == sorted(t.card_ids for t in without)
+    pooled = next(t for t in with_names if "l0" in t.card_ids)
+    assert pooled.label == "Mutualisation des moyens"
+    assert "Mutualisation des moyens" not in {t.label for t in without}
+    assert plain.naming_closeness(raw, USE, texts, closeness) is closeness

@@ -145,3 +145,51 @@ def test_given_groups_are_named_as_the_engine_names_its_own() -> None:
     assert [t.card_ids for t in themes] == [("c0", "c1", "c2"), ("c3", "c4", "c5")]
     assert "crédit" in themes[0].label.lower() and "bus" in themes[1].label.lower()
     assert all(rubric_failures(t.label, bank + bus) == [] for t in themes)
+
+
+def test_a_theme_between_sibling_concepts_takes_the_family_name() -> None:
+    space = ConceptSpace({"papiers": ["formulaires"], "statut": ["statut juridique"],
+                          "sejour": ["titre de séjour"], "banque": ["crédit bancaire"]},
+                         labels={"papiers": ("Démarches administratives", "Paperwork"),
+                                 "statut": ("Statut et création de la structure", "Status"),
+                                 "sejour": ("Titre de séjour", "Residence permit"),
+                                 "banque": ("Crédit bancaire", "Bank credit")},
+                         families={"papiers": ("statut", "sejour")})
+    assert space.family(1) == 0 and space.family(0) == 0 and space.family(3) is None
+    # Cards 0-2: status and residence permit; 3-5: status alone; 6-8: status and bank (not
+    # siblings); 9-11: bank.
+    closeness = np.array([[0.1, 0.7, 0.5, 0.1]] * 3 + [[0.1, 0.6, 0.1, 0.1]] * 3
+                         + [[0.1, 0.45, 0.1, 0.5]] * 3 + [[0.1, 0.1, 0.1, 0.6]] * 3)
+    between, status, mixed, bank = (_Group([0, 1, 2]), _Group([3, 4, 5]), _Group([6, 7, 8]),
+                                    _Group([9, 10, 11]))
+    names = _concept_names([between, status, mixed, bank], closeness, space, ["x"] * 12, "fr")
+    assert names[id(between)] == "Démarches administratives"  # the family of its two
+    assert names[id(status)] == "Statut et création de la structure"  # one clear concept
+    assert names.get(id(mixed)) != "Démarches administratives"  # bank: no sibling of status
+    assert names[id(bank)] == "Crédit bancaire"
+    en = _concept_names([between, status, mixed, bank], closeness, space, ["x"] * 12, "en")
+    assert en[id(between)] == "Paperwork"
+
+
+def test_the_programme_lexicon_families_name_existing_concepts() -> None:
+    from facilitation.clustering.lexicon import CONCEPT_FAMILIES, CONCEPT_LABELS
+
+    for head, members in CONCEPT_FAMILIES.items():
+        assert head in CONCEPT_LABELS and all(m in CONCEPT_LABELS for m in members)
+
+
+def test_a_mixed_theme_is_named_after_what_most_of_its_cards_are_about() -> None:
+    space = ConceptSpace({"tontine": ["tontine"], "banque": ["banque"], "bus": ["bus"]},
+                         labels={"tontine": ("Finance solidaire et tontines", "Tontines"),
+                                 "banque": ("Crédit bancaire", "Bank credit"),
+                                 "bus": ("Transport et déplacements", "Transport")})
+    # Five cards about tontines that mention the bank a little, one card all about the bank:
+    # the bank is the more distinctive on average, the tontine is what most cards are about.
+    closeness = np.array([[0.5, 0.35, 0.1]] * 5 + [[0.1, 1.0, 0.1]]
+                         + [[0.1, 0.1, 0.6]] * 6)
+    mixed, bus = _Group([0, 1, 2, 3, 4, 5]), _Group(list(range(6, 12)))
+    names = _concept_names([mixed, bus], closeness, space, ["x"] * 12, "fr")
+    assert names[id(mixed)] == "Finance solidaire et tontines"
+    assert names[id(bus)] == "Transport et déplacements"
+    distinct = closeness[:6].mean(axis=0) - closeness[6:].mean(axis=0)
+    assert distinct[1] > distinct[0]  # without the coverage, the bank would name it

@@ -31,6 +31,10 @@ _CLAUSE = frozenset(strip_accents(w) for w in """
 je j tu il elle on nous vous ils elles a ai as ont est sont suis va vont fait font peut
 peuvent faut c ça ca y ne n pas i you he she we they is are was were has have don't can't
 """.split())
+_CLAUSE_EN = frozenset("""
+i you he she we they it is are was were has have had do does did don't can't won't will
+would should could must can
+""".split())
 _ARTICLE_AFTER_A = frozenset("la le les l' l".split())
 _ARTICLES = frozenset("le la les l un une des du d the a an".split())
 _EN_ONLY = frozenset(
@@ -42,8 +46,9 @@ hiver mer fer enfer cancer super manager leader conseiller boulanger étranger d
 déjeuner cahier clavier laser poster avenir désir loisir plaisir souvenir cuir argent client
 clients parent parents accent talent talents agent agents patient moment moments continent
 maisons raisons saisons leçons garçons poissons boissons chansons millions avions camions
-régent adolescent adolescents présent résident résidents
+salons régent adolescent adolescents présent résident résidents
 """.split())
+_ELIDED = re.compile(r"^(?:d|l)'", re.IGNORECASE)  # "d'argent", "l'eau": the noun after it
 # Past participles and adjectives that head no theme name ("Acheté", "Seul face").
 _PARTICIPLE = re.compile(r"(?:é|ée|és|ées)$")
 _NOT_PARTICIPLE = frozenset(strip_accents(w) for w in """
@@ -143,10 +148,15 @@ def used_as_verb(word: str, texts: Sequence[str]) -> bool:
 
 
 def is_noun_phrase(label: str, language: str = "fr") -> bool:
-    """Starts with a noun (or an article), holds no pronoun, auxiliary or conjugated verb."""
+    """Starts with a noun (or an article), holds no pronoun, auxiliary or conjugated verb.
+    French word forms are checked in French only: in English a pronoun or an auxiliary
+    inside the name is what gives a clause away ("Peer support" is no verb)."""
     words = _words(label)
     if not words:
         return False
+    if language == "en":
+        lower = [w.lower() for w in words]
+        return lower[0] not in _CLAUSE_EN and not set(lower) & _CLAUSE_EN
     head = [w for w in words if strip_accents(w.lower()) not in _ARTICLES] or words
     if strip_accents(head[0].lower()) in STOPWORDS or _verb_like(head[0]):
         return False
@@ -160,7 +170,7 @@ def is_noun_phrase(label: str, language: str = "fr") -> bool:
 
 def _conjugated(word: str) -> bool:
     """A conjugated verb inside a phrase ("clients fuient", "on vendait")."""
-    w = strip_accents(word.lower())
+    w = strip_accents(_ELIDED.sub("", word.lower()))
     return (_verb_ending(w) and not w.endswith(("er", "ir"))
             and not w.endswith(("ant", "ants")) and w not in _NOUNS)
 

@@ -193,3 +193,21 @@ def test_a_mixed_theme_is_named_after_what_most_of_its_cards_are_about() -> None
     assert names[id(bus)] == "Transport et déplacements"
     distinct = closeness[:6].mean(axis=0) - closeness[6:].mean(axis=0)
     assert distinct[1] > distinct[0]  # without the coverage, the bank would name it
+
+
+def test_every_name_of_the_lexicon_passes_the_rubric_in_its_language() -> None:
+    """The engine's own vocabulary is projectable: "Transferts d'argent" and "Salons et
+    marchés solidaires" were judged verb fragments (the "-ent" of "d'argent", the "-ons" of
+    "Salons"), "Peer support" by French verb endings."""
+    from facilitation.clustering.lexicon import CONCEPT_LABELS
+
+    french = ["la banque refuse le crédit pour mon projet", "pas de local pour travailler"]
+    english = ["the bank refuses credit for my project", "no premises to work in"]
+    for concept, (fr, en) in CONCEPT_LABELS.items():
+        assert rubric_failures(fr, french) == [], (concept, fr)
+        assert rubric_failures(en, english) == [], (concept, en)
+    # what the rubric is for still fails, in both languages
+    assert rubric_failures("Région on en entend", french) == ["not a noun phrase"]
+    assert rubric_failures("Clients fuient", french) == ["not a noun phrase"]
+    assert "not a noun phrase" in rubric_failures("We need more money", english)
+    assert "not a noun phrase" in rubric_failures("Banks don't lend", english)

@@ -33,6 +33,14 @@ class OtherServer:
     service: Service
     owner: int
 
+    def import_twice(self, lines: list[str]) -> None:
+        """Import an exported log, then again: the second import must add nothing."""
+        from facilitation.usecases import imports
+
+        imports.import_log(self.service, imports.parse(lines), self.owner)
+        again, _ = imports.import_log(self.service, imports.parse(lines), self.owner)
+        assert again.added == 0
+
 
 @pytest.fixture
 def kayes_laptop(tmp_path: Path) -> Iterator[OtherServer]:

@@ -81,6 +81,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
 
     from .transport.socket import LiveNamespace
+    from .transport.socket_session import SocketAwareSessions
+
+    app.session_interface = SocketAwareSessions()
     from .transport.web import register
 
     socketio.on_namespace(LiveNamespace("/"))

@@ -54,6 +54,8 @@ class Outbox:
         self._send = send
         self._later = later
         self._rooms: dict[str, list[dict[str, Any]]] = {}
+        # a state whose newest value is all that matters (e.g. `presence`): the last one
+        self._latest: dict[tuple[str, str], Callable[[], None]] = {}
         self._lock = threading.Lock()
 
     def add(self, room: str, views: list[dict[str, Any]]) -> None:
@@ -61,8 +63,20 @@ class Outbox:
             self._send(room, views)
             return
         with self._lock:
-            first = not self._rooms
+            first = not self._rooms and not self._latest
             self._rooms.setdefault(room, []).extend(views)
+        if first:
+            self._later(self.flush)
+
+    def latest(self, room: str, name: str, send: Callable[[], None]) -> None:
+        """Send `name` to `room` with the window's other pushes; a newer one replaces it
+        (a thousand phones leaving make one `presence`, not a thousand)."""
+        if self._later is None:
+            send()
+            return
+        with self._lock:
+            first = not self._rooms and not self._latest
+            self._latest[(room, name)] = send
         if first:
             self._later(self.flush)
 
@@ -70,6 +84,12 @@ class Outbox:
         """Send what was gathered: per room, one message in `seq` order."""
         with self._lock:
             rooms, self._rooms = self._rooms, {}
+            latest, self._latest = self._latest, {}
+        for (room, _name), send in latest.items():
+            try:
+                send()
+            except Exception:  # noqa: BLE001 - as below
+                log.exception("pushing to %s failed", room)
         for room, views in rooms.items():
             views.sort(key=lambda view: view["seq"])
             try:

@@ -115,3 +115,18 @@ def test_a_room_of_phones_reaches_the_board_once_and_in_order(tmp_path: Path) ->
             phone.disconnect()
         board.disconnect()
         server.stop()
+
+
+def test_only_the_newest_presence_of_a_window_goes_out() -> None:
+    sent: list[Any] = []
+    scheduled: list[Any] = []
+    outbox = Outbox(lambda room, views: sent.append((room, [v["seq"] for v in views])),
+                    scheduled.append)
+    count = [0]
+    for _ in range(3):  # three phones leave within one window
+        count[0] += 1
+        outbox.latest("board:s1", "presence", lambda: sent.append(("presence", count[0])))
+    outbox.add("board:s1", [view(4)])
+    assert len(scheduled) == 1
+    scheduled.pop()()
+    assert sent == [("presence", 3), ("board:s1", [4])]

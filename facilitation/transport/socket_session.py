@@ -1,4 +1,6 @@
-"""The session of a socket event: the connection's own, without opening the cookie again.
+"""A socket event's request context, without the work Flask redoes for every event.
+
+The session: the connection's own, without opening the cookie again.
 
 Flask-SocketIO runs each event in a request context built from the connection's first
 request, and at once replaces that context's session with the connection's own
@@ -14,6 +16,7 @@ from typing import Any
 
 from flask import Flask, Request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.routing import MapAdapter
 
 
 class SocketAwareSessions(SecureCookieSessionInterface):
@@ -24,3 +27,22 @@ class SocketAwareSessions(SecureCookieSessionInterface):
         if saved is not None:
             return saved
         return super().open_session(app, request)
+
+
+class SocketAwareFlask(Flask):
+    """Flask, binding its URL map once per socket connection, not once per event.
+
+    Every socket event builds a request context, whose URL adapter binds the whole URL
+    map to the connection's environ (~4 % of a 1,000-phone burst's loop samples). A
+    connection's environ does not change: once it has its saved session (its second
+    event on), the adapter bound for it is kept in the environ and used again."""
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        if (request is None or "saved_session" not in request.environ
+                or self.config["TRUSTED_HOSTS"] is not None):
+            return super().create_url_adapter(request)
+        adapter = request.environ.get("facilitation.url_adapter")
+        if adapter is None:
+            adapter = super().create_url_adapter(request)
+            request.environ["facilitation.url_adapter"] = adapter
+        return adapter

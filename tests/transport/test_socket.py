@@ -265,3 +265,22 @@ def test_socket_events_use_the_connections_session_without_opening_the_cookie_ag
     assert opened == []
     mine = awa.emit("state", {}, callback=True)
     assert mine["ok"]
+
+
+def test_socket_events_bind_the_url_map_once_per_connection(palabre, phone,
+                                                            monkeypatch) -> None:
+    from werkzeug.routing import Map
+
+    awa = phone(palabre.code, name="Awa")
+    assert awa.ack["ok"]
+    bound: list[str] = []
+    real = Map.bind_to_environ
+
+    def counting(self: Any, environ: Any, *args: Any, **kwargs: Any) -> Any:
+        bound.append(environ.get("PATH_INFO", ""))
+        return real(self, environ, *args, **kwargs)
+
+    monkeypatch.setattr(Map, "bind_to_environ", counting)
+    assert contribute(awa, "Les banques nous fatiguent")["ok"]
+    assert contribute(awa, "Monter une tontine")["ok"]
+    assert bound == []

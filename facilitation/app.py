@@ -13,6 +13,7 @@ from . import config as config_module
 from .extensions import babel, compress, csrf, login_manager, socketio
 from .store.db import Database
 from .transport import languages, offload, throttle
+from .transport.socket_session import SocketAwareFlask, SocketAwareSessions
 from .transport.tasks import grouping as live_grouping
 from .transport.tasks import pairs as live_pairs
 from .transport.tasks import retention
@@ -38,7 +39,8 @@ def select_locale() -> str:
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, extensions, blueprints, socket namespace, CLI."""
     instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("FACILITATION_INSTANCE")
-    app = Flask(__name__, instance_path=os.path.abspath(instance) if instance else None)
+    app = SocketAwareFlask(__name__,
+                           instance_path=os.path.abspath(instance) if instance else None)
     app.config.from_mapping(config_module.from_environment(Path(app.instance_path), test_config))
     app.json = BoundedJSONProvider(app)  # JSON nested too deep is refused, not a crash
 
@@ -81,6 +83,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
 
     from .transport.socket import LiveNamespace
+    app.session_interface = SocketAwareSessions()
     from .transport.web import register
 
     socketio.on_namespace(LiveNamespace("/"))

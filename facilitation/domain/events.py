@@ -77,9 +77,16 @@ class ContributionAdded(Event):
     voice: dict[str, Any] | None = None
 
     def to_payload(self) -> dict[str, Any]:
-        payload = dataclasses.asdict(self)
-        if self.voice is None:  # a text card's payload is what it always was
-            del payload["voice"]
+        """Written out (what `dataclasses.asdict` gives, in the same order): the hottest
+        event, serialised for the log and again for the board, and asdict's generic deep
+        copy was 1–2 % of a 1,000-phone burst's loop samples."""
+        payload: dict[str, Any] = {
+            "contribution_id": self.contribution_id, "participant_id": self.participant_id,
+            "text": self.text, "kind": self.kind, "prompt_id": self.prompt_id,
+            "speaker": self.speaker, "pending": self.pending,
+        }
+        if self.voice is not None:  # a text card's payload is what it always was
+            payload["voice"] = dict(self.voice)
         return payload
 
 

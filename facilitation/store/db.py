@@ -122,6 +122,15 @@ class Database:
             finally:
                 session.close()
 
+    def changes(self, session: Session) -> Callable[[], int] | None:
+        """SQLite: a counter of the rows this transaction's connection has changed so far
+        (sqlite3's `total_changes`, free to read), which tells a group commit whether a
+        refused decision wrote anything. None elsewhere (PostgreSQL takes savepoints)."""
+        if not self.is_sqlite:
+            return None
+        raw = session.connection().connection.driver_connection
+        return lambda: raw.total_changes  # type: ignore[union-attr]
+
     def lock_stream(self, session: Session, stream_id: str) -> None:
         """Serialise a stream's writers across processes, until the transaction ends.
 

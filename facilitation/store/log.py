@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Container, Sequence
+import sqlite3
+from collections.abc import Callable, Container, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain.events import Event, Recorded, event_from_payload
@@ -20,6 +22,36 @@ INSERT = insert(EVENTS)
 LAST_SEQ = select(func.max(EVENTS.c.seq)).where(EVENTS.c.session_id == bindparam("session_id"))
 BY_KEYS = select(EVENTS).where(EVENTS.c.session_id == bindparam("session_id"),
                                EVENTS.c.client_id.in_(bindparam("keys", expanding=True)))
+
+
+COLUMNS = ("session_id", "seq", "type", "version", "payload", "actor", "client_id",
+           "created_at")
+SQLITE_INSERT = (f"INSERT INTO events ({', '.join(COLUMNS)}) "
+                 f"VALUES ({', '.join('?' for _ in COLUMNS)})")
+_stamps: dict[str, Callable[[Any], Any]] = {}
+
+
+def _insert(db: Session, rows: list[dict[str, object]]) -> None:
+    """Insert rows in the caller's transaction. On SQLite, straight on the driver's
+    connection with the time stored as SQLAlchemy stores it: the Core statement's
+    execution layer cost more than SQLite's own work for a card's one row (~3 % of a
+    1,000-phone burst's loop samples). A constraint broken is SQLAlchemy's IntegrityError
+    either way (the group commit replays on it)."""
+    connection = db.connection()
+    if connection.dialect.name != "sqlite":
+        connection.execute(INSERT, rows)
+        return
+    stamp = _stamps.get("sqlite")
+    if stamp is None:
+        column_type = EVENTS.c.created_at.type.dialect_impl(connection.dialect)
+        stamp = _stamps["sqlite"] = (column_type.bind_processor(connection.dialect)
+                                     or (lambda value: value))
+    values = [(row["session_id"], row["seq"], row["type"], row["version"], row["payload"],
+               row["actor"], row["client_id"], stamp(row["created_at"])) for row in rows]
+    try:
+        connection.connection.driver_connection.executemany(SQLITE_INSERT, values)
+    except sqlite3.IntegrityError as error:
+        raise IntegrityError(SQLITE_INSERT, values, error) from error
 
 
 def _aware(moment: datetime) -> datetime:
@@ -83,7 +115,7 @@ def append(
         })
         recorded.append(Recorded(session_id, seq, event, now, actor, first_client_id))
     if rows:
-        db.connection().execute(INSERT, rows)
+        _insert(db, rows)
     return recorded
 
 

@@ -160,33 +160,49 @@ class StreamCache(Generic[S]):
 
     def _run(self, session_id: str, batch: list[_Pending]) -> None:
         """Decide and commit a batch of changes of one stream (under its lock)."""
+        attempts = 0
         try:
-            for attempt in range(RETRIES):
+            while True:
+                todo = [pending for pending in batch if not pending.done]
                 try:
                     with self._db.write() as db:
                         self._db.lock_stream(db, session_id)
                         board = self._catch_up(db, session_id)
-                        for pending in batch:
-                            pending.decide_in(db, board, self._fold)
-                    if any(p.recorded for p in batch):
+                        written = self._db.changes(db)
+                        for pending in todo:
+                            pending.decide_in(db, board, self._fold, written)
+                    if any(p.recorded for p in todo):
                         self._keep(session_id, board)
-                    for pending in batch:
+                    for pending in todo:
                         pending.settle()
                     return
+                except _Undo:  # one refusal after its writes: replay the others without it
+                    with self._guard:  # the board folded the undone transaction's events
+                        self._boards.pop(session_id, None)
+                    for pending in todo:
+                        if not pending.done:
+                            pending.reset()
                 except IntegrityError:
                     with self._guard:  # reload: it may be ahead of us
                         self._boards.pop(session_id, None)
-                    for pending in batch:
+                    for pending in todo:
                         pending.reset()
-                    if attempt == RETRIES - 1:
+                    attempts += 1
+                    if attempts == RETRIES:
                         raise
         except BaseException as error:
             with self._guard:  # it may hold events that were not committed
                 self._boards.pop(session_id, None)
             for pending in batch:
-                pending.fail(error)
+                if not pending.done:
+                    pending.fail(error)
             if not isinstance(error, Exception):
                 raise
+
+
+class _Undo(Exception):  # noqa: N818 - not an error: the transaction is replayed
+    """A decision refused after it wrote: the transaction is rolled back and replayed
+    without it (no savepoint to undo it alone)."""
 
 
 class _Pending(Generic[S, T]):
@@ -199,8 +215,34 @@ class _Pending(Generic[S, T]):
         self._result: T | None = None
         self._error: BaseException | None = None
 
-    def decide_in(self, db: Session, board: S, fold: Callable[[S, Recorded], S]) -> None:
-        """Run the decision in a savepoint; fold its events so the next one sees them."""
+    def decide_in(self, db: Session, board: S, fold: Callable[[S, Recorded], S],
+                  written: Callable[[], int] | None = None) -> None:
+        """Run the decision; fold its events so the next one sees them.
+
+        A refusal is this caller's alone. With `written` (SQLite: the rows the connection
+        changed so far) no savepoint is taken — a decision refuses before it writes, the
+        usual case, and then there is nothing to undo; one that wrote first raises `_Undo`
+        (the caller replays the batch without it). Without it, a savepoint each.
+        """
+        if written is None:
+            self._decide_in_savepoint(db, board)
+        else:
+            before = written()
+            try:
+                self.recorded, self._result = self.decide(db, board)
+                db.flush()  # its ORM changes too are written now, not in the next one's name
+            except IntegrityError:
+                raise  # another process appended: the whole batch is replayed
+            except Exception as error:  # a refusal (or a bug) is this caller's alone
+                self.recorded, self._error = [], error
+                if written() != before or db.new or db.dirty or db.deleted:
+                    self.done = True
+                    raise _Undo() from error
+                return
+        for item in self.recorded:
+            fold(board, item)
+
+    def _decide_in_savepoint(self, db: Session, board: S) -> None:
         savepoint = db.begin_nested()
         try:
             self.recorded, self._result = self.decide(db, board)
@@ -211,9 +253,6 @@ class _Pending(Generic[S, T]):
         except Exception as error:  # a refusal (or a bug) is this caller's alone
             savepoint.rollback()
             self.recorded, self._error = [], error
-            return
-        for item in self.recorded:
-            fold(board, item)
 
     def reset(self) -> None:
         self.recorded, self._result, self._error = [], None, None

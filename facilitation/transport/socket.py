@@ -26,7 +26,7 @@ from ..usecases import accounts
 from ..usecases.clubs import Clubs
 from ..usecases.sessions import Service
 from . import languages
-from .broadcast import board_room, participants_room, publish, team_room
+from .broadcast import board_room, outbox, participants_room, publish, team_room
 from .commands import run_command
 from .messages import refusal
 from .throttle import address_key, limited, notify, spend, throttle
@@ -91,7 +91,10 @@ presence = Presence()
 
 
 def _announce_presence(session_id: str) -> None:
-    socketio.emit("presence", {"connected": presence.count(session_id)}, to=board_room(session_id))
+    """The count goes out with the loop's next pushes, counted then (one per window)."""
+    room = board_room(session_id)
+    outbox().latest(room, "presence", lambda: socketio.emit(
+        "presence", {"connected": presence.count(session_id)}, to=room))
 
 
 def _lang(requested: object, fallback: str) -> str:

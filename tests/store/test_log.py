@@ -133,3 +133,29 @@ def test_a_card_resent_after_another_process_recorded_it_is_recorded_once(
     again = here.add_contribution(session_id, None, "sent-twice-1", "tontine", "lever")
     assert again.ack == first.ack and again.events == []
     assert len(here.board(session_id).contributions) == 1
+
+
+def test_a_card_appended_is_stored_as_the_imports_statement_stores_it(
+        database: Database, session_id: str) -> None:
+    """The per-card INSERT (straight on SQLite's driver) and the import's (SQLAlchemy
+    Core) write the same columns the same way, and read back the same."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    at = datetime(2026, 12, 3, 9, 30, 1, 123456, tzinfo=UTC)
+    with database.write() as db:
+        appended = log.append(db, session_id, [card(1)], actor="p1", client_id="k1", at=at)
+        imported = log.append_rows(db, session_id, [(card(2), "p1", "k2", at)], after=2)
+    with database.read() as db:
+        rows = db.execute(text("SELECT seq, type, version, payload, actor, client_id, "
+                               "created_at FROM events WHERE seq IN (2, 3) ORDER BY seq"),
+                          ).all()
+        back = log.read(db, session_id, after=1)
+    assert rows[0][6] == rows[1][6]  # the time, as stored
+    assert rows[0][1:3] == rows[1][1:3] and rows[0][4] == rows[1][4]
+    assert [(r.seq, r.event, r.actor, r.client_id, r.created_at) for r in back] == [
+        (2, card(1), "p1", "k1", at), (3, card(2), "p1", "k2", at)]
+    assert [r.seq for r in appended + imported] == [2, 3]
+    with pytest.raises(IntegrityError), database.write() as db:  # the same key again
+        log.append(db, session_id, [card(3)], client_id="k1")

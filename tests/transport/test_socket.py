@@ -243,3 +243,44 @@ def test_socket_events_leave_no_cycles_for_the_garbage_collector(palabre, phone)
         gc.garbage.clear()
     assert left["RequestContext"] == 0 and left["NotFound"] == 0
     assert handling == []
+
+
+def test_socket_events_use_the_connections_session_without_opening_the_cookie_again(
+        palabre, phone, monkeypatch) -> None:
+    from flask.sessions import SecureCookieSessionInterface
+
+    awa = phone(palabre.code, name="Awa")
+    assert awa.ack["ok"]
+    opened: list[str] = []
+    real = SecureCookieSessionInterface.open_session
+
+    def counting(self: Any, app: Any, request: Any) -> Any:
+        opened.append(request.path)
+        return real(self, app, request)
+
+    monkeypatch.setattr(SecureCookieSessionInterface, "open_session", counting)
+    first = contribute(awa, "Les banques nous fatiguent")
+    second = contribute(awa, "Monter une tontine")
+    assert first["ok"] and second["ok"]  # the session still knows the phone joined
+    assert opened == []
+    mine = awa.emit("state", {}, callback=True)
+    assert mine["ok"]
+
+
+def test_socket_events_bind_the_url_map_once_per_connection(palabre, phone,
+                                                            monkeypatch) -> None:
+    from werkzeug.routing import Map
+
+    awa = phone(palabre.code, name="Awa")
+    assert awa.ack["ok"]
+    bound: list[str] = []
+    real = Map.bind_to_environ
+
+    def counting(self: Any, environ: Any, *args: Any, **kwargs: Any) -> Any:
+        bound.append(environ.get("PATH_INFO", ""))
+        return real(self, environ, *args, **kwargs)
+
+    monkeypatch.setattr(Map, "bind_to_environ", counting)
+    assert contribute(awa, "Les banques nous fatiguent")["ok"]
+    assert contribute(awa, "Monter une tontine")["ok"]
+    assert bound == []

@@ -55,6 +55,7 @@ class Run:
     seen: dict[str, list[float]] = field(default_factory=dict)
     join_errors: int = 0
     started: float = 0.0
+    cpu_s: float = 0.0  # the target's processes' CPU from "go" to the last ack
 
 
 def _free_port() -> int:
@@ -94,6 +95,18 @@ def _children(pid: int) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def _cpu_s(pids: list[int]) -> float:
+    """CPU seconds (user + system) the processes have used so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _percentile(samples: list[float], q: float) -> float | None:
@@ -254,7 +267,7 @@ def _boards(urls: list[str], token: str, sessions: list[dict[str, Any]],
 
 
 def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, Any]],
-          label: str, progress: bool) -> Run:
+          label: str, progress: bool, pids: list[int] | None = None) -> Run:
     """Boards first, then every phone process; returns what was acknowledged and seen."""
     run = Run()
     boards = _boards(urls, token, sessions, run)
@@ -286,6 +299,7 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
             if "ready" in message:
                 break
     run.started = time.time()
+    cpu_before = _cpu_s(pids or [])
     for worker in workers:
         assert worker.stdin is not None
         worker.stdin.write("go\n")
@@ -309,6 +323,7 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
         reader.start()
     for reader in readers:
         reader.join()
+    run.cpu_s = _cpu_s(pids or []) - cpu_before
     for worker in workers:
         worker.wait()
     bar.close()
@@ -355,6 +370,9 @@ def _figures(run: Run) -> dict[str, Any]:
         "board_p50_ms": _percentile(board, 0.50),
         "board_p99_ms": _percentile(board, 0.99),
         "throughput": round(len(ok) / duration, 1) if duration else None,
+        # what each card cost the server's (or the relay's) process: steadier than the
+        # throughput on a shared machine, where the clock also counts waiting for a core
+        "cpu_ms_per_card": round(1000 * run.cpu_s / len(ok), 3) if ok and run.cpu_s else None,
     }
 
 
@@ -370,7 +388,8 @@ def bench_room(plan: RoomPlan, relay: bool = True, progress: bool = True) -> dic
         try:
             sessions = servers.open_sessions()
             started = time.monotonic()
-            run = _play(plan, servers.urls, servers.token, sessions, "server", progress)
+            run = _play(plan, servers.urls, servers.token, sessions, "server", progress,
+                        [p.pid for p in servers.processes])
             result.update(_figures(run))
             result.update(servers.stall_ms(time.monotonic() - started))
             result.update(servers.memory())
@@ -380,12 +399,13 @@ def bench_room(plan: RoomPlan, relay: bool = True, progress: bool = True) -> dic
         baseline = Relay(plan)
         try:
             sessions = baseline.open_sessions(plan.sessions)
-            figures = _figures(_play(plan, baseline.urls, "", sessions, "relay", progress))
+            figures = _figures(_play(plan, baseline.urls, "", sessions, "relay", progress,
+                                     [baseline.process.pid]))
         finally:
             baseline.stop()
         result["relay"] = {k: figures[k] for k in
                            ("acknowledged", "lost", "ack_p50_ms", "ack_p99_ms",
-                            "board_p50_ms", "board_p99_ms", "throughput")}
+                            "board_p50_ms", "board_p99_ms", "throughput", "cpu_ms_per_card")}
         if figures["throughput"] and result.get("throughput"):
             result["throughput_ratio_to_baseline"] = round(
                 result["throughput"] / figures["throughput"], 2)

@@ -22,6 +22,15 @@ def _key(name: str) -> int:
                           signed=True)
 
 
+WRITES = "facilitation_writes"  # statements other than reads sent on a connection
+
+
+def _count_writes(connection: Any, cursor: Any, statement: str, *_: Any) -> None:
+    """Before each statement (PostgreSQL): count those that may write (`Database.changes`)."""
+    if statement.lstrip()[:6].upper() != "SELECT":
+        connection.info[WRITES] = connection.info.get(WRITES, 0) + 1
+
+
 def normalise_url(url: str) -> str:
     """Accept Heroku-style `postgres://` and plain `postgresql://` (psycopg 3 driver)."""
     if url.startswith("postgres://"):
@@ -98,6 +107,7 @@ class Database:
             self.engine = _sqlite_engine(self.url)
         else:
             self.engine = create_engine(self.url, pool_pre_ping=True)
+            event.listen(self.engine, "before_cursor_execute", _count_writes)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.offload: Offload = offload or _inline
         self._writer = threading.Lock() if self.is_sqlite else None
@@ -122,13 +132,16 @@ class Database:
             finally:
                 session.close()
 
-    def changes(self, session: Session) -> Callable[[], int] | None:
-        """SQLite: a counter of the rows this transaction's connection has changed so far
-        (sqlite3's `total_changes`, free to read), which tells a group commit whether a
-        refused decision wrote anything. None elsewhere (PostgreSQL takes savepoints)."""
+    def changes(self, session: Session) -> Callable[[], int]:
+        """A counter that moves when this transaction's connection writes, which tells a
+        group commit whether a refused decision wrote anything (then the batch is replayed
+        without it; else nothing needs undoing, and no savepoint is taken). SQLite: the
+        rows changed (sqlite3's `total_changes`, free to read); PostgreSQL: the statements
+        other than reads sent, failed ones included (a failed one aborts the transaction)."""
+        connection = session.connection()
         if not self.is_sqlite:
-            return None
-        raw = session.connection().connection.driver_connection
+            return lambda: connection.info.get(WRITES, 0)
+        raw = connection.connection.driver_connection
         return lambda: raw.total_changes  # type: ignore[union-attr]
 
     def lock_stream(self, session: Session, stream_id: str) -> None:

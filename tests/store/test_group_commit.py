@@ -1,5 +1,5 @@
 """Group commit: changes that queued up together share one transaction, and a refusal
-is its caller's alone (SQLite without savepoints, PostgreSQL with one each)."""
+is its caller's alone (no savepoints: a refusal after writing replays the others without it)."""
 
 from __future__ import annotations
 

@@ -11,21 +11,8 @@ from facilitation.domain.board import Board
 from facilitation.domain.errors import Rejected
 from facilitation.domain.events import ContributionAdded
 from facilitation.store import log
-from facilitation.store.db import Database
 from facilitation.store.streams import _Pending
-from facilitation.usecases import accounts
 from facilitation.usecases.sessions import Service, append_events
-
-
-@pytest.fixture
-def service(database: Database) -> Service:
-    return Service(database)
-
-
-@pytest.fixture
-def session_id(service: Service) -> str:
-    owner = accounts.create(service.db, "awa@grdr.example", "palabre-2026")
-    return service.create_session(owner.id, "Club entreprendre", "club", "fr").session_id
 
 
 def adds(text: str, calls: list[str], refuse_after_write: bool = False) -> Any:

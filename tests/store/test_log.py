@@ -12,19 +12,7 @@ from facilitation.domain.events import ContributionAdded, ParticipantJoined
 from facilitation.store import log
 from facilitation.store.db import Database
 from facilitation.store.models import EventRow
-from facilitation.usecases import accounts
 from facilitation.usecases.sessions import Service
-
-
-@pytest.fixture
-def service(database: Database) -> Service:
-    return Service(database)
-
-
-@pytest.fixture
-def session_id(service: Service) -> str:
-    owner = accounts.create(service.db, "awa@grdr.example", "palabre-2026")
-    return service.create_session(owner.id, "Club entreprendre", "club", "fr").session_id
 
 
 def card(n: int) -> ContributionAdded:

@@ -99,10 +99,7 @@ def upload(code: str) -> ResponseReturnValue:
 def play(session_id: str, clip_id: str) -> ResponseReturnValue:
     """A clip for the session's facilitators (console, board), with Range support."""
     try:
-        facilitator_id = current_facilitator_id()
-        if facilitator_id is None:
-            raise Rejected("unauthenticated")
-        clip = voice.clip_for_facilitator(service(), session_id, facilitator_id, clip_id)
+        clip = voice.clip_for_facilitator(service(), session_id, _signed_in(), clip_id)
     except Rejected as error:
         return _refused(error)
     return _audio(clip)
@@ -118,14 +115,19 @@ def _audio(clip: Any) -> ResponseReturnValue:
                                      complete_length=len(clip.data))
 
 
-def _facilitator() -> int:
-    """The facilitator behind a write: bearer token, or login cookie with the CSRF token
-    (or a body type no cross-site form can send, from this server's own origin)."""
-    cross_site.guard()
+def _signed_in() -> int:
+    """The facilitator behind a request (bearer token or login cookie)."""
     facilitator_id = current_facilitator_id()
     if facilitator_id is None:
         raise Rejected("unauthenticated")
     return facilitator_id
+
+
+def _facilitator() -> int:
+    """The facilitator behind a write: bearer token, or login cookie with the CSRF token
+    (or a body type no cross-site form can send, from this server's own origin)."""
+    cross_site.guard()
+    return _signed_in()
 
 
 @bp.post("/sessions/<session_id>/prompts/<prompt_id>/audio")

@@ -6,11 +6,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import Live, open_screen
+from .conftest import WAIT, Live, open_screen
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
-
-WAIT = 10_000
 
 
 def test_the_synthesis_summary_says_one_card_and_two_cards(chromium: Any, live: Live,

@@ -7,11 +7,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import Live, open_screen
+from .conftest import WAIT, Live, open_screen
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
-
-WAIT = 10_000
 
 
 def test_the_console_erases_the_cards_typed_for_a_speaker(chromium: Any, live: Live,

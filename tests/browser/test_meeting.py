@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 
-from .conftest import Live, logged_in_server, open_screen
+from .conftest import WAIT, Live, logged_in_server, open_screen
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
 
 EMAIL, PASSWORD = "awa@grdr.example", "palabre-2026"
-WAIT = 10_000  # ms: generous for a loaded CI machine; expect() returns as soon as it holds
 HOSTILE = "<img src=x onerror=alert(1)>"
 MINUTE = re.compile(r"^(1:00|0:[0-5]\d)$")  # a one-minute countdown, whatever the second
 

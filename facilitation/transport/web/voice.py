@@ -47,6 +47,12 @@ def service() -> Service:
     return current_app.extensions["facilitation"]
 
 
+def _done(session_id: str, outcome: Any) -> ResponseReturnValue:
+    """A change recorded: its events to the session's screens, its ack to the caller."""
+    publish(session_id, outcome.events)
+    return jsonify(outcome.ack)
+
+
 def _refused(error: Rejected) -> ResponseReturnValue:
     asked = request.args.get("lang")
     lang = asked if asked in languages.available() else None
@@ -91,8 +97,7 @@ def upload(code: str) -> ResponseReturnValue:
         )
     except Rejected as error:
         return _refused(error)
-    publish(session_id, outcome.events)
-    return jsonify(outcome.ack)
+    return _done(session_id, outcome)
 
 
 @bp.get("/sessions/<session_id>/voice/<clip_id>")
@@ -142,8 +147,7 @@ def set_question(session_id: str, prompt_id: str) -> ResponseReturnValue:
             rules.duration_arg(request.args.get("duration_ms")))
     except Rejected as error:
         return _refused(error)
-    publish(session_id, outcome.events)
-    return jsonify(outcome.ack)
+    return _done(session_id, outcome)
 
 
 @bp.delete("/sessions/<session_id>/prompts/<prompt_id>/audio")
@@ -155,8 +159,7 @@ def clear_question(session_id: str, prompt_id: str) -> ResponseReturnValue:
                                                     prompt_id)
     except Rejected as error:
         return _refused(error)
-    publish(session_id, outcome.events)
-    return jsonify(outcome.ack)
+    return _done(session_id, outcome)
 
 
 @bp.get("/join/<code>/question/<clip_id>")

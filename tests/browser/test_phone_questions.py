@@ -4,12 +4,14 @@ escapes the facilitator's text."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .conftest import WAIT, Live
-from .test_pictures import NO_SPEECH, SPEECH, expect, open_phone
+from .test_pictures import NO_SPEECH, SPEECH, expect, open_phone, shots
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
@@ -20,7 +22,7 @@ def texts(phone: Any) -> list[str]:
 
 
 def test_questions_set_after_the_phone_joined_appear_without_reload(
-        chromium: Any, live: Live, contexts: list[Any]) -> None:
+        chromium: Any, live: Live, contexts: list[Any], tmp_path: Path) -> None:
     session = live.open_session("Club entreprendre de Roubaix")
     live.command(session, type="change_phase", phase="collect")
     phone = open_phone(chromium, session["join_url"], contexts, SPEECH)
@@ -38,6 +40,8 @@ def test_questions_set_after_the_phone_joined_appear_without_reload(
     assert phone.locator(f"[data-say='prompt:{second}']").count() == 1  # read aloud on tap
     expect()(mute.locator(f"[data-prompt='{first}']")).to_have_class("active", timeout=WAIT)
     assert mute.locator("#prompts button.say").count() == 0  # no speech: no button
+    if os.environ.get("SCREENSHOTS"):
+        phone.screenshot(path=str(shots(tmp_path) / "phone-questions-set-later-360x740.png"))
     phone.locator(f"[data-say='prompt:{first}']").click()
     assert phone.evaluate("window.__spoken")[-1]["text"] == "Qu'est-ce qui vous freine ?"
 

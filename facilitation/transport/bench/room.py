@@ -56,6 +56,7 @@ class Run:
     join_errors: int = 0
     started: float = 0.0
     cpu_s: float = 0.0  # the target's processes' CPU from "go" to the last ack
+    redis_cpu_s: float | None = None  # the Redis server's, over the same span (when used)
 
 
 def _free_port() -> int:
@@ -107,6 +108,21 @@ def _cpu_s(pids: list[int]) -> float:
         except (OSError, IndexError, ValueError):
             continue
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def _redis_cpu_s(url: str | None) -> float | None:
+    """CPU seconds (user + system) the Redis server has used so far (its `INFO cpu`):
+    with several processes every broadcast crosses it, a cost one process does not pay."""
+    if not url:
+        return None
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        info = client.info("cpu")
+    finally:
+        client.close()
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
 def _percentile(samples: list[float], q: float) -> float | None:
@@ -267,7 +283,8 @@ def _boards(urls: list[str], token: str, sessions: list[dict[str, Any]],
 
 
 def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, Any]],
-          label: str, progress: bool, pids: list[int] | None = None) -> Run:
+          label: str, progress: bool, pids: list[int] | None = None,
+          redis_url: str | None = None) -> Run:
     """Boards first, then every phone process; returns what was acknowledged and seen."""
     run = Run()
     boards = _boards(urls, token, sessions, run)
@@ -300,6 +317,7 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
                 break
     run.started = time.time()
     cpu_before = _cpu_s(pids or [])
+    redis_before = _redis_cpu_s(redis_url)
     for worker in workers:
         assert worker.stdin is not None
         worker.stdin.write("go\n")
@@ -324,6 +342,8 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
     for reader in readers:
         reader.join()
     run.cpu_s = _cpu_s(pids or []) - cpu_before
+    if redis_before is not None:
+        run.redis_cpu_s = (_redis_cpu_s(redis_url) or 0.0) - redis_before
     for worker in workers:
         worker.wait()
     bar.close()
@@ -373,6 +393,8 @@ def _figures(run: Run) -> dict[str, Any]:
         # what each card cost the server's (or the relay's) process: steadier than the
         # throughput on a shared machine, where the clock also counts waiting for a core
         "cpu_ms_per_card": round(1000 * run.cpu_s / len(ok), 3) if ok and run.cpu_s else None,
+        "redis_cpu_ms_per_card": (round(1000 * run.redis_cpu_s / len(ok), 3)
+                                  if ok and run.redis_cpu_s is not None else None),
     }
 
 
@@ -389,7 +411,7 @@ def bench_room(plan: RoomPlan, relay: bool = True, progress: bool = True) -> dic
             sessions = servers.open_sessions()
             started = time.monotonic()
             run = _play(plan, servers.urls, servers.token, sessions, "server", progress,
-                        [p.pid for p in servers.processes])
+                        [p.pid for p in servers.processes], plan.redis_url)
             result.update(_figures(run))
             result.update(servers.stall_ms(time.monotonic() - started))
             result.update(servers.memory())

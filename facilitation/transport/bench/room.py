@@ -21,6 +21,7 @@ import threading
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,14 @@ from typing import Any
 from ...config import LIMITS
 
 RUN = [sys.executable, "-m", "facilitation"]
+VOTE_SEED_CARDS = 200  # `vote`: the cards typed in before the vote, for the ballot
+VOTE_SEED_TEXTS = (
+    "la banque refuse les prêts aux nouveaux arrivants", "trop de papiers pour le statut",
+    "une tontine entre commerçants du quartier", "un parrain pour chaque porteur de projet",
+    "pas de local à loyer abordable", "des cours de français en soirée",
+    "vendre sur les marchés solidaires", "le microcrédit coûte trop cher",
+    "une coopérative pour acheter les semences", "les transports vers Bamako sont chers",
+)
 
 
 @dataclass
@@ -57,6 +66,10 @@ class Run:
     started: float = 0.0
     cpu_s: float = 0.0  # the target's processes' CPU from "go" to the last ack
     redis_cpu_s: float | None = None  # the Redis server's, over the same span (when used)
+    opened_at: float = 0.0  # `vote`: when the facilitator's command opened the vote
+    views: list[dict[str, Any]] = field(default_factory=list)  # `vote`: each phone's view
+    view_errors: int = 0
+    votes_seen: list[int] = field(default_factory=list)  # `vote`: seq of each vote pushed
 
 
 def _free_port() -> int:
@@ -193,6 +206,37 @@ class Servers:
             sessions.append({"id": made["id"], "code": made["code"]})
         return sessions
 
+    def prepare_vote(self, sessions: list[dict[str, Any]]) -> None:
+        """`vote`: each session gets cards (typed in by the facilitator), themes from the
+        grouping, a budget of `cards` votes, and is brought to the step before the vote."""
+        for session in sessions:
+            path = f"/api/sessions/{session['id']}/commands"
+            self.api("POST", path, {"type": "set_vote_budget", "votes": self.plan.cards})
+            for n in range(VOTE_SEED_CARDS):
+                text = f"{VOTE_SEED_TEXTS[n % len(VOTE_SEED_TEXTS)]} ({n})"
+                self.api("POST", path, {"type": "scribe_contribution", "text": text,
+                                        "kind": "blocker" if n % 2 else "lever"})
+            deadline = time.monotonic() + 120
+            while self.plan.grouping and time.monotonic() < deadline:
+                board = self.api("GET", f"/api/sessions/{session['id']}/board")
+                if any(not theme["misc"] for theme in board["themes"]):
+                    break
+                time.sleep(0.5)
+            self._step_to(session["id"], "group")
+
+    def open_vote(self, sessions: list[dict[str, Any]]) -> None:
+        for session in sessions:
+            self._step_to(session["id"], "vote")
+
+    def _step_to(self, session_id: str, phase: str) -> None:
+        """Move the session one phase at a time (the allowed steps) up to `phase`."""
+        from ...domain.kinds import PHASES
+
+        current = self.api("GET", f"/api/sessions/{session_id}/board")["phase"]
+        for step in PHASES[PHASES.index(current) + 1:PHASES.index(phase) + 1]:
+            self.api("POST", f"/api/sessions/{session_id}/commands",
+                     {"type": "change_phase", "phase": step})
+
     def stall_ms(self, seconds: float) -> dict[str, float | None]:
         """The longest event-loop stall of the run, and the longest garbage collection;
         each also in CPU time of the server's loop (what the machine's load does not add)."""
@@ -266,6 +310,8 @@ def _boards(urls: list[str], token: str, sessions: list[dict[str, Any]],
             now = time.time()
             with lock:
                 for event in events:
+                    if event.get("type") == "vote_cast":
+                        run.votes_seen.append(int(event["seq"]))
                     if event.get("type") != "contribution_added":
                         continue
                     text = str(event.get("payload", {}).get("text", ""))
@@ -284,8 +330,10 @@ def _boards(urls: list[str], token: str, sessions: list[dict[str, Any]],
 
 def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, Any]],
           label: str, progress: bool, pids: list[int] | None = None,
-          redis_url: str | None = None) -> Run:
-    """Boards first, then every phone process; returns what was acknowledged and seen."""
+          redis_url: str | None = None,
+          open_vote: Callable[[], None] | None = None) -> Run:
+    """Boards first, then every phone process; returns what was acknowledged and seen.
+    `open_vote` (scenario `vote`): the facilitator's command, sent once the phones wait."""
     run = Run()
     boards = _boards(urls, token, sessions, run)
     phones = []
@@ -322,6 +370,9 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
         assert worker.stdin is not None
         worker.stdin.write("go\n")
         worker.stdin.flush()
+    if open_vote is not None:
+        run.opened_at = time.time()
+        open_vote()
     bar = _progress(plan.participants * plan.cards, label, progress)
     lock = threading.Lock()
 
@@ -335,6 +386,10 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
                     bar.update(1)
                 elif "join_error" in message:
                     run.join_errors += 1
+                elif "view" in message:
+                    run.views.append(message)
+                elif "view_error" in message:
+                    run.view_errors += 1
 
     readers = [threading.Thread(target=read, args=(w,)) for w in workers]
     for reader in readers:
@@ -349,7 +404,8 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
     bar.close()
     expected = {a["tag"] for a in run.acks if a["ok"]}
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not expected <= set(run.seen):
+    while time.monotonic() < deadline and not (
+            len(set(run.votes_seen)) >= len(expected) if open_vote else expected <= set(run.seen)):
         time.sleep(0.2)
     time.sleep(0.5)  # late duplicates, if any
     for board in boards:
@@ -398,6 +454,23 @@ def _figures(run: Run) -> dict[str, Any]:
     }
 
 
+def _vote_figures(run: Run) -> dict[str, Any]:
+    """`vote`: how fast the phones got their ballot once the vote opened, and whether every
+    acknowledged vote reached the board once (votes carry no tag: counted by `seq`)."""
+    acknowledged = sum(1 for a in run.acks if a["ok"])
+    seen = set(run.votes_seen)
+    views = [v["at"] - run.opened_at for v in run.views]
+    return {
+        "lost": max(0, acknowledged - len(seen)),
+        "duplicated": len(run.votes_seen) - len(seen),
+        "board_p50_ms": None, "board_p99_ms": None,
+        "views": len(run.views), "view_errors": run.view_errors,
+        "view_p50_ms": _percentile(views, 0.50), "view_p99_ms": _percentile(views, 0.99),
+        "view_max_ms": _percentile(views, 1.0),
+        "ballot_items": max((v["items"] for v in run.views), default=0),
+    }
+
+
 def bench_room(plan: RoomPlan, relay: bool = True, progress: bool = True) -> dict[str, Any]:
     """One run on our server(s), then the relay in the same async mode."""
     result: dict[str, Any] = {"participants": plan.participants, "cards": plan.cards,
@@ -410,14 +483,20 @@ def bench_room(plan: RoomPlan, relay: bool = True, progress: bool = True) -> dic
         try:
             sessions = servers.open_sessions()
             started = time.monotonic()
+            voting = plan.scenario == "vote"
+            if voting:
+                servers.prepare_vote(sessions)
             run = _play(plan, servers.urls, servers.token, sessions, "server", progress,
-                        [p.pid for p in servers.processes], plan.redis_url)
+                        [p.pid for p in servers.processes], plan.redis_url,
+                        (lambda: servers.open_vote(sessions)) if voting else None)
             result.update(_figures(run))
+            if voting:
+                result.update(_vote_figures(run))
             result.update(servers.stall_ms(time.monotonic() - started))
             result.update(servers.memory())
         finally:
             servers.stop()
-    if relay:
+    if relay and plan.scenario != "vote":  # the bare relay has no ballot to vote on
         baseline = Relay(plan)
         try:
             sessions = baseline.open_sessions(plan.sessions)

@@ -269,8 +269,14 @@ class Service:
             joined = ParticipantJoined(participant_id, clean_name, member_id)
             return append_events(db, board, [joined], participant_id), (participant_id, new_token)
 
-        recorded, (participant_id, new_token) = self.boards.transact(session_id, decide)
-        return Joined(participant_id, new_token, self.board(session_id), recorded)
+        joined_board: list[Board] = []  # the board with the join folded (no second read)
+
+        def after(board: Board, result: tuple[str, str]) -> tuple[str, str]:
+            joined_board[:] = [board]
+            return result
+
+        recorded, (participant_id, new_token) = self.boards.transact(session_id, decide, after)
+        return Joined(participant_id, new_token, joined_board[0], recorded)
 
     def add_contribution(
         self,
@@ -337,9 +343,11 @@ class Service:
                 return [], None
             return append_events(db, board, events, pid, clean_client_id), None
 
-        recorded, _ = self.boards.transact(session_id, decide)
-        board = self.board(session_id)
-        return Outcome({"ok": True, "seq": board.seq, **answer(board, pid)}, recorded)
+        def after(board: Board, _: Any) -> dict[str, Any]:
+            return {"ok": True, "seq": board.seq, **answer(board, pid)}
+
+        recorded, ack = self.boards.transact(session_id, decide, after)
+        return Outcome(ack, recorded)
 
     @staticmethod
     def _my_votes(board: Board, pid: str) -> dict[str, Any]:

@@ -119,20 +119,29 @@ class StreamCache(Generic[S]):
         """The projection as this process last saw it, without reading the log."""
         return self._boards.get(session_id)
 
+    def _current(self, session_id: str) -> S:
+        """The board caught up with the log (under the stream's lock). The usual case, a
+        board in memory at the stream's head, costs one quick read and no session."""
+        board = self._boards.get(session_id)
+        if board is not None and board.seq and log.head(self._db, session_id) == board.seq:
+            self._keep(session_id, board)
+            return board
+        with self._db.read() as db:
+            return self._catch_up(db, session_id)
+
     def get(self, session_id: str) -> S | None:
         """The session's board, up to date with the log; None for an unknown session.
 
         Read scalar fields from it freely; to walk its collections use `view`.
         """
-        with self._lock(session_id), self._db.read() as db:
-            board = self._catch_up(db, session_id)
+        with self._lock(session_id):
+            board = self._current(session_id)
         return board if board.seq else None
 
     def view(self, session_id: str, render: Callable[[S], T]) -> T | None:
         """`render(board)` under the session's lock, so no event lands mid-way."""
         with self._lock(session_id):
-            with self._db.read() as db:
-                board = self._catch_up(db, session_id)
+            board = self._current(session_id)
             return render(board) if board.seq else None
 
     def transact(

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain.events import Event, Recorded, event_from_payload
+from .db import Database
 from .models import EventRow, utcnow
 
 # The statements of the per-card path, built once: building a statement per call and the
@@ -69,6 +70,15 @@ def _recorded(row: Any) -> Recorded:
         actor=row.actor,
         client_id=row.client_id,
     )
+
+
+HEAD_SQL = "SELECT max(seq) FROM events WHERE session_id = :session_id"
+
+
+def head(database: Database, session_id: str) -> int:
+    """The newest `seq` of a session now, outside any transaction (0 when it has none):
+    the cheap check that a projection in memory is still at the head of its stream."""
+    return int(database.quick_scalar(HEAD_SQL, session_id=session_id) or 0)
 
 
 def last_seq(db: Session, session_id: str) -> int:

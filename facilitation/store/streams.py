@@ -119,36 +119,49 @@ class StreamCache(Generic[S]):
         """The projection as this process last saw it, without reading the log."""
         return self._boards.get(session_id)
 
+    def _current(self, session_id: str) -> S:
+        """The board caught up with the log (under the stream's lock). The usual case, a
+        board in memory at the stream's head, costs one quick read and no session."""
+        board = self._boards.get(session_id)
+        if board is not None and board.seq and log.head(self._db, session_id) == board.seq:
+            self._keep(session_id, board)
+            return board
+        with self._db.read() as db:
+            return self._catch_up(db, session_id)
+
     def get(self, session_id: str) -> S | None:
         """The session's board, up to date with the log; None for an unknown session.
 
         Read scalar fields from it freely; to walk its collections use `view`.
         """
-        with self._lock(session_id), self._db.read() as db:
-            board = self._catch_up(db, session_id)
+        with self._lock(session_id):
+            board = self._current(session_id)
         return board if board.seq else None
 
     def view(self, session_id: str, render: Callable[[S], T]) -> T | None:
         """`render(board)` under the session's lock, so no event lands mid-way."""
         with self._lock(session_id):
-            with self._db.read() as db:
-                board = self._catch_up(db, session_id)
+            board = self._current(session_id)
             return render(board) if board.seq else None
 
     def transact(
-        self, session_id: str, decide: Callable[[Session, S], tuple[list[Recorded], T]]
+        self, session_id: str, decide: Callable[[Session, S], tuple[list[Recorded], T]],
+        then: Callable[[S, T], T] | None = None,
     ) -> tuple[list[Recorded], T]:
         """Run `decide(db, board)` in a write transaction on the caught-up board.
 
         `decide` validates against the board and appends events (after `board.seq`);
-        once committed they are folded into the board. Group commit: the changes asked
-        for while another one is being committed wait for the stream's lock, then the
-        first of them to get it runs them all in one transaction (a refusal is its
+        once committed they are folded into the board. `then(board, result)`, when given,
+        makes the caller's result from the board with its events folded (under the lock,
+        before the commit, but returned only after it): no second read of the board.
+        Group commit: the changes asked for while another one is being committed wait for
+        the stream's lock, then the first of them to get it runs them all in one
+        transaction (a refusal is its
         caller's alone: see `_Pending.decide_in`), with one commit — one fsync — for all;
         each caller gets its own answer only after that commit. When another process took
         the same `seq`, the whole batch is replayed on the newer board.
         """
-        pending = _Pending(decide)
+        pending = _Pending(decide, then)
         with self._guard:
             self._queues.setdefault(session_id, []).append(pending)
         with self._lock(session_id):
@@ -208,8 +221,10 @@ class _Undo(Exception):  # noqa: N818 - not an error: the transaction is replaye
 class _Pending(Generic[S, T]):
     """One caller's change in a group commit, and its answer once committed."""
 
-    def __init__(self, decide: Callable[[Session, S], tuple[list[Recorded], T]]) -> None:
+    def __init__(self, decide: Callable[[Session, S], tuple[list[Recorded], T]],
+                 then: Callable[[S, T], T] | None = None) -> None:
         self.decide = decide
+        self.then = then
         self.done = False
         self.recorded: list[Recorded] = []
         self._result: T | None = None
@@ -239,6 +254,8 @@ class _Pending(Generic[S, T]):
             return
         for item in self.recorded:
             fold(board, item)
+        if self.then is not None:
+            self._result = self.then(board, self._result)  # type: ignore[arg-type]
 
     def reset(self) -> None:
         self.recorded, self._result, self._error = [], None, None

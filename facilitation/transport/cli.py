@@ -281,10 +281,13 @@ def bench_socket(phone_counts: str, cards: int) -> None:
 
 @bench.command("room")
 @click.option("--participants", default=1000, show_default=True, help="Phones in the room.")
-@click.option("--cards", default=5, show_default=True, help="Cards each phone sends.")
-@click.option("--scenario", type=click.Choice(["meeting", "burst"]), default="meeting",
+@click.option("--cards", default=5, show_default=True,
+              help="Cards each phone sends (vote: votes each phone casts).")
+@click.option("--scenario", type=click.Choice(["meeting", "burst", "vote"]), default="meeting",
               show_default=True,
-              help="meeting: arrivals over 10 s, 1-10 s between cards; burst: 50 ms apart.")
+              help="meeting: arrivals over 10 s, 1-10 s between cards; burst: 50 ms apart; "
+                   "vote: the facilitator opens the vote on 200 cards, every phone asks its "
+                   "ballot and votes at once (no relay run).")
 @click.option("--sessions", default=1, show_default=True, help="Sessions sharing the phones.")
 @click.option("--async-mode", type=click.Choice(["eventlet", "gevent", "threading"]),
               default="eventlet", show_default=True)

@@ -4,9 +4,10 @@ returns what happened. Transports broadcast the returned events after this retur
 from __future__ import annotations
 
 import secrets
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,6 +35,9 @@ from ..store import log
 from ..store.db import Database
 from ..store.models import MeetingSession, ParticipantToken, TeamMember, utcnow
 from ..store.streams import BoardCache
+
+T = TypeVar("T")
+CODES_KEPT = 4096  # join codes remembered per process (a few hundred bytes each)
 
 
 def token_hash(token: str) -> str:
@@ -81,6 +85,10 @@ class Service:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.boards = BoardCache(db)
+        # join codes seen, to their session: a room of phones joining at once read the
+        # same row once per phone (half of a join's work). Trusted only while the board
+        # is in memory with that code; a code met again after its session went is read anew
+        self._codes: OrderedDict[str, str] = OrderedDict()
 
     # -- reading ----------------------------------------------------------------------
     def board(self, session_id: str) -> Board:
@@ -89,16 +97,43 @@ class Service:
             raise Rejected("unknown_session")
         return board
 
-    def session_id_for(self, raw_code: object) -> str:
+    def session_id_for(self, raw_code: object, *, known: bool = True) -> str:
+        """The session a join code opens (`known=False`: read from the database even
+        when this process knows the code)."""
         code = rules.normalise_code(raw_code)
+        cached = self._codes.get(code) if known else None
+        if cached is not None:
+            board = self.boards.peek(cached)
+            if board is not None and board.code == code:
+                return cached
         with self.db.read() as db:
             session_id = db.scalar(select(MeetingSession.id).where(MeetingSession.code == code))
         if session_id is None:
+            self._codes.pop(code, None)
             raise Rejected("unknown_session")
+        self._codes[code] = session_id
+        self._codes.move_to_end(code)
+        while len(self._codes) > CODES_KEPT:
+            self._codes.popitem(last=False)
         return session_id
 
+    def _by_code(self, raw_code: object, use: Callable[[str], T]) -> T:
+        """`use(session_id)` for the session a code opens. When the session this process
+        knew under the code is gone (deleted by another process), the code is read anew
+        (it may open a newer session) and `use` runs once more."""
+        session_id = self.session_id_for(raw_code)
+        try:
+            return use(session_id)
+        except Rejected as error:
+            if error.code != "unknown_session":
+                raise
+            fresh = self.session_id_for(raw_code, known=False)
+            if fresh == session_id:
+                raise
+            return use(fresh)
+
     def board_by_code(self, raw_code: object) -> Board:
-        return self.board(self.session_id_for(raw_code))
+        return self._by_code(raw_code, self.board)
 
     def phone_board(self, raw_code: object, token: object = None) -> tuple[Board, str | None]:
         """The session a phone asks for by code, and who the phone is in it. A closed
@@ -237,7 +272,11 @@ class Service:
         name is recorded, and raises to refuse it (the transport's rate limits).
         A closed session answers like an unknown code, except to a phone that was in it.
         """
-        session_id = self.session_id_for(raw_code)
+        return self._by_code(raw_code, lambda session_id: self._join(
+            session_id, token, name, member_id, held, gate))
+
+    def _join(self, session_id: str, token: object, name: object, member_id: str | None,
+              held: Mapping[str, str] | None, gate: Callable[[str], None] | None) -> Joined:
         clean_name = rules.clean_name(name)
         known_id = self.participant_for(session_id, token)
         if known_id is None and held and held.get(session_id):
@@ -269,8 +308,14 @@ class Service:
             joined = ParticipantJoined(participant_id, clean_name, member_id)
             return append_events(db, board, [joined], participant_id), (participant_id, new_token)
 
-        recorded, (participant_id, new_token) = self.boards.transact(session_id, decide)
-        return Joined(participant_id, new_token, self.board(session_id), recorded)
+        joined_board: list[Board] = []  # the board with the join folded (no second read)
+
+        def after(board: Board, result: tuple[str, str]) -> tuple[str, str]:
+            joined_board[:] = [board]
+            return result
+
+        recorded, (participant_id, new_token) = self.boards.transact(session_id, decide, after)
+        return Joined(participant_id, new_token, joined_board[0], recorded)
 
     def add_contribution(
         self,
@@ -337,9 +382,11 @@ class Service:
                 return [], None
             return append_events(db, board, events, pid, clean_client_id), None
 
-        recorded, _ = self.boards.transact(session_id, decide)
-        board = self.board(session_id)
-        return Outcome({"ok": True, "seq": board.seq, **answer(board, pid)}, recorded)
+        def after(board: Board, _: Any) -> dict[str, Any]:
+            return {"ok": True, "seq": board.seq, **answer(board, pid)}
+
+        recorded, ack = self.boards.transact(session_id, decide, after)
+        return Outcome(ack, recorded)
 
     @staticmethod
     def _my_votes(board: Board, pid: str) -> dict[str, Any]:

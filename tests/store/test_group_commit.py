@@ -70,3 +70,41 @@ def test_a_refusal_after_writing_undoes_its_writes_only(service: Service,
     assert board.seq == 3
     assert [c.text for c in board.contributions.values()] == ["tontine", "parrain"]
     assert calls.count("undone") == 1  # decided once, never replayed
+
+
+def test_then_answers_from_the_board_with_its_own_events_folded(service: Service,
+                                                                session_id: str) -> None:
+    """A caller's answer is made from the board its decision left, in the batch's order,
+    with no second read; a refused decision's `then` never runs."""
+    calls: list[str] = []
+    seen: list[tuple[int, int]] = []
+
+    def then(board: Board, result: dict[str, Any]) -> dict[str, Any]:
+        seen.append((board.seq, len(board.contributions)))
+        return {**result, "cards": len(board.contributions)}
+
+    batch = [_Pending(adds("tontine", calls), then), _Pending(refuses(calls), then),
+             _Pending(adds("parrain", calls), then)]
+    service.boards._run(session_id, batch)
+    assert seen == [(2, 1), (3, 2)]
+    assert batch[0].outcome()[1] == {"seq": 2, "cards": 1}
+    assert batch[2].outcome()[1] == {"seq": 3, "cards": 2}
+
+
+def test_a_vote_is_answered_with_the_phones_votes_after_it(service: Service,
+                                                          session_id: str) -> None:
+    """`vote` answers from the board its own event was folded into (no second read)."""
+    from facilitation.usecases.steering import FacilitatorCommands
+
+    joined = service.join(service.board(session_id).code, name="Awa")
+    owner = service.board(session_id).facilitator_id
+    commands = FacilitatorCommands(service)
+    card = commands.run(session_id, owner, {"type": "scribe_contribution", "text": "tontine",
+                                            "kind": "lever"}).ack["contribution_id"]
+    for phase in ("collect", "group", "vote"):
+        if service.board(session_id).phase != phase:
+            commands.run(session_id, owner, {"type": "change_phase", "phase": phase})
+    answer = service.vote(session_id, joined.participant_id, "0f" * 16, card).ack
+    assert answer["my_votes"] == [card]
+    assert answer["seq"] == service.board(session_id).seq
+    assert answer["remaining"] == service.board(session_id).vote_budget - 1

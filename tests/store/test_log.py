@@ -147,3 +147,22 @@ def test_a_card_appended_is_stored_as_the_imports_statement_stores_it(
     assert [r.seq for r in appended + imported] == [2, 3]
     with pytest.raises(IntegrityError), database.write() as db:  # the same key again
         log.append(db, session_id, [card(3)], client_id="k1")
+
+
+def test_a_board_in_memory_sees_what_another_process_appended_at_once(
+        database: Database) -> None:
+    """The quick head check (outside any transaction) never reads an old snapshot: each
+    process's next view shows the other's events, read after read."""
+    from facilitation.usecases import accounts
+    from facilitation.usecases.steering import FacilitatorCommands
+
+    here, there = Service(database), Service(database)
+    owner = accounts.create(database, "awa@grdr.example", "palabre-2026")
+    session_id = here.create_session(owner.id, "Thé-palabre", "palabre", "fr").session_id
+    for n in range(5):
+        assert here.board(session_id).seq == there.board(session_id).seq
+        FacilitatorCommands(there if n % 2 else here).run(
+            session_id, owner.id, {"type": "scribe_contribution", "text": f"carte {n}",
+                                   "kind": "lever"})
+        assert here.boards.view(session_id, lambda b: len(b.contributions)) == n + 1
+        assert there.boards.view(session_id, lambda b: len(b.contributions)) == n + 1

@@ -25,6 +25,16 @@ HANDLERS: dict[type[Event], Callable[[Any, Board, Recorded], None]] = {
 }
 
 
+# Events that never change the ballot (its themes, their cards, labels and colours, the
+# loose cards): folding them keeps the computed ballot. Any other event recomputes it.
+BALLOT_NEUTRAL = frozenset({
+    "participant_joined", "participant_renamed", "vote_cast", "vote_withdrawn",
+    "vote_budget_set", "phase_changed", "floor_requested", "floor_withdrawn", "floor_given",
+    "floor_ended", "timer_started", "timer_paused", "timer_resumed", "timer_extended",
+    "timer_stopped", "radar_rated", "profile_answered",
+})
+
+
 def apply(board: Board, recorded: Recorded) -> Board:
     """Fold one recorded event into the board; events must come in `seq` order."""
     if recorded.seq != board.seq + 1:
@@ -34,6 +44,8 @@ def apply(board: Board, recorded: Recorded) -> Board:
         handler(recorded.event, board, recorded)
     if recorded.client_id is not None:
         board.client_ids.add(recorded.client_id)
+    if recorded.type not in BALLOT_NEUTRAL:
+        board.ballot_seq = recorded.seq
     board.seq = recorded.seq
     return board
 

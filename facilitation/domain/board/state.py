@@ -182,8 +182,10 @@ class Board:
     # the idempotency keys (`client_id`) of the events folded: a key not in here was
     # never recorded, so a new card needs no look-up in the log (store.log.find_action)
     client_ids: set[str] = field(default_factory=set)
-    # the ballot as of `seq` (every change comes with a new seq): a thousand phones asking
-    # their view after a phase change share one computation instead of walking every card
+    # the `seq` of the last event that may change what is voted on (`BALLOT_NEUTRAL`: the
+    # others); the ballot is computed once per value of it: a thousand phones asking their
+    # view after a phase change, and a thousand votes checked against it, share one walk
+    ballot_seq: int = 0
     _ballot: tuple[int, list[dict[str, Any]]] | None = field(
         default=None, init=False, repr=False, compare=False)
 
@@ -250,8 +252,8 @@ class Board:
 
         Each item carries what a person who reads little recognises it by: its pictogram
         (`picto`, "" for a numbered shape), its colour on the board and its `number`.
-        Computed once per `seq` and shared: callers copy an item before changing it."""
-        if self._ballot is not None and self._ballot[0] == self.seq:
+        Computed once per `ballot_seq` and shared: callers copy an item before changing it."""
+        if self._ballot is not None and self._ballot[0] == self.ballot_seq:
             return self._ballot[1]
         items: list[dict[str, Any]] = []
         themed: set[str] = set()
@@ -271,7 +273,7 @@ class Board:
                               "example": "", "size": 1, "picto": "", "colour": LOOSE_COLOUR})
         for number, item in enumerate(items, start=1):
             item["number"] = number
-        self._ballot = (self.seq, items)
+        self._ballot = (self.ballot_seq, items)
         return items
 
     def timer_dict(self, now: datetime | None = None) -> dict[str, Any]:

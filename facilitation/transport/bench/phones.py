@@ -6,7 +6,10 @@ Reads its plan as JSON on stdin's first line, connects and joins every phone, pr
 per card (`tag, sent, acked, ok, code`) and `{"done": true}` at the end.
 
 - `meeting`: phones arrive over `arrival_s` seconds and think 1–10 s before each card;
-- `burst`: every phone sends its cards 50 ms apart, all at once.
+- `burst`: every phone sends its cards 50 ms apart, all at once;
+- `vote`: every phone is in the room; when the facilitator opens the vote, each asks its
+  view (`state`, as the phone page does after a pushed phase change), prints `{"view": n,
+  "at": t, "items": k}`, then casts its votes 50 ms apart on targets of its ballot.
 """
 
 from __future__ import annotations
@@ -61,9 +64,24 @@ def main() -> None:
         except Exception as error:  # noqa: BLE001 - counted, the run goes on
             say({"join_error": repr(error)[:200]})
             return
+        if scenario == "vote":
+            listen(phone, client)
         phones.append((phone, client))
 
-    if scenario == "burst":  # everyone is in the room before the first card
+    voting: dict[int, Any] = {}  # phone index -> set when its phone hears the vote open
+
+    def listen(phone: dict[str, Any], client: Any) -> None:
+        opened = voting[phone["index"]] = eventlet.event.Event()
+
+        def on_events(events: list[dict[str, Any]]) -> None:
+            for event in events:
+                if (event.get("type") == "phase_changed" and not opened.ready()
+                        and event.get("payload", {}).get("phase") == "vote"):
+                    opened.send(True)
+
+        client.on("events", on_events)
+
+    if scenario in ("burst", "vote"):  # everyone is in the room before the first card
         pool = eventlet.GreenPool(200)
         for phone in plan["phones"]:
             pool.spawn_n(connect, phone)
@@ -71,6 +89,33 @@ def main() -> None:
     say({"ready": len(phones)})
     if sys.stdin.readline().strip() != "go":
         return
+
+    def vote(phone: dict[str, Any], client: Any) -> None:
+        """Wait for the vote to open, ask this phone's view, then vote on its ballot."""
+        if voting[phone["index"]].wait(timeout=300) is None:
+            say({"view_error": "the vote never opened"})
+            return
+        try:
+            view = client.call("state", {}, timeout=120)
+            ballot = [item["id"] for item in view["session"].get("ballot") or []]
+        except Exception as error:  # noqa: BLE001 - counted, the run goes on
+            say({"view_error": repr(error)[:200]})
+            return
+        say({"view": phone["index"], "at": time.time(), "items": len(ballot)})
+        for n, target in enumerate(rng.sample(ballot, min(plan["cards"], len(ballot)))):
+            eventlet.sleep(0.05)
+            sent = time.time()
+            try:
+                ack = client.call("vote", {"client_id": uuid.uuid4().hex, "target_id": target},
+                                  timeout=120)
+                ok = bool(ack and ack.get("ok"))
+                code = None if ok else (ack or {}).get("error", {}).get("code")
+            except Exception as error:  # noqa: BLE001 - a lost ack is a result
+                ok, code = False, type(error).__name__
+            say({"tag": f"{phone['index']}-v{n}", "session": phone["session"], "sent": sent,
+                 "acked": time.time(), "ok": ok, "code": code})
+        eventlet.sleep(1)
+        client.disconnect()
 
     def play(phone: dict[str, Any], client: Any | None) -> None:
         if scenario == "meeting":
@@ -98,7 +143,9 @@ def main() -> None:
         client.disconnect()
 
     threads = []
-    if scenario == "meeting":
+    if scenario == "vote":
+        threads = [eventlet.spawn(vote, phone, client) for phone, client in phones]
+    elif scenario == "meeting":
         threads = [eventlet.spawn(play, phone, None) for phone in plan["phones"]]
     else:
         threads = [eventlet.spawn(play, phone, client) for phone, client in phones]

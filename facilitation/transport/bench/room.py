@@ -21,6 +21,7 @@ import threading
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,14 @@ from typing import Any
 from ...config import LIMITS
 
 RUN = [sys.executable, "-m", "facilitation"]
+VOTE_SEED_CARDS = 200  # `vote`: the cards typed in before the vote, for the ballot
+VOTE_SEED_TEXTS = (
+    "la banque refuse les prêts aux nouveaux arrivants", "trop de papiers pour le statut",
+    "une tontine entre commerçants du quartier", "un parrain pour chaque porteur de projet",
+    "pas de local à loyer abordable", "des cours de français en soirée",
+    "vendre sur les marchés solidaires", "le microcrédit coûte trop cher",
+    "une coopérative pour acheter les semences", "les transports vers Bamako sont chers",
+)
 
 
 @dataclass
@@ -56,6 +65,11 @@ class Run:
     join_errors: int = 0
     started: float = 0.0
     cpu_s: float = 0.0  # the target's processes' CPU from "go" to the last ack
+    redis_cpu_s: float | None = None  # the Redis server's, over the same span (when used)
+    opened_at: float = 0.0  # `vote`: when the facilitator's command opened the vote
+    views: list[dict[str, Any]] = field(default_factory=list)  # `vote`: each phone's view
+    view_errors: int = 0
+    votes_seen: list[int] = field(default_factory=list)  # `vote`: seq of each vote pushed
 
 
 def _free_port() -> int:
@@ -107,6 +121,21 @@ def _cpu_s(pids: list[int]) -> float:
         except (OSError, IndexError, ValueError):
             continue
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def _redis_cpu_s(url: str | None) -> float | None:
+    """CPU seconds (user + system) the Redis server has used so far (its `INFO cpu`):
+    with several processes every broadcast crosses it, a cost one process does not pay."""
+    if not url:
+        return None
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        info = client.info("cpu")
+    finally:
+        client.close()
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
 def _percentile(samples: list[float], q: float) -> float | None:
@@ -176,6 +205,37 @@ class Servers:
                          {"type": "set_grouping", "auto": False})
             sessions.append({"id": made["id"], "code": made["code"]})
         return sessions
+
+    def prepare_vote(self, sessions: list[dict[str, Any]]) -> None:
+        """`vote`: each session gets cards (typed in by the facilitator), themes from the
+        grouping, a budget of `cards` votes, and is brought to the step before the vote."""
+        for session in sessions:
+            path = f"/api/sessions/{session['id']}/commands"
+            self.api("POST", path, {"type": "set_vote_budget", "votes": self.plan.cards})
+            for n in range(VOTE_SEED_CARDS):
+                text = f"{VOTE_SEED_TEXTS[n % len(VOTE_SEED_TEXTS)]} ({n})"
+                self.api("POST", path, {"type": "scribe_contribution", "text": text,
+                                        "kind": "blocker" if n % 2 else "lever"})
+            deadline = time.monotonic() + 120
+            while self.plan.grouping and time.monotonic() < deadline:
+                board = self.api("GET", f"/api/sessions/{session['id']}/board")
+                if any(not theme["misc"] for theme in board["themes"]):
+                    break
+                time.sleep(0.5)
+            self._step_to(session["id"], "group")
+
+    def open_vote(self, sessions: list[dict[str, Any]]) -> None:
+        for session in sessions:
+            self._step_to(session["id"], "vote")
+
+    def _step_to(self, session_id: str, phase: str) -> None:
+        """Move the session one phase at a time (the allowed steps) up to `phase`."""
+        from ...domain.kinds import PHASES
+
+        current = self.api("GET", f"/api/sessions/{session_id}/board")["phase"]
+        for step in PHASES[PHASES.index(current) + 1:PHASES.index(phase) + 1]:
+            self.api("POST", f"/api/sessions/{session_id}/commands",
+                     {"type": "change_phase", "phase": step})
 
     def stall_ms(self, seconds: float) -> dict[str, float | None]:
         """The longest event-loop stall of the run, and the longest garbage collection;
@@ -250,6 +310,8 @@ def _boards(urls: list[str], token: str, sessions: list[dict[str, Any]],
             now = time.time()
             with lock:
                 for event in events:
+                    if event.get("type") == "vote_cast":
+                        run.votes_seen.append(int(event["seq"]))
                     if event.get("type") != "contribution_added":
                         continue
                     text = str(event.get("payload", {}).get("text", ""))
@@ -267,8 +329,11 @@ def _boards(urls: list[str], token: str, sessions: list[dict[str, Any]],
 
 
 def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, Any]],
-          label: str, progress: bool, pids: list[int] | None = None) -> Run:
-    """Boards first, then every phone process; returns what was acknowledged and seen."""
+          label: str, progress: bool, pids: list[int] | None = None,
+          redis_url: str | None = None,
+          open_vote: Callable[[], None] | None = None) -> Run:
+    """Boards first, then every phone process; returns what was acknowledged and seen.
+    `open_vote` (scenario `vote`): the facilitator's command, sent once the phones wait."""
     run = Run()
     boards = _boards(urls, token, sessions, run)
     phones = []
@@ -300,10 +365,14 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
                 break
     run.started = time.time()
     cpu_before = _cpu_s(pids or [])
+    redis_before = _redis_cpu_s(redis_url)
     for worker in workers:
         assert worker.stdin is not None
         worker.stdin.write("go\n")
         worker.stdin.flush()
+    if open_vote is not None:
+        run.opened_at = time.time()
+        open_vote()
     bar = _progress(plan.participants * plan.cards, label, progress)
     lock = threading.Lock()
 
@@ -317,6 +386,10 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
                     bar.update(1)
                 elif "join_error" in message:
                     run.join_errors += 1
+                elif "view" in message:
+                    run.views.append(message)
+                elif "view_error" in message:
+                    run.view_errors += 1
 
     readers = [threading.Thread(target=read, args=(w,)) for w in workers]
     for reader in readers:
@@ -324,12 +397,15 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
     for reader in readers:
         reader.join()
     run.cpu_s = _cpu_s(pids or []) - cpu_before
+    if redis_before is not None:
+        run.redis_cpu_s = (_redis_cpu_s(redis_url) or 0.0) - redis_before
     for worker in workers:
         worker.wait()
     bar.close()
     expected = {a["tag"] for a in run.acks if a["ok"]}
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not expected <= set(run.seen):
+    while time.monotonic() < deadline and not (
+            len(set(run.votes_seen)) >= len(expected) if open_vote else expected <= set(run.seen)):
         time.sleep(0.2)
     time.sleep(0.5)  # late duplicates, if any
     for board in boards:
@@ -373,6 +449,25 @@ def _figures(run: Run) -> dict[str, Any]:
         # what each card cost the server's (or the relay's) process: steadier than the
         # throughput on a shared machine, where the clock also counts waiting for a core
         "cpu_ms_per_card": round(1000 * run.cpu_s / len(ok), 3) if ok and run.cpu_s else None,
+        "redis_cpu_ms_per_card": (round(1000 * run.redis_cpu_s / len(ok), 3)
+                                  if ok and run.redis_cpu_s is not None else None),
+    }
+
+
+def _vote_figures(run: Run) -> dict[str, Any]:
+    """`vote`: how fast the phones got their ballot once the vote opened, and whether every
+    acknowledged vote reached the board once (votes carry no tag: counted by `seq`)."""
+    acknowledged = sum(1 for a in run.acks if a["ok"])
+    seen = set(run.votes_seen)
+    views = [v["at"] - run.opened_at for v in run.views]
+    return {
+        "lost": max(0, acknowledged - len(seen)),
+        "duplicated": len(run.votes_seen) - len(seen),
+        "board_p50_ms": None, "board_p99_ms": None,
+        "views": len(run.views), "view_errors": run.view_errors,
+        "view_p50_ms": _percentile(views, 0.50), "view_p99_ms": _percentile(views, 0.99),
+        "view_max_ms": _percentile(views, 1.0),
+        "ballot_items": max((v["items"] for v in run.views), default=0),
     }
 
 
@@ -388,14 +483,20 @@ def bench_room(plan: RoomPlan, relay: bool = True, progress: bool = True) -> dic
         try:
             sessions = servers.open_sessions()
             started = time.monotonic()
+            voting = plan.scenario == "vote"
+            if voting:
+                servers.prepare_vote(sessions)
             run = _play(plan, servers.urls, servers.token, sessions, "server", progress,
-                        [p.pid for p in servers.processes])
+                        [p.pid for p in servers.processes], plan.redis_url,
+                        (lambda: servers.open_vote(sessions)) if voting else None)
             result.update(_figures(run))
+            if voting:
+                result.update(_vote_figures(run))
             result.update(servers.stall_ms(time.monotonic() - started))
             result.update(servers.memory())
         finally:
             servers.stop()
-    if relay:
+    if relay and plan.scenario != "vote":  # the bare relay has no ballot to vote on
         baseline = Relay(plan)
         try:
             sessions = baseline.open_sessions(plan.sessions)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,9 @@ CONCEPT_BAR = 0.08  # least distinctiveness of a concept for a theme to take its
 LOOSE_MIN = 2  # least cards of a theme named after a concept
 WEAK_BAR = 0.04  # a theme left with a lone keyword takes its fallback concept from this
 FAMILY_SHARE = 0.6  # 2nd concept's share of the 1st's distinctiveness for a family's name
+PAIR_SHARE = 0.5  # 2nd concept's share of a theme's cards, of the 1st's, for "X et Y"
+PAIR_MIN = 0.25  # ... and its least share of the theme's cards
+PAIR_WORDS = 7  # longest "X et Y" name, in words
 COVERAGE = 0.3  # weight of the share of a theme's cards closest to a concept, in its score
 MEMORY_FADE = (500, 1000)  # free cards: full memory up to the first, none from the second
 MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one theme
@@ -553,8 +557,8 @@ def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSp
     distinct = np.vstack([_distinctiveness(closeness, g.members, total) for g in eligible])
     has_name = np.array([space.label(c, "fr") is not None for c in range(distinct.shape[1])])
     distinct[:, ~has_name] = -np.inf
-    rank = distinct + COVERAGE * np.vstack([_coverage(closeness, g.members) for g in eligible]) \
-        * (distinct > 0)
+    cover = np.vstack([_coverage(closeness, g.members) for g in eligible])
+    rank = distinct + COVERAGE * cover * (distinct > 0)
     rows, cols = linear_sum_assignment(-np.where(np.isfinite(rank), rank, -1e3))
     out: dict[int, str] = {}
     used: set[int] = set()
@@ -568,6 +572,10 @@ def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSp
         if distinct[r, c] >= CONCEPT_BAR and (name := name_of(int(c), g)):
             head = _family_head(distinct[r], space)
             out[id(g)] = (name_of(head, g) if head is not None else None) or name
+            if head is None and (second := _second_concept(int(c), distinct[r], cover[r])) \
+                    is not None and (other := name_of(second, g)):
+                out[id(g)] = _pair(name, other, language or majority_language(
+                    [texts[p] for p in g.members]))
             used.add(int(c))
     for r, g in enumerate(eligible):
         if id(g) in out:
@@ -579,6 +587,33 @@ def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSp
                     fallback[id(g)] = (name, float(distinct[r, c]))
                 break
     return out
+
+
+def _second_concept(first: int, distinct: np.ndarray, cover: np.ndarray) -> int | None:
+    """The concept that shares a mixed theme with `first`: among the two concepts most of its
+    cards are closest to, the other one, when it holds at least `PAIR_MIN` of the cards and
+    `PAIR_SHARE` of the first's share, and sets the theme apart (`CONCEPT_BAR`); else None."""
+    for c in np.argsort(-cover)[:2]:
+        c = int(c)
+        if c != first and cover[c] >= PAIR_MIN and cover[c] >= PAIR_SHARE * cover[first] \
+                and distinct[c] >= CONCEPT_BAR:
+            return c
+    return None
+
+
+_LEADING_ARTICLE = re.compile(r"^(?:les|la|le|l'|the)\s*", re.IGNORECASE)
+
+
+def _pair(first: str, second: str, language: str) -> str:
+    """"First et second" for a theme two concepts share ("Pression familiale et transferts
+    d'argent"), or `first` alone when either name already joins two ("Finance solidaire et
+    tontines") or the pair would run past `PAIR_WORDS` words."""
+    joiner = " and " if language == "en" else " et "
+    if any(j in name for name in (first, second) for j in (" et ", " and ")):
+        return first
+    rest = _LEADING_ARTICLE.sub("", second)
+    joined = first + joiner + (rest if rest[:2].isupper() else rest[:1].lower() + rest[1:])
+    return joined if len(joined.split()) <= PAIR_WORDS else first
 
 
 def _distinctiveness(closeness: np.ndarray, members: Sequence[int],

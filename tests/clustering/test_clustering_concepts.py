@@ -201,3 +201,24 @@ def test_naming_only_concepts_name_themes_without_moving_cards() -> None:
     assert pooled.label == "Mutualisation des moyens"
     assert "Mutualisation des moyens" not in {t.label for t in without}
     assert plain.naming_closeness(raw, USE, texts, closeness) is closeness
+
+
+HEALTH_COVER = ["pas de mutuelle, quand je tombe malade je ne peux pas me soigner",
+                "aucune couverture maladie depuis que je suis à mon compte",
+                "une mutuelle de santé solidaire pour les membres du groupement",
+                "si je suis malade une semaine, je n'ai plus aucun revenu"]
+STORAGE = ["les tomates pourrissent avant qu'on puisse les vendre",
+           "pas de chambre froide pour garder le poisson",
+           "un magasin pour stocker les récoltes",
+           "on perd la moitié des mangues faute de conservation"]
+
+
+def test_everyday_topics_the_lexicon_lacked_have_a_name_of_their_own() -> None:
+    """Round 10: health cover and storage were named after a neighbour ("Santé", "Moyens
+    financiers"); naming-only concepts now name them, in the screen's language."""
+    cards = [Card(f"c{i}", t, "blocker") for i, t in enumerate(HEALTH_COVER + STORAGE + BANK)]
+    names = {t.card_ids[0]: t.label for t in cluster(cards, backend="use")}
+    assert names["c0"] == "Protection sociale et mutuelle santé"
+    assert "Stockage et conservation des produits" in names.values()
+    english = {t.label for t in cluster(cards, backend="use", language="en")}
+    assert {"Social protection and health cover", "Storage and preservation"} <= english

@@ -574,8 +574,9 @@ def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSp
             out[id(g)] = (name_of(head, g) if head is not None else None) or name
             if head is None and (second := _second_concept(int(c), distinct[r], cover[r])) \
                     is not None and (other := name_of(second, g)):
-                out[id(g)] = _pair(name, other, language or majority_language(
-                    [texts[p] for p in g.members]))
+                lang = language or majority_language([texts[p] for p in g.members])
+                out[id(g)] = (_pair(name, other, lang) if cover[r, c] >= cover[r, second]
+                              else _pair(other, name, lang))  # the larger share first
             used.add(int(c))
     for r, g in enumerate(eligible):
         if id(g) in out:

@@ -575,8 +575,9 @@ def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSp
             if head is None and (second := _second_concept(int(c), distinct[r], cover[r])) \
                     is not None and (other := name_of(second, g)):
                 lang = language or majority_language([texts[p] for p in g.members])
-                out[id(g)] = (_pair(name, other, lang) if cover[r, c] >= cover[r, second]
-                              else _pair(other, name, lang))  # the larger share first
+                pair = (_pair(name, other, lang) if cover[r, c] >= cover[r, second]
+                        else _pair(other, name, lang))  # the larger share first
+                out[id(g)] = pair or name
             used.add(int(c))
     for r, g in enumerate(eligible):
         if id(g) in out:
@@ -591,12 +592,14 @@ def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSp
 
 
 def _second_concept(first: int, distinct: np.ndarray, cover: np.ndarray) -> int | None:
-    """The concept that shares a mixed theme with `first`: among the two concepts most of its
-    cards are closest to, the other one, when it holds at least `PAIR_MIN` of the cards and
-    `PAIR_SHARE` of the first's share, and sets the theme apart (`CONCEPT_BAR`); else None."""
+    """The concept that shares a mixed theme with `first`, or None: the other of the two
+    concepts most of its cards are closest to, when each holds at least `PAIR_MIN` of the
+    cards, the smaller share is at least `PAIR_SHARE` of the larger, and it too sets the
+    theme apart (`CONCEPT_BAR`)."""
     for c in np.argsort(-cover)[:2]:
         c = int(c)
-        if c != first and cover[c] >= PAIR_MIN and cover[c] >= PAIR_SHARE * cover[first] \
+        low, high = sorted((cover[c], cover[first]))
+        if c != first and low >= PAIR_MIN and low >= PAIR_SHARE * high \
                 and distinct[c] >= CONCEPT_BAR:
             return c
     return None
@@ -605,16 +608,16 @@ def _second_concept(first: int, distinct: np.ndarray, cover: np.ndarray) -> int 
 _LEADING_ARTICLE = re.compile(r"^(?:les|la|le|l'|the)\s*", re.IGNORECASE)
 
 
-def _pair(first: str, second: str, language: str) -> str:
+def _pair(first: str, second: str, language: str) -> str | None:
     """"First et second" for a theme two concepts share ("Pression familiale et transferts
-    d'argent"), or `first` alone when either name already joins two ("Finance solidaire et
+    d'argent"), or None when either name already joins two ("Finance solidaire et
     tontines") or the pair would run past `PAIR_WORDS` words."""
     joiner = " and " if language == "en" else " et "
     if any(j in name for name in (first, second) for j in (" et ", " and ")):
-        return first
+        return None
     rest = _LEADING_ARTICLE.sub("", second)
     joined = first + joiner + (rest if rest[:2].isupper() else rest[:1].lower() + rest[1:])
-    return joined if len(joined.split()) <= PAIR_WORDS else first
+    return joined if len(joined.split()) <= PAIR_WORDS else None
 
 
 def _distinctiveness(closeness: np.ndarray, members: Sequence[int],

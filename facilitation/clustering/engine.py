@@ -605,7 +605,7 @@ def _second_concept(first: int, distinct: np.ndarray, cover: np.ndarray) -> int 
     return None
 
 
-_LEADING_ARTICLE = re.compile(r"^(?:les|la|le|l'|the)\s*", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(r"^(?:(?:les|la|le|the)\s+|l')", re.IGNORECASE)
 
 
 def _pair(first: str, second: str, language: str) -> str | None:

@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facilitation.clustering.concepts import ConceptSpace
-from facilitation.clustering.engine import _concept_names, _fallback_name, _Group, _stay
+from facilitation.clustering.engine import (
+    _concept_names,
+    _fallback_name,
+    _Group,
+    _pair,
+    _stay,
+)
 from facilitation.clustering.labelcheck import (
     MAX_WORDS,
     is_generic,
@@ -235,6 +241,10 @@ def test_a_theme_two_concepts_share_is_named_after_both() -> None:
     assert fr[id(joined)] == "Les tontines"  # "Transport et déplacements" already joins two
     en = _concept_names([shared, bus, joined], closeness, space, ["x"] * 19, "en")
     assert en[id(shared)] == "Family pressure and money transfers"
+    # The second name loses its article, not the start of a word ("Language barrier").
+    assert _pair("Équipement", "Les jeunes", "fr") == "Équipement et jeunes"
+    assert _pair("Equipment", "Language barrier", "en") == "Equipment and language barrier"
+    assert _pair("Locaux", "La langue", "fr") == "Locaux et langue"
     assert all(rubric_failures(name, ["la famille demande"]) == [] for name in fr.values())
     # One card in seven about money sent home: the family alone names the theme.
     few = np.array([[0.6, 0.4, 0.1, 0.1]] * 6 + [[0.4, 0.6, 0.1, 0.1]]

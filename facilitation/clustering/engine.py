@@ -670,6 +670,19 @@ def _fallback_name(label: str, texts: Sequence[str],
     return name if len(label.split()) == 1 and share >= WEAK_BAR else None
 
 
+def _names_concepts(label: str, concept_names: frozenset[str]) -> bool:
+    """The label is a concept's name, or two joined by `_pair` ("X et Y")."""
+    if label in concept_names:
+        return True
+    for joiner in (" et ", " and "):
+        first, _, second = label.partition(joiner)
+        if second and first in concept_names and any(
+                _pair(first, name, "en" if joiner == " and " else "fr") == label
+                for name in concept_names):
+            return True
+    return False
+
+
 def _kept_name(previous: Theme | None, members: Sequence[str], concept: str | None,
                concept_names: frozenset[str]) -> str | None:
     """The name the board showed for this theme, kept while the theme is the same one.
@@ -681,7 +694,8 @@ def _kept_name(previous: Theme | None, members: Sequence[str], concept: str | No
         return None
     if 2 * len(set(previous.card_ids).intersection(members)) < len(members):
         return None
-    if concept and concept != previous.label and previous.label not in concept_names:
+    if concept and concept != previous.label \
+            and not _names_concepts(previous.label, concept_names):
         return None
     return previous.label
 

@@ -12,7 +12,9 @@ History (docs/clustering.md, round 6): version 1 (65 concepts, 218 phrases) was 
 the dev set had been read (the dev figures flatter it) and frozen before the synthetic sets
 `eval/fr_synth_b`, `_c`, `_d` were written; version 2 (this one: 15 more concepts and 173 more
 phrases) was written after those three had been read and frozen before `eval/fr_synth_e`,
-which is the fair measure of it.
+which is the fair measure of it. Round 10 added 20 naming-only concepts (`NAMING_CONCEPTS`),
+written from the domain after round 9's sets had all been read (f and g's theme names were
+printed in docs/clustering.md): a fresh set is their fair measure.
 """
 
 

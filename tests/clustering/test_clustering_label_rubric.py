@@ -252,3 +252,23 @@ def test_a_theme_two_concepts_share_is_named_after_both() -> None:
     family, buses = _Group(list(range(7))), _Group(list(range(7, 13)))
     alone = _concept_names([family, buses], few, space, ["x"] * 13, "fr")
     assert alone[id(family)] == "Pression familiale"
+
+
+def test_a_shown_pair_name_stays_while_the_theme_does() -> None:
+    """A theme the board shows as "X et Y" keeps that name when a regrouping would name it
+    "X" alone (and the reverse), as it keeps a concept's name: names that flip under
+    people's eyes are churn too. A phrase label still gives way to a concept's name."""
+    from facilitation.clustering.engine import _kept_name
+    from facilitation.clustering.schema import Theme
+
+    names = frozenset({"Pression familiale", "Transferts d'argent", "Family pressure",
+                       "Money transfers"})
+    shown = Theme(id="t1", kind="blocker", label="Pression familiale et transferts d'argent",
+                  card_ids=("a", "b", "c"), colour="#000", example="")
+    assert _kept_name(shown, ["a", "b", "c", "d"], "Pression familiale", names) == shown.label
+    english = Theme(id="t2", kind="blocker", label="Family pressure and money transfers",
+                    card_ids=("a", "b"), colour="#000", example="")
+    assert _kept_name(english, ["a", "b"], "Family pressure", names) == english.label
+    phrase = Theme(id="t3", kind="blocker", label="Cousins et argent", card_ids=("a", "b"),
+                   colour="#000", example="")
+    assert _kept_name(phrase, ["a", "b"], "Pression familiale", names) is None

@@ -40,7 +40,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "housing": ("logement", "local"),
     "market": ("marketing", "visibilite", "clients", "approvisionnement", "prix",
                "commerce_ambulant", "evenements", "export", "filieres", "circuits_courts",
-               "achats_groupes", "stockage", "bouche_oreille", "emballage", "vente_en_ligne",
+               "achats_groupes", "bouche_oreille", "emballage", "vente_en_ligne",
                "concurrence", "etude_marche"),
     "work": ("equipement", "emploi", "energie"),
     "farming": ("agriculture", "eau", "environnement", "foncier"),

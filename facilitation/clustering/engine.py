@@ -6,6 +6,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -676,11 +677,19 @@ def _names_concepts(label: str, concept_names: frozenset[str]) -> bool:
         return True
     for joiner in (" et ", " and "):
         first, _, second = label.partition(joiner)
-        if second and first in concept_names and any(
-                _pair(first, name, "en" if joiner == " and " else "fr") == label
-                for name in concept_names):
+        if second and first in concept_names and second in _second_forms(concept_names):
             return True
     return False
+
+
+@lru_cache(maxsize=8)
+def _second_forms(concept_names: frozenset[str]) -> frozenset[str]:
+    """Concept names as `_pair` writes them second ("Les jeunes" -> "jeunes")."""
+    out = set()
+    for name in concept_names:
+        rest = _LEADING_ARTICLE.sub("", name)
+        out.add(rest if rest[:2].isupper() else rest[:1].lower() + rest[1:])
+    return frozenset(out)
 
 
 def _kept_name(previous: Theme | None, members: Sequence[str], concept: str | None,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -45,6 +47,9 @@ CONCEPT_BAR = 0.08  # least distinctiveness of a concept for a theme to take its
 LOOSE_MIN = 2  # least cards of a theme named after a concept
 WEAK_BAR = 0.04  # a theme left with a lone keyword takes its fallback concept from this
 FAMILY_SHARE = 0.6  # 2nd concept's share of the 1st's distinctiveness for a family's name
+PAIR_SHARE = 0.5  # 2nd concept's share of a theme's cards, of the 1st's, for "X et Y"
+PAIR_MIN = 0.3  # ... and the least share of the theme's cards each must hold
+PAIR_WORDS = 7  # longest "X et Y" name, in words
 COVERAGE = 0.3  # weight of the share of a theme's cards closest to a concept, in its score
 MEMORY_FADE = (500, 1000)  # free cards: full memory up to the first, none from the second
 MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one theme
@@ -553,8 +558,8 @@ def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSp
     distinct = np.vstack([_distinctiveness(closeness, g.members, total) for g in eligible])
     has_name = np.array([space.label(c, "fr") is not None for c in range(distinct.shape[1])])
     distinct[:, ~has_name] = -np.inf
-    rank = distinct + COVERAGE * np.vstack([_coverage(closeness, g.members) for g in eligible]) \
-        * (distinct > 0)
+    cover = np.vstack([_coverage(closeness, g.members) for g in eligible])
+    rank = distinct + COVERAGE * cover * (distinct > 0)
     rows, cols = linear_sum_assignment(-np.where(np.isfinite(rank), rank, -1e3))
     out: dict[int, str] = {}
     used: set[int] = set()
@@ -568,6 +573,12 @@ def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSp
         if distinct[r, c] >= CONCEPT_BAR and (name := name_of(int(c), g)):
             head = _family_head(distinct[r], space)
             out[id(g)] = (name_of(head, g) if head is not None else None) or name
+            if head is None and (second := _second_concept(int(c), distinct[r], cover[r])) \
+                    is not None and (other := name_of(second, g)):
+                lang = language or majority_language([texts[p] for p in g.members])
+                pair = (_pair(name, other, lang) if cover[r, c] >= cover[r, second]
+                        else _pair(other, name, lang))  # the larger share first
+                out[id(g)] = pair or name
             used.add(int(c))
     for r, g in enumerate(eligible):
         if id(g) in out:
@@ -579,6 +590,35 @@ def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSp
                     fallback[id(g)] = (name, float(distinct[r, c]))
                 break
     return out
+
+
+def _second_concept(first: int, distinct: np.ndarray, cover: np.ndarray) -> int | None:
+    """The concept that shares a mixed theme with `first`, or None: the other of the two
+    concepts most of its cards are closest to, when each holds at least `PAIR_MIN` of the
+    cards, the smaller share is at least `PAIR_SHARE` of the larger, and it too sets the
+    theme apart (`CONCEPT_BAR`)."""
+    for c in np.argsort(-cover)[:2]:
+        c = int(c)
+        low, high = sorted((cover[c], cover[first]))
+        if c != first and low >= PAIR_MIN and low >= PAIR_SHARE * high \
+                and distinct[c] >= CONCEPT_BAR:
+            return c
+    return None
+
+
+_LEADING_ARTICLE = re.compile(r"^(?:(?:les|la|le|the)\s+|l')", re.IGNORECASE)
+
+
+def _pair(first: str, second: str, language: str) -> str | None:
+    """"First et second" for a theme two concepts share ("Pression familiale et transferts
+    d'argent"), or None when either name already joins two ("Finance solidaire et
+    tontines") or the pair would run past `PAIR_WORDS` words."""
+    joiner = " and " if language == "en" else " et "
+    if any(j in name for name in (first, second) for j in (" et ", " and ")):
+        return None
+    rest = _LEADING_ARTICLE.sub("", second)
+    joined = first + joiner + (rest if rest[:2].isupper() else rest[:1].lower() + rest[1:])
+    return joined if len(joined.split()) <= PAIR_WORDS else None
 
 
 def _distinctiveness(closeness: np.ndarray, members: Sequence[int],
@@ -631,6 +671,27 @@ def _fallback_name(label: str, texts: Sequence[str],
     return name if len(label.split()) == 1 and share >= WEAK_BAR else None
 
 
+def _names_concepts(label: str, concept_names: frozenset[str]) -> bool:
+    """The label is a concept's name, or two joined by `_pair` ("X et Y")."""
+    if label in concept_names:
+        return True
+    for joiner in (" et ", " and "):
+        first, _, second = label.partition(joiner)
+        if second and first in concept_names and second in _second_forms(concept_names):
+            return True
+    return False
+
+
+@lru_cache(maxsize=8)
+def _second_forms(concept_names: frozenset[str]) -> frozenset[str]:
+    """Concept names as `_pair` writes them second ("Les jeunes" -> "jeunes")."""
+    out = set()
+    for name in concept_names:
+        rest = _LEADING_ARTICLE.sub("", name)
+        out.add(rest if rest[:2].isupper() else rest[:1].lower() + rest[1:])
+    return frozenset(out)
+
+
 def _kept_name(previous: Theme | None, members: Sequence[str], concept: str | None,
                concept_names: frozenset[str]) -> str | None:
     """The name the board showed for this theme, kept while the theme is the same one.
@@ -642,7 +703,8 @@ def _kept_name(previous: Theme | None, members: Sequence[str], concept: str | No
         return None
     if 2 * len(set(previous.card_ids).intersection(members)) < len(members):
         return None
-    if concept and concept != previous.label and previous.label not in concept_names:
+    if concept and concept != previous.label \
+            and not _names_concepts(previous.label, concept_names):
         return None
     return previous.label
 

@@ -201,3 +201,32 @@ def test_naming_only_concepts_name_themes_without_moving_cards() -> None:
     assert pooled.label == "Mutualisation des moyens"
     assert "Mutualisation des moyens" not in {t.label for t in without}
     assert plain.naming_closeness(raw, USE, texts, closeness) is closeness
+
+
+HEALTH_COVER = ["pas de mutuelle, quand je tombe malade je ne peux pas me soigner",
+                "aucune couverture maladie depuis que je suis à mon compte",
+                "une mutuelle de santé solidaire pour les membres du groupement",
+                "si je suis malade une semaine, je n'ai plus aucun revenu"]
+GOODS = ["le camion pour amener les sacs au marché coûte trop cher",
+         "livrer les clients en ville sans voiture, impossible",
+         "la marchandise arrive cassée après le voyage",
+         "les frais de livraison mangent tout le bénéfice"]
+WORD_OF_MOUTH = ["une annonce à la radio locale pour faire venir les clients",
+                 "nos clients viennent surtout par le bouche-à-oreille",
+                 "passer à l'émission de la radio communautaire en soninké",
+                 "le crieur public annonce notre marché"]
+
+
+def test_everyday_topics_the_lexicon_lacked_have_a_name_of_their_own() -> None:
+    """Round 10: health cover, moving goods and local radio were named after a neighbour
+    ("Santé", "Transport et déplacements", "Communication et réseaux sociaux"); naming-only
+    concepts now name them, in the screen's language."""
+    pool = HEALTH_COVER + GOODS + WORD_OF_MOUTH + BANK
+    cards = [Card(f"c{i}", t, "blocker") for i, t in enumerate(pool)]
+    names = {t.card_ids[0]: t.label for t in cluster(cards, backend="use")}
+    assert names["c0"] == "Protection sociale et mutuelle santé"
+    assert names["c4"] == "Transport des marchandises"
+    assert names["c8"] == "Radio et bouche-à-oreille"
+    english = {t.card_ids[0]: t.label for t in cluster(cards, backend="use", language="en")}
+    assert [english[c] for c in ("c0", "c4", "c8")] == [
+        "Social protection and health cover", "Moving goods", "Radio and word of mouth"]

@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facilitation.clustering.concepts import ConceptSpace
-from facilitation.clustering.engine import _concept_names, _fallback_name, _Group, _stay
+from facilitation.clustering.engine import (
+    _concept_names,
+    _fallback_name,
+    _Group,
+    _pair,
+    _stay,
+)
 from facilitation.clustering.labelcheck import (
     MAX_WORDS,
     is_generic,
@@ -211,3 +217,58 @@ def test_every_name_of_the_lexicon_passes_the_rubric_in_its_language() -> None:
     assert rubric_failures("Clients fuient", french) == ["not a noun phrase"]
     assert "not a noun phrase" in rubric_failures("We need more money", english)
     assert "not a noun phrase" in rubric_failures("Banks don't lend", english)
+
+
+def test_a_theme_two_concepts_share_is_named_after_both() -> None:
+    """Round 10: a theme whose cards split between two concepts is named after both ("X et
+    Y"), in the session's language; a name that already joins two, or a minority of the
+    cards, keeps the one name."""
+    space = ConceptSpace({"famille": ["famille"], "envois": ["envois"], "bus": ["bus"],
+                          "tontine": ["tontine"]},
+                         labels={"famille": ("Pression familiale", "Family pressure"),
+                                 "envois": ("Transferts d'argent", "Money transfers"),
+                                 "bus": ("Transport et déplacements", "Transport"),
+                                 "tontine": ("Les tontines", "Tontines")})
+    # Cards 0-3 family, 4-6 money sent home (one theme); 7-12 bus; 13-18 bus and tontines.
+    closeness = np.array([[0.6, 0.4, 0.1, 0.1]] * 4 + [[0.4, 0.6, 0.1, 0.1]] * 3
+                         + [[0.1, 0.1, 0.6, 0.1]] * 6
+                         + [[0.1, 0.1, 0.6, 0.4]] * 3 + [[0.1, 0.1, 0.4, 0.6]] * 3)
+    shared, bus, joined = (_Group(list(range(7))), _Group(list(range(7, 13))),
+                           _Group(list(range(13, 19))))
+    fr = _concept_names([shared, bus, joined], closeness, space, ["x"] * 19, "fr")
+    assert fr[id(shared)] == "Pression familiale et transferts d'argent"
+    assert fr[id(bus)] == "Transport et déplacements"
+    assert fr[id(joined)] == "Les tontines"  # "Transport et déplacements" already joins two
+    en = _concept_names([shared, bus, joined], closeness, space, ["x"] * 19, "en")
+    assert en[id(shared)] == "Family pressure and money transfers"
+    # The second name loses its article, not the start of a word ("Language barrier").
+    assert _pair("Équipement", "Les jeunes", "fr") == "Équipement et jeunes"
+    assert _pair("Equipment", "Language barrier", "en") == "Equipment and language barrier"
+    assert _pair("Locaux", "La langue", "fr") == "Locaux et langue"
+    assert all(rubric_failures(name, ["la famille demande"]) == [] for name in fr.values())
+    # One card in seven about money sent home: the family alone names the theme.
+    few = np.array([[0.6, 0.4, 0.1, 0.1]] * 6 + [[0.4, 0.6, 0.1, 0.1]]
+                   + [[0.1, 0.1, 0.6, 0.1]] * 6)
+    family, buses = _Group(list(range(7))), _Group(list(range(7, 13)))
+    alone = _concept_names([family, buses], few, space, ["x"] * 13, "fr")
+    assert alone[id(family)] == "Pression familiale"
+
+
+def test_a_shown_pair_name_stays_while_the_theme_does() -> None:
+    """A theme the board shows as "X et Y" keeps that name when a regrouping would name it
+    "X" alone (and the reverse), as it keeps a concept's name: names that flip under
+    people's eyes are churn too. A phrase label still gives way to a concept's name."""
+    from facilitation.clustering.engine import _kept_name
+    from facilitation.clustering.schema import Theme
+
+    names = frozenset({"Pression familiale", "Transferts d'argent", "Family pressure",
+                       "Money transfers"})
+    shown = Theme(id="t1", kind="blocker", label="Pression familiale et transferts d'argent",
+                  card_ids=("a", "b", "c"), colour="#000", example="")
+    assert _kept_name(shown, ["a", "b", "c", "d"], "Pression familiale", names) == shown.label
+    english = Theme(id="t2", kind="blocker", label="Family pressure and money transfers",
+                    card_ids=("a", "b"), colour="#000", example="")
+    assert _kept_name(english, ["a", "b"], "Family pressure", names) == english.label
+    phrase = Theme(id="t3", kind="blocker", label="Cousins et argent", card_ids=("a", "b"),
+                   colour="#000", example="")
+    assert _kept_name(phrase, ["a", "b"], "Pression familiale", names) is None

@@ -50,6 +50,7 @@ MEMORY_FADE = (500, 1000)  # free cards: full memory up to the first, none from 
 MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one theme
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two different themes
 STAY_MARGIN = 0.15  # a shown card moves only when its new theme is this much closer (mean S)
+EXP_SMALL = 2
 TRAY_MARGIN = 0.2  # a card the board showed in Divers leaves it only this far above the join bar
 
 
@@ -168,7 +169,30 @@ def _tray(labels: np.ndarray, sim: np.ndarray, slots: np.ndarray, bar: float,
         members = np.flatnonzero(out == c)
         if not (slots[members] >= 0).any():
             out[members] = -1
+        elif EXP_SMALL:
+            _small_back(out, c, members, slots)
     return out
+
+
+def _small_back(out: np.ndarray, c: int, members: np.ndarray, slots: np.ndarray) -> None:
+    """A group of fewer than MIN_SIZE cards that continues no shown theme: its shown cards
+    go back to their theme's successor, the others to the tray (in place)."""
+    shown = members[slots[members] >= 0]
+    for i in shown:
+        mates = np.flatnonzero(slots == slots[i])
+        placed = out[mates[out[mates] >= 0]]
+        if EXP_SMALL == 1 and (out[mates[mates != i]] == c).any():
+            return
+        if EXP_SMALL == 2 and len(placed) and int(np.bincount(placed).argmax()) == c:
+            return  # the group is what is left of a shown theme: it stays
+    for i in shown:
+        mates = np.flatnonzero(slots == slots[i])
+        placed = out[mates[(mates != i) & (out[mates] >= 0)]]
+        if len(placed):
+            out[i] = int(np.bincount(placed).argmax())
+    rest = members[out[members] == c]
+    if len(rest) < len(members):
+        out[rest[slots[rest] < 0]] = -1
 
 
 def _stay(labels: np.ndarray, sim: np.ndarray, slots: np.ndarray, bar: float) -> np.ndarray:

@@ -51,6 +51,10 @@ MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one them
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two different themes
 STAY_MARGIN = 0.15  # a shown card moves only when its new theme is this much closer (mean S)
 EXP_SMALL = 2
+EXP_STEAL = 0.0
+EXP_FIT = 0.0
+EXP_FIT2 = 0.0
+EXP_TRAYAPART = 1.0
 TRAY_MARGIN = 0.2  # a card the board showed in Divers leaves it only this far above the join bar
 
 
@@ -224,7 +228,12 @@ def _stay(labels: np.ndarray, sim: np.ndarray, slots: np.ndarray, bar: float) ->
                 here = float(sim[i, here_m].mean()) if len(here_m) else bar
             else:
                 here = bar
-            if here - there < STAY_MARGIN:
+            margin = STAY_MARGIN
+            if EXP_STEAL and labels[i] >= 0 and not (slots[here_m] >= 0).any():
+                margin += EXP_STEAL
+            if EXP_FIT and there < bar - EXP_FIT:
+                continue
+            if here - there < margin or (EXP_FIT2 and labels[i] >= 0 and here < bar + EXP_FIT2):
                 out[i] = succ
     return out
 
@@ -245,6 +254,10 @@ def _memory(ids: Sequence[str], previous: Sequence[Theme]) -> np.ndarray | None:
     same = (slot[:, None] == slot[None, :]) & known[:, None]
     both = known[:, None] & known[None, :]
     out = np.where(same, 1.0, np.where(both, -1.0, 0.0)).astype(np.float32)
+    if EXP_TRAYAPART:
+        tray = np.array([c in {x for t in previous if t.misc for x in t.card_ids} for c in ids])
+        cross = (tray[:, None] & known[None, :]) | (known[:, None] & tray[None, :])
+        out[cross] = -EXP_TRAYAPART
     np.fill_diagonal(out, 0.0)
     return out
 

@@ -105,7 +105,10 @@ def replay(rows: Sequence[dict[str, Any]], backend: str = "use", granularity: fl
     `moves_from_misc_per_card` (a card leaving Divers for a theme) and
     `moves_from_theme_per_card` (a card leaving a real theme, for another or for Divers);
     `renames_per_theme`: changes of name of a theme that stays, per theme of the end.
-    Quality scores are those of the final board.
+    `tray_end`: the share of the cards left in Divers (the tray "À trier") at the end;
+    `tray_mean`: the share of the board's cards in the tray after a regrouping, averaged
+    over the regroupings (how long new cards wait). Quality scores are those of the final
+    board.
     """
     cache = cache or VectorCache(backend)
     cards = _cards(rows)
@@ -113,12 +116,14 @@ def replay(rows: Sequence[dict[str, Any]], backend: str = "use", granularity: fl
     ends = sorted({int(round(x)) for x in np.linspace(0, len(cards), bursts + 1)[1:]})
     themes: list[Theme] = []
     moves = from_theme = renames = 0
+    tray: list[float] = []
     for end in ends:
         before = {cid: t for t in themes for cid in t.card_ids}
         names = {t.id: t.label for t in themes if not t.misc}
         themes = cluster(cards[:end], granularity, previous=themes, backend=backend,
                          cache=cache, concepts=concepts)
         renames += sum(t.id in names and names[t.id] != t.label for t in themes)
+        tray.append(sum(len(t.card_ids) for t in themes if t.misc) / max(1, end))
         for t in themes:
             for cid in t.card_ids:
                 old = before.get(cid)
@@ -130,7 +135,8 @@ def replay(rows: Sequence[dict[str, Any]], backend: str = "use", granularity: fl
     return {**_scores(rows, themes), "moves_per_card": moves / n,
             "moves_from_theme_per_card": from_theme / n,
             "moves_from_misc_per_card": (moves - from_theme) / n, "regroupings": len(ends),
-            "renames_per_theme": renames / shown}
+            "renames_per_theme": renames / shown, "tray_end": tray[-1] if tray else 0.0,
+            "tray_mean": float(np.mean(tray)) if tray else 0.0}
 
 
 def arrival_orders(rows: Sequence[dict[str, Any]], orders: int = 4) -> list[list[dict[str, Any]]]:
@@ -311,9 +317,12 @@ def format_table(results: Sequence[dict[str, Any]]) -> str:
     def num(value: float | None, fmt: str = ".3f") -> str:
         return "-" if value is None else format(value, fmt)
 
+    def pct(value: float | None) -> str:
+        return "-" if value is None else format(100 * value, ".1f")
+
     head = (f"{'set':<20}{'backend':<8}{'concepts':<9}{'n':>5}{'ARI':>7}{'NMI':>7}"
             f"{'themes':>8}{'kind':>7}{'corr%':>7}{'rubric':>7}{'sem':>6}{'ok':>6}{'gold':>6}"
-            f"{'moves':>7}{'fromT':>7}{'liveARI':>8}{'livecorr':>9}")
+            f"{'moves':>7}{'fromT':>7}{'liveARI':>8}{'livecorr':>9}{'tray%':>6}{'avg%':>6}")
     lines = [head, "-" * len(head)]
     for r in results:
         themes = f"{r['themes_found']}/{r['themes_gold']}"
@@ -327,5 +336,6 @@ def format_table(results: Sequence[dict[str, Any]]) -> str:
             f"{num(r.get('gold_group_names'), '.2f'):>6}"
             f"{num(live.get('moves_per_card'), '.3f'):>7}"
             f"{num(live.get('moves_from_theme_per_card'), '.3f'):>7}{num(live.get('ari')):>8}"
-            f"{num(live.get('corrections'), '.1f'):>9}")
+            f"{num(live.get('corrections'), '.1f'):>9}{pct(live.get('tray_end')):>6}"
+            f"{pct(live.get('tray_mean')):>6}")
     return "\n".join(lines)

@@ -54,13 +54,19 @@ def _theme(tid: str, ids: list[str], misc: bool = False) -> Theme:
                  example="", misc=misc)
 
 
-def test_board_memory_ties_shown_themes_and_ignores_divers() -> None:
-    previous = [_theme("t1", ["a", "b"]), _theme("t2", ["c"]), _theme("o", ["d"], misc=True)]
-    m = _memory(["a", "b", "c", "d", "new"], previous)
+def test_board_memory_ties_shown_themes_and_counts_the_tray_as_a_column() -> None:
+    previous = [_theme("t1", ["a", "b"]), _theme("t2", ["c"]),
+                _theme("o", ["d", "e"], misc=True)]
+    m = _memory(["a", "b", "c", "d", "e", "new"], previous)
     assert m is not None
-    assert m[0, 1] == 1 and m[0, 2] == -1 and m[2, 3] == 0 and m[4].sum() == 0
-    assert np.all(np.diag(m) == 0)
+    assert m[0, 1] == 1 and m[0, 2] == -1
+    # a card shown in a theme and one shown in the tray were shown apart (round 10) ...
+    assert m[2, 3] == -1 and m[0, 4] == -1
+    # ... two cards of the tray were never put together, and a new card was never shown
+    assert m[3, 4] == 0 and m[5].sum() == 0
+    assert np.all(np.diag(m) == 0) and np.array_equal(m, m.T)
     assert _memory(["x"], previous) is None
+    assert _memory(["d", "e"], previous) is None  # no real theme shown: no memory
 
 
 def test_a_board_fed_card_by_card_moves_less_with_hysteresis() -> None:
@@ -144,6 +150,30 @@ def test_a_theme_forms_from_divers_only_as_a_clear_group() -> None:
     assert _tray(np.array([0, 0, 0, 0]), sim, slots, bar=0.1).tolist() == [-1] * 4
 
 
+def test_a_shown_card_does_not_follow_tray_cards_into_a_theme_of_one() -> None:
+    # card 3, shown in theme 0, now clusters with two tray cards that fit too loosely to
+    # leave the tray: it goes back to its theme, not into a one-card theme (issue 15).
+    sim = _sims(6, {**{(i, j): 0.6 for i in range(4) for j in range(4) if i < j},
+                    (3, 4): 0.25, (3, 5): 0.25, (4, 5): 0.25})
+    slots = np.array([0, 0, 0, 0, TRAY, TRAY])
+    out = _tray(np.array([0, 0, 0, 1, 1, 1]), sim, slots, bar=0.1)
+    assert out.tolist() == [0, 0, 0, 0, -1, -1]
+
+
+def test_two_cards_split_off_a_theme_go_back_but_a_shrunk_theme_stays() -> None:
+    sim = np.zeros((7, 7), dtype=np.float32)
+    # two cards of a five-card theme split off: no theme of two, they stay with the three
+    assert _tray(np.array([0, 0, 0, 1, 1]), sim[:5, :5], np.zeros(5, dtype=int),
+                 bar=0.1).tolist() == [0] * 5
+    # a three-card theme that lost a card to another theme stays, with two cards
+    slots = np.array([0, 0, 0, 1, 1, 1, 1])
+    assert _tray(np.array([0, 0, 1, 1, 1, 1, 1]), sim, slots,
+                 bar=0.1).tolist() == [0, 0, 1, 1, 1, 1, 1]
+    # a card split off with a new card: it goes back, the new card waits in the tray
+    assert _tray(np.array([0, 0, 0, 1, 1]), sim[:5, :5], np.array([0, 0, 0, 0, NEW]),
+                 bar=0.1).tolist() == [0, 0, 0, 0, -1]
+
+
 def test_replay_splits_moves_and_averages_arrival_orders() -> None:
     rows = [{"id": c.id, "text": c.text, "kind": c.kind, "theme": c.id[0]}
             for c in fixture_cards()]
@@ -154,6 +184,8 @@ def test_replay_splits_moves_and_averages_arrival_orders() -> None:
     assert one["moves_per_card"] == pytest.approx(one["moves_from_misc_per_card"]
                                                   + one["moves_from_theme_per_card"])
     assert one["moves_from_misc_per_card"] > 0 and one["moves_from_theme_per_card"] > 0
+    assert one["tray_end"] == pytest.approx(one["misc_cards"] / len(rows))
+    assert 0 < one["tray_mean"] < 1  # the first regroupings hold cards in the tray
     mean = replay_orders(rows, 3, backend="lexical", concepts=False, bursts=8)
     assert mean["orders"] == 3 and mean["runs"][0]["moves_per_card"] == one["moves_per_card"]
     assert mean["moves_per_card"] == pytest.approx(np.mean([r["moves_per_card"]

@@ -44,7 +44,7 @@ def test_bench_replays_several_arrival_orders(tmp_path: Path,
     assert main(["bench-clustering", str(src), "--backend", "lexical", "--no-concepts",
                  "--no-timing", "--live", "--orders", "3", "--json", str(out)]) == 0
     head = capsys.readouterr().out.splitlines()[0]
-    assert "moves" in head and "fromT" in head
+    assert "moves" in head and "fromT" in head and "tray%" in head
     live = json.loads(out.read_text(encoding="utf-8"))["quality"][0]["live"]
     assert live["orders"] == 3 and len(live["runs"]) == 3
     assert live["moves_per_card"] == pytest.approx(

@@ -169,8 +169,10 @@ class StreamCache(Generic[S]):
                         self._db.lock_stream(db, session_id)
                         board = self._catch_up(db, session_id)
                         written = self._db.changes(db)
+                        appended = log.defer(db)  # PostgreSQL: the batch's events at once
                         for pending in todo:
-                            pending.decide_in(db, board, self._fold, written)
+                            pending.decide_in(db, board, self._fold, written, appended)
+                        appended.write()
                     if any(p.recorded for p in todo):
                         self._keep(session_id, board)
                     for pending in todo:
@@ -216,16 +218,19 @@ class _Pending(Generic[S, T]):
         self._error: BaseException | None = None
 
     def decide_in(self, db: Session, board: S, fold: Callable[[S, Recorded], S],
-                  written: Callable[[], int]) -> None:
+                  written: Callable[[], int], appended: log.Deferred | log.Immediate
+                  ) -> None:
         """Run the decision; fold its events so the next one sees them.
 
         A refusal is this caller's alone, and no savepoint is taken (a savepoint per card
         was ~9 % of a burst's loop on SQLite, two more round trips per card on
         PostgreSQL): a decision refuses before it writes, the usual case, and then there
-        is nothing to undo; one that wrote first (`written`, `Database.changes`, moved)
-        raises `_Undo`, and the caller replays the batch without it.
+        is nothing to undo; on PostgreSQL the events it appended are still waiting in
+        `appended`, and are dropped. One that wrote first (`written`, `Database.changes`,
+        moved: a statement ran, which also writes the events waiting) raises `_Undo`,
+        and the caller replays the batch without it.
         """
-        before = written()
+        before, mark = written(), appended.mark()
         try:
             self.recorded, self._result = self.decide(db, board)
             db.flush()  # its ORM changes too are written now, not in the next one's name
@@ -236,6 +241,7 @@ class _Pending(Generic[S, T]):
             if written() != before or db.new or db.dirty or db.deleted:
                 self.done = True
                 raise _Undo() from error
+            appended.drop(mark)  # never written: nothing else to undo
             return
         for item in self.recorded:
             fold(board, item)

@@ -225,10 +225,10 @@ class _Pending(Generic[S, T]):
         A refusal is this caller's alone, and no savepoint is taken (a savepoint per card
         was ~9 % of a burst's loop on SQLite, two more round trips per card on
         PostgreSQL): a decision refuses before it writes, the usual case, and then there
-        is nothing to undo; on PostgreSQL the events it appended are still waiting in
-        `appended`, and are dropped. One that wrote first (`written`, `Database.changes`,
-        moved: a statement ran, which also writes the events waiting) raises `_Undo`,
-        and the caller replays the batch without it.
+        is nothing to undo; on PostgreSQL the events it appended are usually still
+        waiting in `appended`, and are dropped. One that wrote first (`written`,
+        `Database.changes`, moved, or its waiting events were written by a statement it
+        ran) raises `_Undo`, and the caller replays the batch without it.
         """
         before, mark = written(), appended.mark()
         try:
@@ -238,10 +238,10 @@ class _Pending(Generic[S, T]):
             raise  # another process appended: the whole batch is replayed
         except Exception as error:  # a refusal (or a bug) is this caller's alone
             self.recorded, self._error = [], error
-            if written() != before or db.new or db.dirty or db.deleted:
+            if (written() != before or db.new or db.dirty or db.deleted
+                    or not appended.drop(mark)):  # (its events, unless written, dropped)
                 self.done = True
                 raise _Undo() from error
-            appended.drop(mark)  # never written: nothing else to undo
             return
         for item in self.recorded:
             fold(board, item)

@@ -168,3 +168,25 @@ def test_a_seq_taken_by_another_process_meanwhile_replays_the_whole_batch(
     assert texts(service, session_id) == ["ailleurs", "tontine", "parrain"]
     assert [c.text for c in service.board(session_id).contributions.values()] == [
         "ailleurs", "tontine", "parrain"]
+
+
+def test_a_refusal_after_a_read_wrote_its_events_undoes_them(service: Service,
+                                                            session_id: str) -> None:
+    """On PostgreSQL a read writes the events waiting, the refused decision's too: they
+    cannot be dropped unwritten, so the batch is replayed without it."""
+    calls: list[str] = []
+
+    def reads_then_refuses(db: Any, board: Board) -> tuple[list[Any], None]:
+        calls.append("undone")
+        append_events(db, board, [ContributionAdded("id-u", None, "undone", "lever")], None)
+        log.read(db, session_id)
+        raise Rejected("phase_closed")
+
+    batch = [_Pending(adds("tontine", calls)), _Pending(reads_then_refuses),
+             _Pending(adds("parrain", calls))]
+    service.boards._run(session_id, batch)
+    with pytest.raises(Rejected, match="phase_closed"):
+        batch[1].outcome()
+    assert calls.count("undone") == 1
+    assert texts(service, session_id) == ["tontine", "parrain"]
+    assert [batch[0].outcome()[1], batch[2].outcome()[1]] == [{"seq": 2}, {"seq": 3}]

@@ -190,3 +190,41 @@ def test_a_refusal_after_a_read_wrote_its_events_undoes_them(service: Service,
     assert calls.count("undone") == 1
     assert texts(service, session_id) == ["tontine", "parrain"]
     assert [batch[0].outcome()[1], batch[2].outcome()[1]] == [{"seq": 2}, {"seq": 3}]
+
+
+def test_phones_joining_in_one_batch_each_get_their_identity_and_event(
+        service: Service, session_id: str) -> None:
+    """A join adds a participant row (an INSERT that does not wait for the batch's events)
+    and an event (which waits, on PostgreSQL): both are there for every phone."""
+    import threading
+    import time
+
+    from sqlalchemy import func, select
+
+    from facilitation.store.models import ParticipantToken
+
+    joined: list[Any] = []
+    code = service.board(session_id).code
+
+    def join(name: str) -> None:
+        joined.append(service.join(code, name=name))
+
+    with service.boards._lock(session_id):  # a commit in progress: the joins queue up
+        threads = [threading.Thread(target=join, args=(name,))
+                   for name in ("Awa", "Moussa", "Fanta")]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 10
+        while len(service.boards._queues.get(session_id, [])) < 3:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    for thread in threads:
+        thread.join()
+    with service.db.read() as db:
+        rows = db.scalar(select(func.count()).select_from(ParticipantToken)
+                         .where(ParticipantToken.session_id == session_id))
+        seqs = [r.seq for r in log.read(db, session_id)]
+    assert rows == 3 and seqs == [1, 2, 3, 4]
+    board = service.board(session_id)
+    assert sorted(p.name for p in board.participants.values()) == ["Awa", "Fanta", "Moussa"]
+    assert {j.participant_id for j in joined} == set(board.participants)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -30,6 +32,35 @@ def _count_writes(connection: Any, cursor: Any, statement: str, *_: Any) -> None
     """Before each statement (PostgreSQL): count those that may write (`Database.changes`)."""
     if statement.lstrip()[:6].upper() != "SELECT":
         connection.info[WRITES] = connection.info.get(WRITES, 0) + 1
+
+
+IDLE_S = 10.0  # PostgreSQL: a connection idle longer than this is pinged before use
+RECYCLE_S = 1800  # and one older than this is replaced
+IDLE_SINCE = "facilitation_idle_since"
+
+
+def _stamp_idle(_dbapi_connection: Any, record: Any) -> None:
+    record.info[IDLE_SINCE] = time.monotonic()
+
+
+def _ping_idle(engine: Engine) -> None:
+    """At checkout (PostgreSQL), ping a connection that sat idle, so one dropped meanwhile
+    (a database restart, a firewall) is replaced instead of failing a request.
+    SQLAlchemy's `pool_pre_ping` pinged at every checkout: one more round trip for every
+    transaction and every read. A connection in steady use goes without; one lost while
+    in use fails its statement, and the pool then replaces every connection it held."""
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(IDLE_SINCE, 0.0) < IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # the pool connects anew (three tries)
+            raise DisconnectionError(f"an idle connection was dropped: {error}") from error
+
+    event.listen(engine, "connect", _stamp_idle)
+    event.listen(engine, "checkin", _stamp_idle)
+    event.listen(engine, "checkout", checkout)
 
 
 def normalise_url(url: str) -> str:
@@ -134,9 +165,16 @@ class Database:
         if self.is_sqlite:
             self.engine = _sqlite_engine(self.url)
         else:
-            self.engine = create_engine(self.url, pool_pre_ping=True)
+            self.engine = create_engine(self.url, pool_recycle=RECYCLE_S)
             event.listen(self.engine, "before_cursor_execute", _count_writes)
+            _ping_idle(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # PostgreSQL reads in autocommit: no BEGIN and no ROLLBACK round trips (and the
+        # ROLLBACK made psycopg drop its prepared statements); each statement still reads
+        # one committed snapshot, as it does in a READ COMMITTED transaction
+        self._reads = self._sessions if self.is_sqlite else sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+            expire_on_commit=False)
         self.offload: Offload = offload or _inline
         self._writer = threading.Lock() if self.is_sqlite else None
         file = self.engine.url.database if self.is_sqlite else None
@@ -148,7 +186,9 @@ class Database:
         on a SQLite file, through a connection of its own; else a plain connection."""
         if self._quick is not None:
             return self._quick.one(sql, params)
-        with self.engine.connect() as connection:
+        engine = self.engine if self.is_sqlite else self.engine.execution_options(
+            isolation_level="AUTOCOMMIT")  # as the reads: no BEGIN / ROLLBACK round trips
+        with engine.connect() as connection:
             return connection.execute(text(sql), params).scalar()
 
     @contextmanager
@@ -220,8 +260,8 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only unit of work."""
-        session = self._sessions()
+        """A read-only unit of work (PostgreSQL: each statement on its own, autocommit)."""
+        session = self._reads()
         try:
             yield session
         finally:

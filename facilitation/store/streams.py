@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain.board import Board, apply
@@ -177,13 +177,17 @@ class StreamCache(Generic[S]):
         try:
             while True:
                 todo = [pending for pending in batch if not pending.done]
+                committing = False
                 try:
                     with self._db.write() as db:
                         self._db.lock_stream(db, session_id)
                         board = self._catch_up(db, session_id)
                         written = self._db.changes(db)
+                        appended = log.defer(db)  # PostgreSQL: the batch's events at once
                         for pending in todo:
-                            pending.decide_in(db, board, self._fold, written)
+                            pending.decide_in(db, board, self._fold, written, appended)
+                        appended.write()
+                        committing = True
                     if any(p.recorded for p in todo):
                         self._keep(session_id, board)
                     for pending in todo:
@@ -195,7 +199,12 @@ class StreamCache(Generic[S]):
                     for pending in todo:
                         if not pending.done:
                             pending.reset()
-                except IntegrityError:
+                except DBAPIError as error:
+                    # another process took a key: replay on the newer board; a connection
+                    # found dropped before the commit (the pool replaces it): replay too
+                    if not isinstance(error, IntegrityError) and (
+                            committing or not error.connection_invalidated):
+                        raise  # (a commit in doubt is not replayed: callers re-send)
                     with self._guard:  # reload: it may be ahead of us
                         self._boards.pop(session_id, None)
                     for pending in todo:
@@ -231,24 +240,30 @@ class _Pending(Generic[S, T]):
         self._error: BaseException | None = None
 
     def decide_in(self, db: Session, board: S, fold: Callable[[S, Recorded], S],
-                  written: Callable[[], int]) -> None:
+                  written: Callable[[], int], appended: log.Deferred | log.Immediate
+                  ) -> None:
         """Run the decision; fold its events so the next one sees them.
 
         A refusal is this caller's alone, and no savepoint is taken (a savepoint per card
         was ~9 % of a burst's loop on SQLite, two more round trips per card on
         PostgreSQL): a decision refuses before it writes, the usual case, and then there
-        is nothing to undo; one that wrote first (`written`, `Database.changes`, moved)
-        raises `_Undo`, and the caller replays the batch without it.
+        is nothing to undo; on PostgreSQL the events it appended are usually still
+        waiting in `appended`, and are dropped. One that wrote first (`written`,
+        `Database.changes`, moved, or its waiting events were written by a statement it
+        ran) raises `_Undo`, and the caller replays the batch without it.
         """
-        before = written()
+        before, mark = written(), appended.mark()
         try:
             self.recorded, self._result = self.decide(db, board)
             db.flush()  # its ORM changes too are written now, not in the next one's name
-        except IntegrityError:
-            raise  # another process appended: the whole batch is replayed
-        except Exception as error:  # a refusal (or a bug) is this caller's alone
+        except Exception as error:
+            if isinstance(error, IntegrityError) or (isinstance(error, DBAPIError)
+                                                     and error.connection_invalidated):
+                raise  # another process appended, or the connection dropped: replayed
+            # a refusal (or a bug) is this caller's alone
             self.recorded, self._error = [], error
-            if written() != before or db.new or db.dirty or db.deleted:
+            if (written() != before or db.new or db.dirty or db.deleted
+                    or not appended.drop(mark)):  # (its events, unless written, dropped)
                 self.done = True
                 raise _Undo() from error
             return

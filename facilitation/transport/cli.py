@@ -262,6 +262,24 @@ def bench_log(cards: int, writer_counts: str, database: str | None) -> None:
                    f" {r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['max_ms']:>7.1f}")
 
 
+@bench.command("commit")
+@click.option("--participants", default=1000, show_default=True, help="Phones sending.")
+@click.option("--cards", default=5, show_default=True, help="Cards each phone sends.")
+@click.option("--database-url", default=None, help="Default: a fresh SQLite file.")
+@click.option("--runs", default=1, show_default=True)
+def bench_commit(participants: int, cards: int, database_url: str | None, runs: int) -> None:
+    """The durable write path alone: a burst through the group commit, no sockets."""
+    from .bench.classic import machine
+    from .bench.commit import run_commit
+
+    loadavg = Path("/proc/loadavg")
+    for _ in range(runs):
+        load = loadavg.read_text().split()[0] if loadavg.exists() else None  # at the start
+        result = {**run_commit(database_url, participants, cards), "load": load,
+                  "machine": machine()}
+        click.echo(json.dumps(result))
+
+
 @bench.command("socket")
 @click.option("--phones", "phone_counts", default="1,20,60", show_default=True,
               help="Comma-separated numbers of phones connected at once.")

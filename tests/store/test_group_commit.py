@@ -72,6 +72,162 @@ def test_a_refusal_after_writing_undoes_its_writes_only(service: Service,
     assert calls.count("undone") == 1  # decided once, never replayed
 
 
+def finds(key: str, seen: list[Any]) -> Any:
+    """A decision that reads the log in the batch's transaction, as a re-send check does."""
+    def decide(db: Any, board: Board) -> tuple[list[Any], None]:
+        seen.append(log.find_by_client_id(db, board.session_id, key))
+        seen.append([r.seq for r in log.read(db, board.session_id)])
+        return [], None
+    return decide
+
+
+def test_a_decision_reads_the_events_the_batch_appended_before_it(service: Service,
+                                                                  session_id: str) -> None:
+    """On PostgreSQL a batch's events wait to be written together: any statement of the
+    transaction writes them first, so every read sees them."""
+    def keyed(db: Any, board: Board) -> tuple[list[Any], None]:
+        event = ContributionAdded("id-k", None, "tontine", "lever")
+        return append_events(db, board, [event], None, "key-1"), None
+
+    seen: list[Any] = []
+    service.boards._run(session_id, [_Pending(keyed), _Pending(finds("key-1", seen))])
+    assert seen[0] is not None and seen[0].seq == 2
+    assert seen[1] == [1, 2]
+
+
+def test_a_card_resent_within_one_batch_is_recorded_once(service: Service,
+                                                         session_id: str) -> None:
+    """A phone's re-send that joins the batch of its first send (both queued behind the
+    stream's lock): the second gets the first's acknowledgement, nothing is written twice."""
+    import threading
+    import time
+
+    answers: list[Any] = []
+
+    def send() -> None:
+        answers.append(service.add_contribution(session_id, None, "resent-1", "tontine",
+                                                "lever"))
+
+    with service.boards._lock(session_id):  # a commit in progress: both queue up
+        threads = [threading.Thread(target=send) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 10
+        while len(service.boards._queues.get(session_id, [])) < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    for thread in threads:
+        thread.join()
+    assert answers[0].ack == answers[1].ack == {"ok": True, "seq": 2,
+                                                "contribution_id": answers[0].ack[
+                                                    "contribution_id"]}
+    assert sorted(len(a.events) for a in answers) == [0, 1]
+    assert texts(service, session_id) == ["tontine"]
+
+
+def test_events_still_waiting_are_written_by_the_commit(service: Service,
+                                                        session_id: str) -> None:
+    with service.db.write() as db:
+        log.defer(db)
+        log.append(db, session_id, [ContributionAdded("id-w", None, "waiting", "lever")],
+                   after=1)
+    assert texts(service, session_id) == ["waiting"]
+
+
+def test_a_seq_taken_by_another_process_meanwhile_replays_the_whole_batch(
+        service: Service, session_id: str) -> None:
+    """Another process writes the next `seq` after this batch caught up (it skipped the
+    stream's lock): the batch's one INSERT breaks the key, and the whole batch is decided
+    again on the newer board, each card once in the log."""
+    if service.db.is_sqlite:
+        pytest.skip("SQLite lets one writer in at a time: the other process would wait")
+    from sqlalchemy import text
+
+    from facilitation.store.db import Database
+
+    there = Database(service.db.url)
+    calls: list[str] = []
+
+    def intruder(db: Any, board: Board) -> tuple[list[Any], None]:
+        calls.append("intruder")
+        if calls.count("intruder") == 1:
+            with there.write() as other:  # (waits 5 s at most for a row of ours)
+                other.execute(text("SET LOCAL lock_timeout = '5s'"))
+                log.append(other, session_id, [ContributionAdded("id-x", None, "ailleurs",
+                                                                 "lever")])
+        return [], None
+
+    batch = [_Pending(adds("tontine", calls)), _Pending(intruder),
+             _Pending(adds("parrain", calls))]
+    try:
+        service.boards._run(session_id, batch)
+    finally:
+        there.dispose()
+    assert calls == ["tontine", "intruder", "parrain"] * 2
+    assert batch[0].outcome()[1] == {"seq": 3} and batch[2].outcome()[1] == {"seq": 4}
+    assert texts(service, session_id) == ["ailleurs", "tontine", "parrain"]
+    assert [c.text for c in service.board(session_id).contributions.values()] == [
+        "ailleurs", "tontine", "parrain"]
+
+
+def test_a_refusal_after_a_read_wrote_its_events_undoes_them(service: Service,
+                                                            session_id: str) -> None:
+    """On PostgreSQL a read writes the events waiting, the refused decision's too: they
+    cannot be dropped unwritten, so the batch is replayed without it."""
+    calls: list[str] = []
+
+    def reads_then_refuses(db: Any, board: Board) -> tuple[list[Any], None]:
+        calls.append("undone")
+        append_events(db, board, [ContributionAdded("id-u", None, "undone", "lever")], None)
+        log.read(db, session_id)
+        raise Rejected("phase_closed")
+
+    batch = [_Pending(adds("tontine", calls)), _Pending(reads_then_refuses),
+             _Pending(adds("parrain", calls))]
+    service.boards._run(session_id, batch)
+    with pytest.raises(Rejected, match="phase_closed"):
+        batch[1].outcome()
+    assert calls.count("undone") == 1
+    assert texts(service, session_id) == ["tontine", "parrain"]
+    assert [batch[0].outcome()[1], batch[2].outcome()[1]] == [{"seq": 2}, {"seq": 3}]
+
+
+def test_phones_joining_in_one_batch_each_get_their_identity_and_event(
+        service: Service, session_id: str) -> None:
+    """A join adds a participant row (an INSERT that does not wait for the batch's events)
+    and an event (which waits, on PostgreSQL): both are there for every phone."""
+    import threading
+    import time
+
+    from sqlalchemy import func, select
+
+    from facilitation.store.models import ParticipantToken
+
+    joined: list[Any] = []
+    code = service.board(session_id).code
+
+    def join(name: str) -> None:
+        joined.append(service.join(code, name=name))
+
+    with service.boards._lock(session_id):  # a commit in progress: the joins queue up
+        threads = [threading.Thread(target=join, args=(name,))
+                   for name in ("Awa", "Moussa", "Fanta")]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 10
+        while len(service.boards._queues.get(session_id, [])) < 3:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    for thread in threads:
+        thread.join()
+    with service.db.read() as db:
+        rows = db.scalar(select(func.count()).select_from(ParticipantToken)
+                         .where(ParticipantToken.session_id == session_id))
+        seqs = [r.seq for r in log.read(db, session_id)]
+    assert rows == 3 and seqs == [1, 2, 3, 4]
+    board = service.board(session_id)
+    assert sorted(p.name for p in board.participants.values()) == ["Awa", "Fanta", "Moussa"]
+    assert {j.participant_id for j in joined} == set(board.participants)
 def test_then_answers_from_the_board_with_its_own_events_folded(service: Service,
                                                                 session_id: str) -> None:
     """A caller's answer is made from the board its decision left, in the batch's order,

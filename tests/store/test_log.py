@@ -125,8 +125,9 @@ def test_a_card_resent_after_another_process_recorded_it_is_recorded_once(
 
 def test_a_card_appended_is_stored_as_the_imports_statement_stores_it(
         database: Database, session_id: str) -> None:
-    """The per-card INSERT (straight on SQLite's driver) and the import's (SQLAlchemy
-    Core) write the same columns the same way, and read back the same."""
+    """The per-card INSERT (straight on SQLite's driver), the import's (SQLAlchemy Core)
+    and a group commit's (PostgreSQL: COPY) write the same columns the same way, and
+    read back the same."""
     from datetime import UTC, datetime
 
     from sqlalchemy import text
@@ -135,16 +136,22 @@ def test_a_card_appended_is_stored_as_the_imports_statement_stores_it(
     with database.write() as db:
         appended = log.append(db, session_id, [card(1)], actor="p1", client_id="k1", at=at)
         imported = log.append_rows(db, session_id, [(card(2), "p1", "k2", at)], after=2)
+    with database.write() as db:  # a group commit's way (PostgreSQL: one COPY, later)
+        log.defer(db)
+        deferred = log.append(db, session_id, [card(3)], actor="p1", client_id="k3", at=at,
+                              after=3)
     with database.read() as db:
         rows = db.execute(text("SELECT seq, type, version, payload, actor, client_id, "
-                               "created_at FROM events WHERE seq IN (2, 3) ORDER BY seq"),
+                               "created_at FROM events WHERE seq IN (2, 3, 4) ORDER BY seq"),
                           ).all()
         back = log.read(db, session_id, after=1)
-    assert rows[0][6] == rows[1][6]  # the time, as stored
-    assert rows[0][1:3] == rows[1][1:3] and rows[0][4] == rows[1][4]
+    assert rows[0][6] == rows[1][6] == rows[2][6]  # the time, as stored
+    assert rows[0][1:3] == rows[1][1:3] == rows[2][1:3]
+    assert rows[0][4] == rows[1][4] == rows[2][4]
     assert [(r.seq, r.event, r.actor, r.client_id, r.created_at) for r in back] == [
-        (2, card(1), "p1", "k1", at), (3, card(2), "p1", "k2", at)]
-    assert [r.seq for r in appended + imported] == [2, 3]
+        (2, card(1), "p1", "k1", at), (3, card(2), "p1", "k2", at),
+        (4, card(3), "p1", "k3", at)]
+    assert [r.seq for r in appended + imported + deferred] == [2, 3, 4]
     with pytest.raises(IntegrityError), database.write() as db:  # the same key again
         log.append(db, session_id, [card(3)], client_id="k1")
 

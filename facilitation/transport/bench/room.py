@@ -65,6 +65,7 @@ class Run:
     join_errors: int = 0
     started: float = 0.0
     cpu_s: float = 0.0  # the target's processes' CPU from "go" to the last ack
+    joins: tuple[float, float, int] | None = None  # burst: seconds, CPU seconds, phones in
     redis_cpu_s: float | None = None  # the Redis server's, over the same span (when used)
     opened_at: float = 0.0  # `vote`: when the facilitator's command opened the vote
     views: list[dict[str, Any]] = field(default_factory=list)  # `vote`: each phone's view
@@ -345,6 +346,7 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
                        "url": urls[server % len(urls)]})
     groups = [phones[n::plan.client_processes] for n in range(plan.client_processes)]
     workers = []
+    joining, joining_cpu, joined = time.time(), _cpu_s(pids or []), 0
     for number, group in enumerate(groups):
         worker = subprocess.Popen(
             [sys.executable, "-m", "facilitation.transport.bench.phones"],
@@ -362,9 +364,12 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
             if "join_error" in message:
                 run.join_errors += 1
             if "ready" in message:
+                joined += int(message["ready"])
                 break
     run.started = time.time()
     cpu_before = _cpu_s(pids or [])
+    if plan.scenario == "burst":  # (a meeting's phones join while it plays)
+        run.joins = (run.started - joining, cpu_before - joining_cpu, joined)
     redis_before = _redis_cpu_s(redis_url)
     for worker in workers:
         assert worker.stdin is not None
@@ -449,6 +454,11 @@ def _figures(run: Run) -> dict[str, Any]:
         # what each card cost the server's (or the relay's) process: steadier than the
         # throughput on a shared machine, where the clock also counts waiting for a core
         "cpu_ms_per_card": round(1000 * run.cpu_s / len(ok), 3) if ok and run.cpu_s else None,
+        # burst: every phone connects and joins before the first card (the phones'
+        # processes starting included in the seconds, not in the server's CPU)
+        "join_s": round(run.joins[0], 2) if run.joins else None,
+        "join_cpu_ms_per_phone": (round(1000 * run.joins[1] / run.joins[2], 3)
+                                  if run.joins and run.joins[2] else None),
         "redis_cpu_ms_per_card": (round(1000 * run.redis_cpu_s / len(ok), 3)
                                   if ok and run.redis_cpu_s is not None else None),
     }

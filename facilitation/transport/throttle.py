@@ -15,6 +15,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping
+from typing import Any
 
 from flask import current_app, request
 from limits import RateLimitItem, WindowStats, parse, parse_many
@@ -116,6 +117,24 @@ class MovingWindows:
         return len(self._times)
 
 
+STORE_CONNECTIONS = 64  # per process, to the shared counter store (Redis)
+STORE_WAIT_S = 10.0
+
+
+def _shared_storage(uri: str) -> Any:
+    """The counters shared by several processes. For Redis, on a blocking pool: redis-py
+    (5+) caps its default pool at 100 connections and refuses the 101st at once, and a
+    burst of a thousand phones asked more: every refused count was logged with its
+    traceback (most of a 2-process server's CPU) and let through (the limits were off)."""
+    if uri.startswith(("redis://", "rediss://", "unix://")):
+        import redis  # the `redis` extra: one process (`make run`) runs without it
+
+        pool = redis.BlockingConnectionPool.from_url(
+            uri, max_connections=STORE_CONNECTIONS, timeout=STORE_WAIT_S)
+        return storage_from_string(uri, connection_pool=pool)
+    return storage_from_string(uri)
+
+
 class Throttle:
     """Named rates (`CARDS_PER_CONNECTION` → "20/minute") over one counter store."""
 
@@ -125,7 +144,7 @@ class Throttle:
         }
         self.limiter: MovingWindows | MovingWindowRateLimiter = (
             MovingWindows() if not storage_uri or storage_uri == "memory://"
-            else MovingWindowRateLimiter(storage_from_string(storage_uri)))
+            else MovingWindowRateLimiter(_shared_storage(storage_uri)))
         self._secret = secret.encode()
 
     def key(self, value: str) -> str:

@@ -380,3 +380,24 @@ def test_a_burst_of_counts_in_redis_is_counted_not_let_through(redis_url: str) -
     assert result.returncode == 0, result.stderr
     outcome = result.stdout.strip().splitlines()[-1]
     assert outcome == f'{{"first": {phones}, "third": 0, "failures": 0}}'
+
+
+@pytest.mark.redis
+def test_a_connections_counts_stay_in_its_process(redis_url: str) -> None:
+    """A connection lives on one process: its counts never cross to Redis (half of a
+    card's round trips there), and still refuse past the limit; an address's are shared."""
+    import redis
+
+    from facilitation.transport.throttle import Throttle
+
+    store = redis.Redis.from_url(redis_url)
+    store.flushdb()
+    rates = {"CARDS_PER_CONNECTION": "2/minute", "CARDS_PER_ADDRESS": "3/minute"}
+    here, there = Throttle(rates, redis_url, "s"), Throttle(rates, redis_url, "s")
+    assert [here.hit("CARDS_PER_CONNECTION", "sid-1") for _ in range(3)] == [True, True, False]
+    assert not here.allowed("CARDS_PER_CONNECTION", "sid-1")
+    assert there.allowed("CARDS_PER_CONNECTION", "sid-1")  # another process: another socket
+    assert not [key for key in store.keys("*") if b"PER_CONNECTION" in key]
+    assert [here.hit("CARDS_PER_ADDRESS", "a"), there.hit("CARDS_PER_ADDRESS", "a"),
+            here.hit("CARDS_PER_ADDRESS", "a"), there.hit("CARDS_PER_ADDRESS", "a")] == [
+        True, True, True, False]

@@ -258,9 +258,18 @@ def spend(session_id: str | None, *names: str) -> None:
     keys = {name: connection_key() if name.endswith(PER_CONNECTION) else address_key()
             for name in names}
     current = throttle()
-    for name, key in keys.items():
-        if not current.allowed(name, key):
+    # the connection's (in memory) first; the last one is counted at once, as a shared
+    # store's (Redis) test-and-count in one round trip, refusing without counting
+    order = sorted(keys, key=lambda name: not name.endswith(PER_CONNECTION))
+    if not order:
+        return
+    *tested, last = order
+    for name in tested:
+        if not current.allowed(name, keys[name]):
             notify(session_id, name)
-            raise limited(name, key)
-    for name, key in keys.items():
-        current.hit(name, key)
+            raise limited(name, keys[name])
+    if not current.hit(last, keys[last]):
+        notify(session_id, last)
+        raise limited(last, keys[last])
+    for name in tested:
+        current.hit(name, keys[name])

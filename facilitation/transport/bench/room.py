@@ -29,6 +29,7 @@ from typing import Any
 from ...config import LIMITS
 
 RUN = [sys.executable, "-m", "facilitation"]
+JOIN_ERRORS_SHOWN = 5  # a join that failed says why, in the figures
 VOTE_SEED_CARDS = 200  # `vote`: the cards typed in before the vote, for the ballot
 VOTE_SEED_TEXTS = (
     "la banque refuse les prêts aux nouveaux arrivants", "trop de papiers pour le statut",
@@ -63,6 +64,7 @@ class Run:
     acks: list[dict[str, Any]] = field(default_factory=list)
     seen: dict[str, list[float]] = field(default_factory=dict)
     join_errors: int = 0
+    join_error_samples: list[str] = field(default_factory=list)  # the first few, as said
     started: float = 0.0
     cpu_s: float = 0.0  # the target's processes' CPU from "go" to the last ack
     joins: tuple[float, float, int] | None = None  # burst: seconds, CPU seconds, phones in
@@ -363,6 +365,8 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
             message = json.loads(line)
             if "join_error" in message:
                 run.join_errors += 1
+                if len(run.join_error_samples) < JOIN_ERRORS_SHOWN:
+                    run.join_error_samples.append(str(message["join_error"]))
             if "ready" in message:
                 joined += int(message["ready"])
                 break
@@ -391,6 +395,8 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
                     bar.update(1)
                 elif "join_error" in message:
                     run.join_errors += 1
+                    if len(run.join_error_samples) < JOIN_ERRORS_SHOWN:
+                        run.join_error_samples.append(str(message["join_error"]))
                 elif "view" in message:
                     run.views.append(message)
                 elif "view_error" in message:
@@ -444,6 +450,7 @@ def _figures(run: Run) -> dict[str, Any]:
         "acknowledged": len(ok),
         "refused": dict(refused),
         "join_errors": run.join_errors,
+        "join_error_samples": run.join_error_samples,
         "lost": sum(1 for a in ok if a["tag"] not in run.seen),
         "duplicated": sum(1 for seen in run.seen.values() if len(seen) > 1),
         "ack_p50_ms": _percentile(acks, 0.50),

@@ -172,9 +172,10 @@ class Database:
         # PostgreSQL reads in autocommit: no BEGIN and no ROLLBACK round trips (and the
         # ROLLBACK made psycopg drop its prepared statements); each statement still reads
         # one committed snapshot, as it does in a READ COMMITTED transaction
+        self._reading = self.engine if self.is_sqlite else self.engine.execution_options(
+            isolation_level="AUTOCOMMIT")
         self._reads = self._sessions if self.is_sqlite else sessionmaker(
-            self.engine.execution_options(isolation_level="AUTOCOMMIT"),
-            expire_on_commit=False)
+            self._reading, expire_on_commit=False)
         self.offload: Offload = offload or _inline
         self._writer = threading.Lock() if self.is_sqlite else None
         file = self.engine.url.database if self.is_sqlite else None
@@ -186,9 +187,7 @@ class Database:
         on a SQLite file, through a connection of its own; else a plain connection."""
         if self._quick is not None:
             return self._quick.one(sql, params)
-        engine = self.engine if self.is_sqlite else self.engine.execution_options(
-            isolation_level="AUTOCOMMIT")  # as the reads: no BEGIN / ROLLBACK round trips
-        with engine.connect() as connection:
+        with self._reading.connect() as connection:  # as the reads (PostgreSQL: autocommit)
             return connection.execute(text(sql), params).scalar()
 
     @contextmanager

@@ -4,6 +4,7 @@ returns what happened. Transports broadcast the returned events after this retur
 from __future__ import annotations
 
 import secrets
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -89,6 +90,7 @@ class Service:
         # same row once per phone (half of a join's work). Trusted only while the board
         # is in memory with that code; a code met again after its session went is read anew
         self._codes: OrderedDict[str, str] = OrderedDict()
+        self._codes_lock = threading.Lock()  # (the threading async mode shares it)
 
     # -- reading ----------------------------------------------------------------------
     def board(self, session_id: str) -> Board:
@@ -101,20 +103,24 @@ class Service:
         """The session a join code opens (`known=False`: read from the database even
         when this process knows the code)."""
         code = rules.normalise_code(raw_code)
-        cached = self._codes.get(code) if known else None
+        with self._codes_lock:
+            cached = self._codes.get(code) if known else None
         if cached is not None:
             board = self.boards.peek(cached)
             if board is not None and board.code == code:
                 return cached
         with self.db.read() as db:
             session_id = db.scalar(select(MeetingSession.id).where(MeetingSession.code == code))
+        with self._codes_lock:
+            if session_id is None:
+                self._codes.pop(code, None)
+            else:
+                self._codes[code] = session_id
+                self._codes.move_to_end(code)
+                while len(self._codes) > CODES_KEPT:
+                    self._codes.popitem(last=False)
         if session_id is None:
-            self._codes.pop(code, None)
             raise Rejected("unknown_session")
-        self._codes[code] = session_id
-        self._codes.move_to_end(code)
-        while len(self._codes) > CODES_KEPT:
-            self._codes.popitem(last=False)
         return session_id
 
     def _by_code(self, raw_code: object, use: Callable[[str], T]) -> T:

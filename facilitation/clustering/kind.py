@@ -1,7 +1,10 @@
 """Blocker vs lever: a learned direction in the USE space plus cue words.
 
-With the `use` backend the score is a logistic regression over the card's vector and its
-cue-word score, trained by `scripts/train_kind.py` on labelled sets (`kind_model.json`).
+With the `use` backend the score is a logistic regression over the card's vector, its
+cue-word score and its words and word pairs (`ngrams`), trained by `scripts/train_kind.py` on
+labelled sets (`kind_model.json`). The word weights catch what the vector blurs ("moins",
+"tient", "contre", "pas tout"); they are a dict lookup per word, so a batch costs little after
+embedding.
 Other backends use the older rule: projection on the lever-minus-blocker direction of
 prototype phrases written for this engine, plus cue words and a bias.
 """
@@ -114,19 +117,46 @@ _NOT_INFINITIVE = frozenset({"pour", "leur", "notre", "votre", "entre", "autre",
                              "etre", "avoir", "chaque", "quatre", "trop", "ordre", "tenir"})
 
 
-def cue_score(text: str) -> float:
+_LEVER_RE = tuple((re.compile(pat), w) for pat, w in _LEVER_CUES)
+_BLOCKER_RE = tuple((re.compile(pat), w) for pat, w in _BLOCKER_CUES)
+_WORD = re.compile(r"[a-z0-9]+'?")
+
+
+def clean(text: str) -> str:
+    """The lowercased, accent-free text that the cues and the word features read."""
+    return strip_accents(normalise(text))
+
+
+def cue_score(text: str, cleaned: str | None = None) -> float:
     """Positive when the wording looks like a proposal (lever), negative like an obstacle."""
-    t = strip_accents(normalise(text))
-    lever = sum(w for pat, w in _LEVER_CUES if re.search(pat, t))
-    blocker = sum(w for pat, w in _BLOCKER_CUES if re.search(pat, t))
+    t = clean(text) if cleaned is None else cleaned
+    lever = sum(w for pat, w in _LEVER_RE if pat.search(t))
+    blocker = sum(w for pat, w in _BLOCKER_RE if pat.search(t))
     first = t.split(" ", 1)[0] if t else ""
     if _INFINITIVE.match(t) and first not in _NOT_INFINITIVE:
         lever += 0.8
     return lever - blocker
 
 
+def ngrams(cleaned: str) -> list[str]:
+    """Distinct word, word-pair and first-word features of a cleaned card."""
+    words = _WORD.findall(cleaned)
+    pairs = zip(words, words[1:], strict=False)
+    feats = [f"w:{w}" for w in words] + [f"b:{a}_{b}" for a, b in pairs]
+    if words:
+        feats.append(f"f:{words[0]}")
+    return list(dict.fromkeys(feats))
+
+
+def ngram_score(feats: Sequence[str], weights: dict[str, float]) -> float:
+    """Sum of the known features' weights over sqrt(feature count), as in training."""
+    if not feats:
+        return 0.0
+    return sum(weights.get(f, 0.0) for f in feats) / math.sqrt(len(feats))
+
+
 def load_model(path: Path = MODEL_FILE) -> dict | None:
-    """The trained model (backend, vector weights, cue weight, bias), or None if absent."""
+    """The trained model (backend, vector, cue and word weights, bias), or None if absent."""
     if not path.exists():
         return None
     model = json.loads(path.read_text(encoding="utf-8"))
@@ -142,6 +172,8 @@ class KindClassifier:
         model = model if model is not None else load_model()
         self.model = model if model and model["backend"] == self.embedder.name else None
         if self.model is not None:
+            self.model = {**self.model, "vector_weights": np.asarray(
+                self.model["vector_weights"], dtype=np.float32)}
             return
         protos = self.embedder.embed([normalise(t) for t in BLOCKER_PROTOTYPES + LEVER_PROTOTYPES])
         self._mean = protos.mean(axis=0)
@@ -163,10 +195,15 @@ class KindClassifier:
             return np.zeros(0)
         if vectors is None:
             vectors = self._vectors(texts)
-        cues = np.array([cue_score(t) for t in texts])
+        cleaned = [clean(t) for t in texts]
+        cues = np.array([cue_score(t, c) for t, c in zip(texts, cleaned, strict=True)])
         if self.model is not None:
             m = self.model
-            return vectors @ m["vector_weights"] + m["cue_weight"] * cues + m["bias"]
+            out = vectors @ m["vector_weights"] + m["cue_weight"] * cues + m["bias"]
+            weights = m.get("ngram_weights")
+            if weights:
+                out = out + np.array([ngram_score(ngrams(c), weights) for c in cleaned])
+            return out
         v = unit(vectors - self._mean)
         semantic = (v @ (self._lever - self._blocker)) / self._scale
         return SEMANTIC_WEIGHT * semantic + cues + BIAS

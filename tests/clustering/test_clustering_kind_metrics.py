@@ -65,6 +65,7 @@ def test_trained_model_and_prototype_fallback() -> None:
     model = load_model()
     assert model is not None and model["backend"] == "use"
     assert model["vector_weights"].shape == (512,) and MODEL_FILE.exists()
+    assert len(model["ngram_weights"]) > 500  # the word features ship with the model
     assert KindClassifier("use").model is not None
     assert KindClassifier("lexical").model is None
     assert load_model(MODEL_FILE.with_name("absent.json")) is None
@@ -85,3 +86,46 @@ def test_regression_training_separates_a_toy_problem() -> None:
     w = fit(x, y, l2=0.1)
     pred = (np.hstack([x, np.ones((200, 1))]) @ w) > 0
     assert (pred == y).mean() > 0.97
+
+
+def test_word_features_are_cleaned_words_pairs_and_first_word() -> None:
+    from facilitation.clustering.kind import clean, ngram_score, ngrams
+
+    feats = ngrams(clean("Elle alterne arachide et mil, la terre se fatigue moins"))
+    assert {"w:alterne", "w:moins", "b:arachide_et", "b:fatigue_moins", "f:elle"} <= set(feats)
+    assert len(feats) == len(set(feats))
+    assert "w:telephone" in ngrams(clean("Téléphone"))  # accents and case folded
+    assert ngram_score([], {"w:x": 3.0}) == 0.0
+    assert ngram_score(["w:a", "w:b", "w:c", "w:d"], {"w:a": 1.0, "w:b": 3.0}) == pytest.approx(2.0)
+
+
+def test_training_and_runtime_score_cards_the_same_way() -> None:
+    """A model written by train_kind gives, through KindClassifier, the training scores."""
+    import json
+    import sys
+    from pathlib import Path
+
+    import numpy as np
+
+    from facilitation.clustering.cache import VectorCache
+    from facilitation.clustering.kind import KindClassifier
+
+    root = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(root / "scripts"))
+    from train_kind import to_model, train
+
+    lines = (root / "eval" / "kind_train_a.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines[:120]]
+    cache = VectorCache("use")
+    feat, w = train(cache, rows)
+    assert len(feat.vocab) > 20
+    expected = feat(rows) @ w[:-1] + w[-1]
+    model = to_model(feat, w, ["toy"])
+    assert model["ngram_weights"]
+    texts = [r["text"] for r in rows]
+    got = KindClassifier("use", model=model).scores(texts, cache.vectors(texts))
+    assert np.allclose(got, expected, atol=2e-3)
+    # the word weights matter: without them the scores change
+    bare = KindClassifier("use", model={**model, "ngram_weights": {}}).scores(
+        texts, cache.vectors(texts))
+    assert np.abs(bare - got).max() > 0.1

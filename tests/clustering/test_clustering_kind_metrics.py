@@ -129,3 +129,37 @@ def test_training_and_runtime_score_cards_the_same_way() -> None:
     bare = KindClassifier("use", model={**model, "ngram_weights": {}}).scores(
         texts, cache.vectors(texts))
     assert np.abs(bare - got).max() > 0.1
+
+
+def test_cue_prefilter_changes_no_score() -> None:
+    """The literal prefilter only skips searches that cannot match: same scores as searching
+    every pattern, on every labelled card we have."""
+    import json
+    import re
+    from pathlib import Path
+
+    from facilitation.clustering import kind
+
+    root = Path(__file__).resolve().parents[2]
+    files = [*sorted((root / "eval").glob("*.jsonl")),
+             root.parent / "shared" / "eval" / "fr_gold_dev.jsonl"]
+    texts = [json.loads(line)["text"] for f in files if f.exists()
+             for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(texts) > 1000
+
+    def plain(t: str) -> float:
+        c = kind.clean(t)
+        lever = sum(w for p, w in kind._LEVER_CUES if re.search(p, c))
+        blocker = sum(w for p, w in kind._BLOCKER_CUES if re.search(p, c))
+        first = c.split(" ", 1)[0] if c else ""
+        if kind._INFINITIVE.match(c) and first not in kind._NOT_INFINITIVE:
+            lever += 0.8
+        return lever - blocker
+
+    assert [kind.cue_score(t) for t in texts] == pytest.approx([plain(t) for t in texts])
+    skipped = sum(lits is not None for _, _, lits in kind._LEVER_RE + kind._BLOCKER_RE)
+    assert skipped >= 30  # most patterns carry a literal
+    assert kind._required(r"\bcout(?:e|ent)?\b") == "cout"
+    assert kind._required(r"\borgani[sz]e\b") == "organi"
+    assert kind._required(r"\btrain(?:ing)?s?\b") == "train"
+    assert kind._alternatives(r"\ba|(?:b|c)|[|]d") == [r"\ba", "(?:b|c)", "[|]d"]

@@ -2,9 +2,9 @@
 
 With the `use` backend the score is a logistic regression over the card's vector, its
 cue-word score and its words and word pairs (`ngrams`), trained by `scripts/train_kind.py` on
-labelled sets (`kind_model.json`). The word weights catch what the vector blurs ("moins",
-"tient", "contre", "pas tout"); they are a dict lookup per word, so a batch costs little after
-embedding.
+labelled sets (`kind_model.json`). The word weights add what the sentence vector blurs (small
+words such as "moins", "sans", "contre", word pairs); they are a dict lookup per word, so a
+batch costs little after embedding.
 Other backends use the older rule: projection on the lever-minus-blocker direction of
 prototype phrases written for this engine, plus cue words and a bias.
 """
@@ -157,6 +157,8 @@ def _required(alternative: str) -> str | None:
             run = ""
             in_class = ch == "["
             depth += (ch == "(") - (ch == ")")
+            if ch == "{":  # a counted repeat: its digits are not literals
+                step = alternative.find("}", i) + 1 - i or len(alternative) - i
         i += step
     best = max([*runs, run], key=lambda r: len(r.strip()))
     return best if len(best.strip()) >= 2 else None

@@ -162,4 +162,5 @@ def test_cue_prefilter_changes_no_score() -> None:
     assert kind._required(r"\bcout(?:e|ent)?\b") == "cout"
     assert kind._required(r"\borgani[sz]e\b") == "organi"
     assert kind._required(r"\btrain(?:ing)?s?\b") == "train"
+    assert kind._required(r"ab{2}cd") == "cd" and kind._required(r"a{12}b") is None
     assert kind._alternatives(r"\ba|(?:b|c)|[|]d") == [r"\ba", "(?:b|c)", "[|]d"]

@@ -44,6 +44,7 @@ MAX_POOL = 500  # larger pools are clustered on their own vectors
 # Lexicon coverage (round 11): pool median best closeness (cosine + shared words) from which the
 # view keeps its full weight, below which it keeps only a floor share of it; linear between.
 COVERAGE = (0.32, 0.38, 0.3)
+COVERAGE_PRIOR = 15  # cards' worth of full coverage blended into a pool's median (small pools)
 
 
 class ConceptSpace:
@@ -140,11 +141,16 @@ class ConceptSpace:
         close its cards come to some concept; in pools whose median best closeness is under
         0.36 (fresh sets on topics the lexicon lacks) a weight of 0.3-0.6 put more cards
         beside cards of their own theme than 1.0 did, above 0.38 the full weight did best.
+
+        A pool's median is blended with full coverage worth `COVERAGE_PRIOR` cards, so the
+        first cards of a session keep the view as before and the weight settles as the pool
+        grows (without it, replays moved more cards: the weight of a small pool jumped).
         """
         if self.coverage is None or not len(best):
             return 1.0
         lo, hi, floor = self.coverage
-        med = float(np.median(best))
+        n = len(best)
+        med = (n * float(np.median(best)) + COVERAGE_PRIOR * hi) / (n + COVERAGE_PRIOR)
         t = float(np.clip((med - lo) / (hi - lo), 0.0, 1.0)) if hi > lo else float(med >= lo)
         return floor + (1.0 - floor) * t
 

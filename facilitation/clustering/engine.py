@@ -515,8 +515,13 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         view, closeness, reference = (space.view(raw, cache, texts) if space is not None
                                       else (raw, None, None))
         shown = [t for t in previous if t.kind == kind]
+        pool_bars = bars
+        if closeness is not None and space is not None:  # the tray's margin, in S units,
+            # shrinks with the concept view's weight (round 11): a lighter view lowers every
+            # similarity, and cards waited in the tray to the end
+            pool_bars = (bars[0], bars[1], bars[2] * space.coverage_share(closeness.max(axis=1)))
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
-                                 seed_vecs, kind, bars, view, reference, shown)
+                                 seed_vecs, kind, pool_bars, view, reference, shown)
         fallback: dict[int, tuple[str, float]] = {}
         named = (_concept_names(groups, space.naming_closeness(raw, cache, texts, closeness),
                                 space, texts, language, fallback)

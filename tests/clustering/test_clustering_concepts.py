@@ -69,9 +69,12 @@ def test_the_domain_gate_ramps_with_the_pool_median() -> None:
 
 def test_the_coverage_share_ramps_with_the_pool_median_closeness() -> None:
     space = ConceptSpace({"a": ["x", "y"]}, coverage=(0.3, 0.4, 0.2))
-    assert abs(space.coverage_share(np.array([0.1, 0.2, 0.29])) - 0.2) < 1e-6
-    assert abs(space.coverage_share(np.array([0.35, 0.35, 0.35])) - 0.6) < 1e-6
-    assert space.coverage_share(np.array([0.5, 0.6, 0.7])) == 1.0
+    assert abs(space.coverage_share(np.full(300, 0.1)) - 0.2) < 1e-6  # floor
+    mid = space.coverage_share(np.full(300, 0.35))
+    assert 0.2 < mid < 1.0
+    assert space.coverage_share(np.full(300, 0.5)) == 1.0
+    # a small pool's median is trusted less: it keeps more of the weight
+    assert mid < space.coverage_share(np.full(10, 0.35)) < 1.0
     assert ConceptSpace({"a": ["x"]}, coverage=None).coverage_share(np.array([0.0])) == 1.0
 
 
@@ -99,7 +102,6 @@ def test_a_pool_the_lexicon_does_not_cover_gets_a_smaller_concept_weight() -> No
         head = space.augment(raw, USE, pool)[:, :raw.shape[1]]
         ratio = np.linalg.norm(profile, axis=1) / np.linalg.norm(head, axis=1)
         assert np.allclose(ratio, found[1], atol=1e-4)
-    assert space.closeness(USE.vectors(UNCOVERED), USE, UNCOVERED)[1] <= 0.8
 
 
 def test_centroids_are_computed_once_per_backend() -> None:

@@ -56,6 +56,7 @@ MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one them
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two columns (themes, tray)
 STAY_MARGIN = 0.15  # a shown card moves only when its new theme is this much closer (mean S)
 TRAY_MARGIN = 0.2  # a card the board showed in Divers leaves it only this far above the join bar
+TRAY_COVER_POWER = 0.5  # the tray's margin x (the pool's concept coverage share) ** this
 
 
 @dataclass
@@ -517,9 +518,10 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         shown = [t for t in previous if t.kind == kind]
         pool_bars = bars
         if closeness is not None and space is not None:  # the tray's margin, in S units,
-            # shrinks with the concept view's weight (round 11): a lighter view lowers every
-            # similarity, and cards waited in the tray to the end
-            pool_bars = (bars[0], bars[1], bars[2] * space.coverage_share(closeness.max(axis=1)))
+            # shrinks with the concept view's weight (round 11): a lighter view lowers the
+            # similarities within themes, and cards waited in the tray to the end
+            cover = space.coverage_share(closeness.max(axis=1))
+            pool_bars = (bars[0], bars[1], bars[2] * cover ** TRAY_COVER_POWER)
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
                                  seed_vecs, kind, pool_bars, view, reference, shown)
         fallback: dict[int, tuple[str, float]] = {}

@@ -293,6 +293,21 @@ def _seed_vectors(seeds: Sequence[SeedTheme], cache: VectorCache) -> list[np.nda
     return out
 
 
+def _pool_bars(bars: tuple[float, float, float], space: ConceptSpace | None,
+               closeness: np.ndarray | None) -> tuple[float, float, float]:
+    """The backend's bars for one pool: the tray's margin (in similarity units) shrinks with
+    the concept view's coverage share (`ConceptSpace.coverage_share`), to the power
+    `TRAY_COVER_POWER`.
+
+    A lighter view lowers the similarities within themes: with the round-10 margin, replays
+    of the fresh sets h and i left 15-23 % of the cards in the tray to the end (round 11).
+    """
+    if closeness is None or space is None:
+        return bars
+    cover = space.coverage_share(closeness.max(axis=1))
+    return bars[0], bars[1], bars[2] * cover ** TRAY_COVER_POWER
+
+
 def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraints: Constraints,
                  seeds: Sequence[SeedTheme], seed_vecs: list[np.ndarray | None],
                  kind: str | None,
@@ -516,12 +531,7 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         view, closeness, reference = (space.view(raw, cache, texts) if space is not None
                                       else (raw, None, None))
         shown = [t for t in previous if t.kind == kind]
-        pool_bars = bars
-        if closeness is not None and space is not None:  # the tray's margin, in S units,
-            # shrinks with the concept view's weight (round 11): a lighter view lowers the
-            # similarities within themes, and cards waited in the tray to the end
-            cover = space.coverage_share(closeness.max(axis=1))
-            pool_bars = (bars[0], bars[1], bars[2] * cover ** TRAY_COVER_POWER)
+        pool_bars = _pool_bars(bars, space, closeness)
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
                                  seed_vecs, kind, pool_bars, view, reference, shown)
         fallback: dict[int, tuple[str, float]] = {}

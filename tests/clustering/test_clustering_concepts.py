@@ -104,6 +104,19 @@ def test_a_pool_the_lexicon_does_not_cover_gets_a_smaller_concept_weight() -> No
         assert np.allclose(ratio, found[1], atol=1e-4)
 
 
+def test_the_tray_margin_shrinks_with_the_coverage_share() -> None:
+    from facilitation.clustering.engine import _pool_bars
+
+    space = domain_concepts()
+    bars = (0.45, 0.55, 0.2)
+    assert _pool_bars(bars, None, None) == bars
+    covered = space.closeness(USE.vectors(DOMAIN_POOL), USE, DOMAIN_POOL)[0]
+    assert _pool_bars(bars, space, covered) == bars
+    uncovered = space.closeness(USE.vectors(UNCOVERED), USE, UNCOVERED)[0]
+    tight, seed, tray = _pool_bars(bars, space, uncovered)
+    assert (tight, seed) == bars[:2] and 0.2 * 0.3 < tray < 0.2
+
+
 def test_centroids_are_computed_once_per_backend() -> None:
     space = ConceptSpace({"money": ["banque", "crédit"], "words": ["langue", "français"]})
     first = space.centroids(USE)

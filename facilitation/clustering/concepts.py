@@ -10,10 +10,13 @@ A card's closeness to a concept is its cosine to the concept's centroid plus, wi
 `lexical`, the words it shares with the concept's phrases (stems, weighted by how few concepts
 use them): the encoder knows little of "tontine", "Adie" or "récépissé", the lexicon does.
 
-Three guards keep it where it helps:
+Four guards keep it where it helps:
 - only for the embedding spaces its gate was measured in (`backends`, default "use");
 - a pool that is not about the domain (median best-concept cosine below `gate[0]`, e.g.
   StackOverflow titles or HR questions) is left alone, with a linear ramp up to `gate[1]`;
+- a pool about the domain but about topics the lexicon does not cover (its median best
+  closeness, cosine + shared words, below `coverage[1]`) gets a smaller weight, down to
+  `coverage[2]` of it at `coverage[0]` (round 11: the view sent such cards to wrong concepts);
 - pools above `max_pool` cards are left alone: they have enough cards to shape their own
   neighbourhoods (a live workshop's pool of one kind is far smaller).
 """
@@ -38,6 +41,10 @@ TEMPERATURE = 0.07  # softmax temperature over concept cosines (lower = more one
 LEXICAL = 0.1  # weight of shared words (IDF over concepts, in units of the largest IDF)
 GATE = (0.23, 0.27)  # pool median best-concept cosine: off below, full weight above
 MAX_POOL = 500  # larger pools are clustered on their own vectors
+# Lexicon coverage (round 11): pool median best closeness (cosine + shared words) from which the
+# view keeps its full weight, below which it keeps only a floor share of it; linear between.
+COVERAGE = (0.32, 0.38, 0.3)
+COVERAGE_PRIOR = 15  # cards' worth of full coverage blended into a pool's median (small pools)
 
 
 class ConceptSpace:
@@ -47,6 +54,7 @@ class ConceptSpace:
                  temperature: float = TEMPERATURE, gate: tuple[float, float] = GATE,
                  max_pool: int = MAX_POOL, backends: tuple[str, ...] = ("use",),
                  lexical: float = LEXICAL,
+                 coverage: tuple[float, float, float] | None = COVERAGE,
                  labels: Mapping[str, tuple[str, str]] | None = None,
                  families: Mapping[str, Sequence[str]] | None = None,
                  naming: Mapping[str, Sequence[str]] | None = None) -> None:
@@ -58,6 +66,7 @@ class ConceptSpace:
         self.max_pool = max_pool
         self.backends = backends
         self.lexical = lexical
+        self.coverage = coverage
         self.labels = dict(labels or {})
         position = {n: i for i, n in enumerate(self.names)}
         # concept position -> its family head's position (naming only, see `family`)
@@ -124,6 +133,27 @@ class ConceptSpace:
         med = float(np.median(best)) if len(best) else 0.0
         return float(np.clip((med - lo) / (hi - lo), 0.0, 1.0)) if hi > lo else float(med >= lo)
 
+    def coverage_share(self, best: np.ndarray) -> float:
+        """Share of the weight a domain pool keeps from its cards' best closeness (cosine +
+        shared words): 1 when the lexicon covers the pool's topics, `coverage[2]` when not.
+
+        Round 11 (docs/clustering.md): per pool, the concept view's best weight follows how
+        close its cards come to some concept; in pools whose median best closeness is under
+        0.36 (fresh sets on topics the lexicon lacks) a weight of 0.3-0.6 put more cards
+        beside cards of their own theme than 1.0 did, above 0.38 the full weight did best.
+
+        A pool's median is blended with full coverage worth `COVERAGE_PRIOR` cards, so the
+        first cards of a session keep the view as before and the weight settles as the pool
+        grows (without it, replays moved more cards: the weight of a small pool jumped).
+        """
+        if self.coverage is None or not len(best):
+            return 1.0
+        lo, hi, floor = self.coverage
+        n = len(best)
+        med = (n * float(np.median(best)) + COVERAGE_PRIOR * hi) / (n + COVERAGE_PRIOR)
+        t = float(np.clip((med - lo) / (hi - lo), 0.0, 1.0)) if hi > lo else float(med >= lo)
+        return floor + (1.0 - floor) * t
+
     def _scores(self, raw: np.ndarray, cache: VectorCache,
                 texts: Sequence[str] | None) -> np.ndarray:
         """(cards x concepts) cosine to each centroid + `lexical` x shared words (with texts)."""
@@ -137,7 +167,9 @@ class ConceptSpace:
         """(cards x concepts) closeness and the pool's share of the weight, or None when the
         view is off for this pool (other backend, too big, not about the domain).
 
-        The domain gate reads the cosines alone; the closeness adds the shared words.
+        The domain gate reads the cosines alone; the closeness adds the shared words, and with
+        them (`texts` given) the lexicon's coverage of the pool scales the share
+        (`coverage_share`).
         """
         if (len(raw) > self.max_pool or not len(raw) or not self.names
                 or cache.embedder.name not in self.backends):
@@ -148,6 +180,8 @@ class ConceptSpace:
             return None
         if texts is not None and self.lexical > 0:
             cos = cos + np.float32(self.lexical) * self.shared_words(texts)
+        if texts is not None:
+            share *= self.coverage_share(cos.max(axis=1))
         return cos, share
 
     def view(self, raw: np.ndarray, cache: VectorCache, texts: Sequence[str],

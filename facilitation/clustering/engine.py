@@ -56,6 +56,7 @@ MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one them
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two columns (themes, tray)
 STAY_MARGIN = 0.15  # a shown card moves only when its new theme is this much closer (mean S)
 TRAY_MARGIN = 0.2  # a card the board showed in Divers leaves it only this far above the join bar
+TRAY_COVER_POWER = 0.5  # the tray's margin x (the pool's concept coverage share) ** this
 
 
 @dataclass
@@ -292,6 +293,21 @@ def _seed_vectors(seeds: Sequence[SeedTheme], cache: VectorCache) -> list[np.nda
     return out
 
 
+def _pool_bars(bars: tuple[float, float, float], space: ConceptSpace | None,
+               closeness: np.ndarray | None) -> tuple[float, float, float]:
+    """The backend's bars for one pool: the tray's margin (in similarity units) shrinks with
+    the concept view's coverage share (`ConceptSpace.coverage_share`), to the power
+    `TRAY_COVER_POWER`.
+
+    A lighter view lowers the similarities within themes: with the round-10 margin, replays
+    of the fresh sets h and i left 15-23 % of the cards in the tray to the end (round 11).
+    """
+    if closeness is None or space is None:
+        return bars
+    cover = space.coverage_share(closeness.max(axis=1))
+    return bars[0], bars[1], bars[2] * cover ** TRAY_COVER_POWER
+
+
 def _pool_groups(ids: list[str], raw: np.ndarray, granularity: float, constraints: Constraints,
                  seeds: Sequence[SeedTheme], seed_vecs: list[np.ndarray | None],
                  kind: str | None,
@@ -515,8 +531,9 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         view, closeness, reference = (space.view(raw, cache, texts) if space is not None
                                       else (raw, None, None))
         shown = [t for t in previous if t.kind == kind]
+        pool_bars = _pool_bars(bars, space, closeness)
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
-                                 seed_vecs, kind, bars, view, reference, shown)
+                                 seed_vecs, kind, pool_bars, view, reference, shown)
         fallback: dict[int, tuple[str, float]] = {}
         named = (_concept_names(groups, space.naming_closeness(raw, cache, texts, closeness),
                                 space, texts, language, fallback)

@@ -67,6 +67,56 @@ def test_the_domain_gate_ramps_with_the_pool_median() -> None:
     assert space.pool_weight(np.array([0.4, 0.5, 0.6])) == 1.0
 
 
+def test_the_coverage_share_ramps_with_the_pool_median_closeness() -> None:
+    space = ConceptSpace({"a": ["x", "y"]}, coverage=(0.3, 0.4, 0.2))
+    assert abs(space.coverage_share(np.full(300, 0.1)) - 0.2) < 1e-6  # floor
+    mid = space.coverage_share(np.full(300, 0.35))
+    assert 0.2 < mid < 1.0
+    assert space.coverage_share(np.full(300, 0.5)) == 1.0
+    # a small pool's median is trusted less: it keeps more of the weight
+    assert mid < space.coverage_share(np.full(10, 0.35)) < 1.0
+    assert ConceptSpace({"a": ["x"]}, coverage=None).coverage_share(np.array([0.0])) == 1.0
+
+
+# About the programme's world (the domain gate lets them in) but on topics the lexicon has no
+# concept for: shipping goods, insuring stock, labels, harvest prices (round 11).
+UNCOVERED = ["le conteneur est bloqué au port depuis trois semaines",
+             "les frais du transitaire changent à chaque envoi",
+             "l'assureur refuse de couvrir le stock de la boutique",
+             "les rats ont mangé les sacs d'arachide dans l'entrepôt",
+             "le camion arrive quand il veut, personne ne sait le jour",
+             "les colis arrivent ouverts et abîmés",
+             "les pots de piment saisis car l'étiquette n'est pas conforme",
+             "la récolte se vend à rien juste après la moisson"]
+
+
+def test_a_pool_the_lexicon_does_not_cover_gets_a_smaller_concept_weight() -> None:
+    space = domain_concepts()
+    for pool, full in ((DOMAIN_POOL, True), (UNCOVERED, False)):
+        raw = USE.vectors(pool)
+        assert space.pool_weight(space._scores(raw, USE, None).max(axis=1)) == 1.0  # domain
+        found = space.closeness(raw, USE, pool)
+        assert found is not None
+        assert (found[1] == 1.0) is full
+        profile = space.augment(raw, USE, pool)[:, raw.shape[1]:]
+        head = space.augment(raw, USE, pool)[:, :raw.shape[1]]
+        ratio = np.linalg.norm(profile, axis=1) / np.linalg.norm(head, axis=1)
+        assert np.allclose(ratio, found[1], atol=1e-4)
+
+
+def test_the_tray_margin_shrinks_with_the_coverage_share() -> None:
+    from facilitation.clustering.engine import _pool_bars
+
+    space = domain_concepts()
+    bars = (0.45, 0.55, 0.2)
+    assert _pool_bars(bars, None, None) == bars
+    covered = space.closeness(USE.vectors(DOMAIN_POOL), USE, DOMAIN_POOL)[0]
+    assert _pool_bars(bars, space, covered) == bars
+    uncovered = space.closeness(USE.vectors(UNCOVERED), USE, UNCOVERED)[0]
+    tight, seed, tray = _pool_bars(bars, space, uncovered)
+    assert (tight, seed) == bars[:2] and 0.2 * 0.3 < tray < 0.2
+
+
 def test_centroids_are_computed_once_per_backend() -> None:
     space = ConceptSpace({"money": ["banque", "crédit"], "words": ["langue", "français"]})
     first = space.centroids(USE)

@@ -625,13 +625,10 @@ CONCEPT_LABELS: dict[str, tuple[str, str]] = {
     "etude_marche": ("Étude de marché", "Market research"),
     # Round 11 (issue 15): naming-only concepts, see NAMING_CONCEPTS.
     "sante_betail": ("Santé du bétail", "Livestock health"),
-    "eleveurs_agriculteurs": ("Conflits entre éleveurs et agriculteurs",
-                              "Herder-farmer conflicts"),
     "semences_intrants": ("Semences et intrants", "Seeds and farm inputs"),
     "stockage_recolte": ("Stockage des récoltes", "Crop storage"),
     "peche": ("Pêche et pisciculture", "Fishing and fish farming"),
     "mecanisation": ("Mécanisation agricole", "Farm machinery"),
-    "inondations": ("Inondations et intempéries", "Floods and storms"),
     "bois_deforestation": ("Bois de chauffe et déforestation", "Firewood and deforestation"),
     "ravageurs": ("Ravageurs des cultures", "Crop pests"),
     "agroecologie": ("Agroécologie et bio", "Agroecology and organic farming"),
@@ -653,20 +650,17 @@ CONCEPT_LABELS: dict[str, tuple[str, str]] = {
     "monnaie_locale": ("Troc et monnaie locale", "Barter and local currency"),
     "compte_bancaire": ("Ouverture d'un compte bancaire", "Opening a bank account"),
     "mecenat": ("Mécénat et fondations", "Sponsorship and foundations"),
-    "budget_foyer": ("Budget du foyer", "Household budget"),
     "depenses_ceremonies": ("Dépenses des cérémonies", "Ceremony spending"),
     "heritage": ("Héritage et succession", "Inheritance"),
     "retraite": ("Retraite", "Pensions"),
     "domiciliation": ("Domiciliation de l'entreprise", "Business address"),
     "etat_civil": ("Papiers d'identité et état civil", "Identity documents"),
-    "regroupement_familial": ("Regroupement familial", "Family reunification"),
     "permis_conduire": ("Permis de conduire", "Driving licence"),
     "demat": ("Démarches en ligne", "Online-only procedures"),
     "controles_amendes": ("Contrôles et amendes", "Inspections and fines"),
     "taxes_locales": ("Taxes locales et patente", "Local taxes and licences"),
     "propriete_intellectuelle": ("Protection de la marque", "Trademark protection"),
     "acces_droits": ("Accès aux droits", "Knowing one's rights"),
-    "exploitation_travail": ("Exploitation au travail", "Exploitation at work"),
     "sante_mentale": ("Santé mentale et stress", "Mental health and stress"),
     "handicap": ("Handicap et accessibilité", "Disability and access"),
     "exode_jeunes": ("Départ des jeunes", "Young people leaving"),
@@ -688,7 +682,6 @@ CONCEPT_LABELS: dict[str, tuple[str, str]] = {
     "insertion": ("Insertion par l'activité économique", "Work integration"),
     "marches_publics": ("Marchés publics", "Public tenders"),
     "chambres_consulaires": ("Chambres de commerce et des métiers", "Chambers of commerce"),
-    "associes": ("Relations entre associés", "Business partners"),
     "personnel": ("Recrutement et fidélisation du personnel", "Hiring and keeping staff"),
     "paie": ("Paie et coût d'un salarié", "Payroll and staff costs"),
     "ruptures_stock": ("Ruptures de stock", "Stock shortages"),
@@ -882,13 +875,6 @@ NAMING_CONCEPTS: dict[str, tuple[str, ...]] = {
         "soigner les troupeaux",
         "livestock vaccination and vets",
     ),
-    "eleveurs_agriculteurs": (
-        "les troupeaux détruisent les champs",
-        "couloirs de passage pour le bétail",
-        "transhumance des éleveurs",
-        "disputes entre éleveurs et cultivateurs",
-        "herders and farmers in conflict",
-    ),
     "semences_intrants": (
         "trouver de bonnes semences",
         "le prix de l'engrais",
@@ -899,7 +885,7 @@ NAMING_CONCEPTS: dict[str, tuple[str, ...]] = {
     "stockage_recolte": (
         "les récoltes pourrissent faute de stockage",
         "un magasin de stockage pour les céréales",
-        "grenier et conservation des récoltes",
+        "un grenier à céréales au village",
         "pertes après la récolte",
         "post-harvest storage",
     ),
@@ -915,13 +901,6 @@ NAMING_CONCEPTS: dict[str, tuple[str, ...]] = {
         "un motoculteur pour le champ",
         "décortiqueuse et batteuse",
         "farm machinery",
-    ),
-    "inondations": (
-        "la crue a tout emporté",
-        "inondations pendant l'hivernage",
-        "les pluies ont détruit les maisons",
-        "tempêtes et vents violents",
-        "floods and storms",
     ),
     "bois_deforestation": (
         "couper les arbres pour le bois de chauffe",
@@ -1061,12 +1040,6 @@ NAMING_CONCEPTS: dict[str, tuple[str, ...]] = {
         "dons des entreprises",
         "sponsorship and foundations",
     ),
-    "budget_foyer": (
-        "faire le budget de la famille",
-        "les dépenses du ménage",
-        "fins de mois difficiles",
-        "household budget",
-    ),
     "depenses_ceremonies": (
         "les mariages et baptêmes coûtent cher",
         "cotiser pour les funérailles",
@@ -1097,12 +1070,6 @@ NAMING_CONCEPTS: dict[str, tuple[str, ...]] = {
         "carte d'identité et passeport",
         "papiers d'état civil",
         "identity documents",
-    ),
-    "regroupement_familial": (
-        "faire venir sa famille",
-        "regroupement familial",
-        "visa pour les enfants",
-        "family reunification",
     ),
     "permis_conduire": (
         "échanger son permis étranger",
@@ -1139,12 +1106,6 @@ NAMING_CONCEPTS: dict[str, tuple[str, ...]] = {
         "permanence juridique gratuite",
         "un avocat pour se défendre",
         "knowing one's rights",
-    ),
-    "exploitation_travail": (
-        "le patron ne paie pas les heures",
-        "travailler sans contrat",
-        "salaire jamais versé",
-        "exploitation at work",
     ),
     # Life
     "sante_mentale": (
@@ -1277,12 +1238,6 @@ NAMING_CONCEPTS: dict[str, tuple[str, ...]] = {
         "chambre des métiers",
         "chambre d'agriculture",
         "chambers of commerce",
-    ),
-    "associes": (
-        "trouver un associé",
-        "conflit avec mon associé",
-        "partager les parts de l'entreprise",
-        "business partners",
     ),
     # Business life: staff, stock, customers
     "personnel": (

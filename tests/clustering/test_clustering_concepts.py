@@ -276,9 +276,8 @@ def test_topics_of_the_wider_world_take_their_own_name_not_a_neighbours() -> Non
     concept of the round-10 lexicon ("Santé", "Moyens de paiement", "Finance solidaire et
     tontines"); now their own naming-only concepts name them (the groups given, as the
     `gold` figure measures naming apart from grouping), and no card moves."""
-    from facilitation.clustering.lexicon import CONCEPT_LABELS
-
     from facilitation.clustering.engine import name_groups
+    from facilitation.clustering.lexicon import CONCEPT_LABELS
 
     pool = LIVESTOCK + BARTER + FAIR_TRADE + BANK
     cards = [Card(f"c{i}", t, "blocker") for i, t in enumerate(pool)]

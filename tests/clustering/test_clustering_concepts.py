@@ -304,3 +304,22 @@ def test_coverage_counts_near_synonyms_and_ignores_a_lone_card() -> None:
     share = _coverage(close, [0, 1, 2, 3])
     assert share[0] == 0.75 and share[1] == 0.5
     assert 1 / 4 < COVER_MIN and share[2] == 0.0
+
+
+def test_warming_up_embeds_the_naming_only_concepts_too() -> None:
+    """The server warms the concept space at start: with 85 naming-only concepts (380
+    phrases) the first regrouping of a session must not embed them mid-session."""
+    from facilitation.clustering.cache import VectorCache
+    from facilitation.clustering.lexicon import CONCEPT_LABELS, NAMING_CONCEPTS
+
+    cache = VectorCache(USE.embedder)
+    space = ConceptSpace(DOMAIN_CONCEPTS, labels=CONCEPT_LABELS, naming=NAMING_CONCEPTS)
+    space.warm(cache)
+    warmed = len(cache)
+    assert warmed >= sum(len(p) for p in NAMING_CONCEPTS.values())
+    texts = BANK + LIVESTOCK
+    cache.add(texts)
+    raw = cache.vectors(texts)
+    closeness, _ = space.closeness(raw, cache, texts)
+    space.naming_closeness(raw, cache, texts, closeness)
+    assert len(cache) == warmed + len(texts)  # nothing left to embed for naming

@@ -14,10 +14,11 @@ the dev set had been read (the dev figures flatter it) and frozen before the syn
 phrases) was written after those three had been read and frozen before `eval/fr_synth_e`,
 which is the fair measure of it. Round 10 added 19 naming-only concepts (`NAMING_CONCEPTS`),
 written from the domain after round 9's sets had all been read (f and g's theme names were
-printed in docs/clustering.md): a fresh set is their fair measure. Round 11 added 70 more
+printed in docs/clustering.md): a fresh set is their fair measure. Round 11 added 64 more
 naming-only concepts across the programme's everyday world (farming and herding, trades,
 money, papers and rights, life, digital, training, associations, staff, stock, customers),
-written before fr_synth_h / _i's cards and gold names were read.
+written before fr_synth_h / _i's cards and gold names were read (70, less six that took
+their neighbours' themes: docs/clustering.md, round 11).
 """
 
 

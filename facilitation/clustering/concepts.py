@@ -226,6 +226,14 @@ class ConceptSpace:
                                                                extra.shape[1])
         return np.hstack([closeness, extra.astype(closeness.dtype)])
 
+    def warm(self, cache: VectorCache) -> None:
+        """Compute now what the first regrouping would otherwise compute mid-session: the
+        concepts' centroids, the naming-only concepts' and the domain reference (seconds:
+        every phrase of the lexicon is embedded once per process)."""
+        self.reference(cache)
+        if self._namer is not None:
+            self._namer.centroids(cache)
+
     def family(self, concept: int) -> int | None:
         """The head of the concept's family of siblings (itself when it is the head), or None."""
         return self._family.get(concept)

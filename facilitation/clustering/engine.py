@@ -51,6 +51,8 @@ PAIR_SHARE = 0.5  # 2nd concept's share of a theme's cards, of the 1st's, for "X
 PAIR_MIN = 0.3  # ... and the least share of the theme's cards each must hold
 PAIR_WORDS = 7  # longest "X et Y" name, in words
 COVERAGE = 0.3  # weight of the share of a theme's cards closest to a concept, in its score
+NEAR_TOP = 0.02  # a card counts for every concept within this of its closest one
+COVER_MIN = 0.3  # ... and a share under this counts 0 (one card of nine has no say)
 MEMORY_FADE = (500, 1000)  # free cards: full memory up to the first, none from the second
 MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one theme
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two columns (themes, tray)
@@ -680,9 +682,16 @@ def _coverage(closeness: np.ndarray, members: Sequence[int]) -> np.ndarray:
     """Per concept: the share of the members closest to it of all concepts. Added (times
     `COVERAGE`) to a distinctive concept's rank, so that a theme mixing two topics is named
     after the one most of its cards are about (round 9: dev and b-e, 80 % subsamples, names
-    judged right 0.602 -> 0.61-0.62 for weights 0.2-0.4); the bar stays on distinctiveness."""
+    judged right 0.602 -> 0.61-0.62 for weights 0.2-0.4); the bar stays on distinctiveness.
+    Round 11 (150 concepts, many of them near neighbours): a card counts for every concept
+    within `NEAR_TOP` of its closest one (near-synonymous concepts no longer split a theme's
+    cards between them), and a share under `COVER_MIN` counts 0 (one card of nine closest to a
+    loose neighbour outranked the concept the theme is about: "Semences et intrants" for an
+    agroecology theme, "Dépenses des cérémonies" for pricing)."""
     own = closeness[members]
-    return np.bincount(own.argmax(axis=1), minlength=closeness.shape[1]) / max(1, len(own))
+    near = own >= own.max(axis=1, keepdims=True) - NEAR_TOP
+    share = near.sum(axis=0) / max(1, len(own))
+    return np.where(share >= COVER_MIN, share, 0.0)
 
 
 def _family_head(score: np.ndarray, space: ConceptSpace) -> int | None:

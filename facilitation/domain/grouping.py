@@ -96,7 +96,7 @@ def warm_up(backend: str) -> None:
     """Load the model and embed the domain's concepts now (seconds), not mid-session."""
     cache = clustering.get_cache(backend)
     cache.add(["échauffement du modèle"])
-    clustering.domain_concepts().reference(cache)  # the concepts' centroids, then their mean
+    clustering.domain_concepts().warm(cache)  # centroids (naming-only ones too), their mean
 
 
 def still_valid(board: Board, result: ThemesUpdated) -> bool:

@@ -280,3 +280,96 @@ def test_everyday_topics_the_lexicon_lacked_have_a_name_of_their_own() -> None:
     english = {t.card_ids[0]: t.label for t in cluster(cards, backend="use", language="en")}
     assert [english[c] for c in ("c0", "c4", "c8")] == [
         "Social protection and health cover", "Moving goods", "Radio and word of mouth"]
+
+
+def test_naming_only_concepts_are_projectable_and_apart_from_the_others() -> None:
+    """Round 11: each naming-only concept has a French and an English name a facilitator
+    would project (the rubric, at most 6 words), no name or phrase another concept has."""
+    from facilitation.clustering.labelcheck import rubric_failures
+    from facilitation.clustering.lexicon import CONCEPT_LABELS, NAMING_CONCEPTS
+    from facilitation.clustering.tokens import fold
+
+    french = ["les gens du village nous demandent toujours de l'aide pour le projet"]
+    english = ["people from the village always ask us for help with the project"]
+    names: dict[str, str] = {}
+    phrases: dict[str, str] = {}
+    for concept in NAMING_CONCEPTS:
+        fr, en = CONCEPT_LABELS[concept]
+        assert not rubric_failures(fr, french), fr
+        assert not rubric_failures(en, english), en
+        assert 2 <= len(NAMING_CONCEPTS[concept]) <= 8, concept
+    for concept, pair in CONCEPT_LABELS.items():
+        for name in set(pair):
+            assert names.setdefault(fold(name), concept) == concept, name
+    for concept, group in {**DOMAIN_CONCEPTS, **NAMING_CONCEPTS}.items():
+        for phrase in group:
+            assert phrases.setdefault(fold(phrase), concept) == concept, phrase
+    assert len(NAMING_CONCEPTS) >= 80
+
+
+LIVESTOCK = ["nos chèvres tombent malades et personne pour les vacciner",
+             "le vétérinaire passe une fois par an, les bêtes meurent avant",
+             "les vaccins pour les moutons sont trop chers au village",
+             "il faudrait un agent d'élevage pour soigner les troupeaux"]
+BARTER = ["je répare les vélos et on me paie en sacs de mil",
+          "échanger mes heures de couture contre des cours de français",
+          "une monnaie locale pour que l'argent reste dans le quartier",
+          "on troque les légumes contre du savon entre voisines"]
+FAIR_TRADE = ["un prix juste pour les femmes qui font le karité",
+              "vendre nos paniers dans les boutiques du commerce équitable",
+              "obtenir un label équitable pour le café de la coopérative",
+              "les acheteurs équitables paient d'avance les productrices"]
+
+
+def test_topics_of_the_wider_world_take_their_own_name_not_a_neighbours() -> None:
+    """Round 11: livestock health, barter and fair trade were named after the nearest
+    concept of the round-10 lexicon ("Santé", "Moyens de paiement", "Finance solidaire et
+    tontines"); now their own naming-only concepts name them (the groups given, as the
+    `gold` figure measures naming apart from grouping), and no card moves."""
+    from facilitation.clustering.engine import name_groups
+    from facilitation.clustering.lexicon import CONCEPT_LABELS
+
+    pool = LIVESTOCK + BARTER + FAIR_TRADE + BANK
+    cards = [Card(f"c{i}", t, "blocker") for i, t in enumerate(pool)]
+    groups = [[f"c{i}" for i in range(k, k + 4)] for k in (0, 4, 8, 12)]
+    names = [t.label for t in name_groups(cards, groups, backend="use")]
+    assert names == ["Santé du bétail", "Troc et monnaie locale", "Commerce équitable",
+                     "Crédit bancaire"]
+    plain = ConceptSpace(DOMAIN_CONCEPTS, labels=CONCEPT_LABELS)
+    assert "Santé du bétail" not in {t.label for t in name_groups(cards, groups, backend="use",
+                                                                  concepts=plain)}
+    assert sorted(t.card_ids for t in cluster(cards, backend="use")) == sorted(
+        t.card_ids for t in cluster(cards, backend="use", concepts=plain))
+
+
+def test_coverage_counts_near_synonyms_and_ignores_a_lone_card() -> None:
+    """Round 11: a card counts for every concept within `NEAR_TOP` of its closest (two
+    near-synonymous concepts share it), and a share under `COVER_MIN` counts nothing."""
+    from facilitation.clustering.engine import COVER_MIN, NEAR_TOP, _coverage
+
+    close = np.array([[0.50, 0.50 - NEAR_TOP / 2, 0.10],   # near both 0 and 1
+                      [0.40, 0.40 - NEAR_TOP / 2, 0.10],
+                      [0.30, 0.20, 0.10],
+                      [0.10, 0.10, 0.30]], dtype=np.float32)  # one card of four: 2
+    share = _coverage(close, [0, 1, 2, 3])
+    assert share[0] == 0.75 and share[1] == 0.5
+    assert 1 / 4 < COVER_MIN and share[2] == 0.0
+
+
+def test_warming_up_embeds_the_naming_only_concepts_too() -> None:
+    """The server warms the concept space at start: with 85 naming-only concepts (380
+    phrases) the first regrouping of a session must not embed them mid-session."""
+    from facilitation.clustering.cache import VectorCache
+    from facilitation.clustering.lexicon import CONCEPT_LABELS, NAMING_CONCEPTS
+
+    cache = VectorCache(USE.embedder)
+    space = ConceptSpace(DOMAIN_CONCEPTS, labels=CONCEPT_LABELS, naming=NAMING_CONCEPTS)
+    space.warm(cache)
+    warmed = len(cache)
+    assert warmed >= sum(len(p) for p in NAMING_CONCEPTS.values())
+    texts = BANK + LIVESTOCK
+    cache.add(texts)
+    raw = cache.vectors(texts)
+    closeness, _ = space.closeness(raw, cache, texts)
+    space.naming_closeness(raw, cache, texts, closeness)
+    assert len(cache) == warmed + len(texts)  # nothing left to embed for naming

@@ -36,6 +36,8 @@ class _Lease:
     until: float = 0.0  # when the unspent ones are dropped
     # this process's latest counts of the key (enough to size a lease)
     recent: deque[float] = field(default_factory=lambda: deque(maxlen=LEASE_MAX))
+    refill: threading.Lock = field(default_factory=threading.Lock)
+    full_until: float = 0.0  # a lease did not fit: counts one at a time until then
 
 
 class LeasedWindows:
@@ -53,19 +55,24 @@ class LeasedWindows:
     def lease_max(item: RateLimitItem) -> int:
         return max(1, min(LEASE_MAX, item.amount // SHARE))
 
-    def _take(self, key: str, now: float) -> tuple[_Lease, bool]:
-        """This key's lease; and whether a count was spent from it."""
+    def _lease(self, key: str, now: float) -> _Lease:
+        """This key's lease, with this count noted in its recent ones."""
         lease = self._leases.get(key)
         if lease is None:
             lease = self._leases[key] = _Lease()
         while lease.recent and lease.recent[0] <= now - LEASE_S:
             lease.recent.popleft()
         lease.recent.append(now)
+        return lease
+
+    @staticmethod
+    def _spend(lease: _Lease, now: float) -> bool:
+        """Take one count of the lease, if it holds one still valid."""
         if lease.left and now < lease.until:
             lease.left -= 1
-            return lease, True
+            return True
         lease.left = 0
-        return lease, False
+        return False
 
     def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
         """Count one (from this process's lease, or a new one); False when it does not
@@ -75,20 +82,29 @@ class LeasedWindows:
         key = item.key_for(*identifiers)
         now = time.time()
         with self._lock:
-            lease, spent = self._take(key, now)
-            want = min(self.lease_max(item), len(lease.recent))
+            lease = self._lease(key, now)
+            if self._spend(lease, now):
+                return True
         if now - self._pruned >= PRUNE_EVERY:
             self.prune(now)
-        if spent:
-            return True
-        self.round_trips += 1
-        if want > 1 and self.shared.hit(item, *identifiers, cost=want):
+        # one reservation at a time per key: a burst's other green threads wait for it
+        # (and spend from it) instead of each asking Redis at the same moment
+        with lease.refill:
+            now = time.time()
             with self._lock:
-                lease.left, lease.until = lease.left + want - 1, now + LEASE_S
-            return True
-        if want > 1:
+                if self._spend(lease, now):
+                    return True
+                want = 1 if now < lease.full_until else min(self.lease_max(item),
+                                                            len(lease.recent))
             self.round_trips += 1
-        return self.shared.hit(item, *identifiers)
+            if want > 1 and self.shared.hit(item, *identifiers, cost=want):
+                with self._lock:
+                    lease.left, lease.until = want - 1, now + LEASE_S
+                return True
+            if want > 1:  # near the limit: one at a time for a while, as before leases
+                lease.full_until = now + LEASE_S
+                self.round_trips += 1
+            return self.shared.hit(item, *identifiers)
 
     def test(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
         """Whether `cost` more would fit now (this process's lease first)."""

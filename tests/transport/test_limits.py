@@ -465,3 +465,43 @@ def test_an_address_sending_slowly_is_not_refused_early(redis_url: str,
         slow += throttle.hit("CARDS_PER_ADDRESS", "venue")
     assert burst == 40 and slow >= 60 - leases.LeasedWindows.lease_max(
         throttle.rates["CARDS_PER_ADDRESS"][0])
+
+
+# As in production: eventlet, a burst of cards from one venue's address at the same moment.
+ADDRESS_BURST = """
+import eventlet
+eventlet.monkey_patch()
+import json, sys
+import redis
+from facilitation.transport.throttle import Throttle
+
+url, phones, rate = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+store = redis.Redis.from_url(url)
+store.flushdb()
+calls = lambda: int(store.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0))
+throttle = Throttle({"CARDS_PER_ADDRESS": rate}, url, "secret")
+before = calls()
+pool = eventlet.GreenPool(phones)
+accepted = sum(pool.imap(lambda n: throttle.hit("CARDS_PER_ADDRESS", "venue"), range(phones)))
+print(json.dumps({"accepted": accepted, "round_trips": calls() - before}))
+"""
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize(("rate", "accepted"), [("1000/minute", 500), ("300/minute", 300)])
+def test_a_burst_from_one_address_waits_for_one_reservation(redis_url: str, rate: str,
+                                                           accepted: int) -> None:
+    """Five hundred cards from one address at the same moment: while one green thread
+    reserves counts, the others wait and spend from its lease (each asked Redis on its
+    own before); past the limit they are refused, exactly at it."""
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", ADDRESS_BURST, redis_url, "500", rate],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["accepted"] == accepted
+    assert outcome["round_trips"] <= 500 // 10 + (500 - accepted)

@@ -65,9 +65,8 @@ class RedisQueue(socketio.RedisManager):
         """As python-socketio's, except that a message to one client of this process
         (a replay to the phone that asked) does not cross the queue: no other process
         has that client."""
-        room = to or room
-        if (callback is None and isinstance(room, str)
-                and self.is_connected(room, namespace or "/")):
+        room, namespace = to or room, namespace or "/"
+        if callback is None and isinstance(room, str) and self.is_connected(room, namespace):
             kwargs["ignore_queue"] = True
         return super().emit(event, data, namespace=namespace, room=room,
                             skip_sid=skip_sid, callback=callback, **kwargs)

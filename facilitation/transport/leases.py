@@ -28,6 +28,7 @@ LEASE_S = 1.0  # a reservation is spent within this, or dropped
 SHARE = 20  # a lease is at most this fraction of the window's amount (1000/minute: 50)
 LEASE_MAX = 64
 PRUNE_EVERY = 5.0  # seconds: keys with no lease and no recent count are forgotten
+WAIT_S = 10.0  # at most, for another green thread's reservation (then count alone)
 
 
 @dataclass
@@ -36,7 +37,7 @@ class _Lease:
     until: float = 0.0  # when the unspent ones are dropped
     # this process's latest counts of the key (enough to size a lease)
     recent: deque[float] = field(default_factory=lambda: deque(maxlen=LEASE_MAX))
-    refill: threading.Lock = field(default_factory=threading.Lock)
+    refilling: threading.Event | None = None  # a reservation under way for the key
     full_until: float = 0.0  # a lease did not fit: counts one at a time until then
 
 
@@ -87,24 +88,44 @@ class LeasedWindows:
                 return True
         if now - self._pruned >= PRUNE_EVERY:
             self.prune(now)
-        # one reservation at a time per key: a burst's other green threads wait for it
-        # (and spend from it) instead of each asking Redis at the same moment
-        with lease.refill:
+        while True:
+            with self._lock:
+                want = 1 if now < lease.full_until else min(self.lease_max(item),
+                                                            len(lease.recent))
+                waiting, mine = lease.refilling, False
+                if want > 1 and waiting is None:
+                    lease.refilling = waiting = threading.Event()
+                    mine = True
+            if want == 1:  # a quiet key, or one near its limit: one count, as before leases
+                self.round_trips += 1
+                return self.shared.hit(item, *identifiers)
+            if mine:
+                return self._reserve(lease, waiting, item, identifiers, want, now)
+            # another green thread is reserving for this key: wait for it (all waiters
+            # wake together, none queues behind another's turn), then spend from it
+            waiting.wait(WAIT_S)
             now = time.time()
             with self._lock:
                 if self._spend(lease, now):
                     return True
-                want = 1 if now < lease.full_until else min(self.lease_max(item),
-                                                            len(lease.recent))
+
+    def _reserve(self, lease: _Lease, done: threading.Event, item: RateLimitItem,
+                 identifiers: tuple[str, ...], want: int, now: float) -> bool:
+        """Reserve `want` counts for this key (this one spent at once); when they do not
+        fit, count this one alone and go one at a time for a while."""
+        try:
             self.round_trips += 1
-            if want > 1 and self.shared.hit(item, *identifiers, cost=want):
+            if self.shared.hit(item, *identifiers, cost=want):
                 with self._lock:
                     lease.left, lease.until = want - 1, now + LEASE_S
                 return True
-            if want > 1:  # near the limit: one at a time for a while, as before leases
-                lease.full_until = now + LEASE_S
-                self.round_trips += 1
+            lease.full_until = now + LEASE_S  # near the limit: one at a time for a while
+            self.round_trips += 1
             return self.shared.hit(item, *identifiers)
+        finally:
+            with self._lock:
+                lease.refilling = None
+            done.set()
 
     def test(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
         """Whether `cost` more would fit now (this process's lease first)."""

@@ -47,6 +47,10 @@ class StreamCache(Generic[S]):
         self._locks: dict[str, tuple[threading.Lock, list[int]]] = {}
         self._queues: dict[str, list[_Pending[S, Any]]] = {}
         self._guard = threading.Lock()
+        # streams another process appended to since this one's last batch (a plenary's
+        # phones on two processes): their catch-up reads at once, skipping the check
+        # that the board is at the head (it is not, nearly every time)
+        self._shared: set[str] = set()
 
     @contextmanager
     def _lock(self, session_id: str) -> Iterator[None]:
@@ -83,12 +87,18 @@ class StreamCache(Generic[S]):
 
     def _catch_up(self, db: Session, session_id: str) -> S:
         board = self._boards.get(session_id) or self._new(session_id)
-        if board.seq and log.last_seq(db, session_id) == board.seq:
+        if (board.seq and session_id not in self._shared
+                and log.last_seq(db, session_id) == board.seq):
             self._keep(session_id, board)  # at the head, the usual case: no row to read
             return board
         # read from the last event this board folded: when it is gone, the stream was
         # deleted (maybe by another process) and the board is dropped
         newer = log.read(db, session_id, after=max(board.seq - 1, 0))
+        if board.seq:
+            if len(newer) > 1:  # another process appended: next time, read at once
+                self._shared.add(session_id)
+            else:
+                self._shared.discard(session_id)
         if board.seq and (not newer or newer[0].seq != board.seq):
             self._boards.pop(session_id, None)
             board = self._new(session_id)
@@ -104,6 +114,7 @@ class StreamCache(Generic[S]):
         """Drop the cached projection (the stream's rows were rewritten or deleted)."""
         with self._lock(session_id), self._guard:
             self._boards.pop(session_id, None)
+            self._shared.discard(session_id)
 
     def delete(self, session_id: str, remove: Callable[[Session], T]) -> T:
         """Run `remove(db)` (it deletes the stream's rows) in a write transaction under the
@@ -113,6 +124,7 @@ class StreamCache(Generic[S]):
                 result = remove(db)
             with self._guard:  # the lock itself goes when its last user lets it go
                 self._boards.pop(session_id, None)
+                self._shared.discard(session_id)
         return result
 
     def peek(self, session_id: str) -> S | None:

@@ -25,6 +25,7 @@ from limits.strategies import MovingWindowRateLimiter
 from ..domain.errors import Rejected
 from ..extensions import socketio
 from .broadcast import board_room
+from .leases import LeasedWindows
 
 log = logging.getLogger(__name__)
 SETTING = "FACILITATION_LIMIT_"
@@ -41,7 +42,8 @@ class MovingWindows:
     each hit and walked every key to prune (6 % of a 1,000-phone burst's loop samples,
     two checks and two hits per card). Keys whose window emptied are dropped every
     PRUNE_EVERY seconds, in slices (the loop serves others between them).
-    With Redis (several processes share the counts) `limits` itself counts."""
+    With Redis (several processes share the counts) `limits` itself counts, in leases
+    (`leases.py`: a busy address reserves several counts per round trip)."""
 
     PRUNE_EVERY = 5.0
     PRUNE_SLICE = 500
@@ -147,16 +149,17 @@ class Throttle:
         # others (per address, per session) are shared by every process (Redis): half of
         # a card's round trips to Redis, a fifth of a 2-process server's CPU in a burst
         self.local = MovingWindows()
-        self.limiter: MovingWindows | MovingWindowRateLimiter = (
+        # the shared ones in leases: a few counts per round trip when an address is busy
+        self.limiter: MovingWindows | LeasedWindows = (
             self.local if not storage_uri or storage_uri == "memory://"
-            else MovingWindowRateLimiter(_shared_storage(storage_uri)))
+            else LeasedWindows(MovingWindowRateLimiter(_shared_storage(storage_uri))))
         self._secret = secret.encode()
 
     def key(self, value: str) -> str:
         """A stable pseudonym for an address or an email: counters never hold either."""
         return hmac.new(self._secret, value.encode(), hashlib.sha256).hexdigest()[:32]
 
-    def _store(self, name: str) -> MovingWindows | MovingWindowRateLimiter:
+    def _store(self, name: str) -> MovingWindows | LeasedWindows:
         return self.local if name.endswith(PER_CONNECTION) else self.limiter
 
     def allowed(self, name: str, key: str) -> bool:

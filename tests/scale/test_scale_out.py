@@ -58,6 +58,23 @@ def test_a_card_sent_to_one_server_reaches_a_board_on_the_other(
             texts += [e["payload"].get("text") for e in batch]
         board_on_second = api(second, f"/api/sessions/{session['id']}/board", token)
         assert [c["text"] for c in board_on_second["contributions"]] == ["accès au foncier"]
+
+        # A replay goes to the one board that asked, on its own process: it reaches the
+        # board and does not cross the queue (the other process has no such client).
+        import redis
+
+        listener = redis.Redis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)
+        listener.subscribe("flask-socketio")
+        listener.get_message(timeout=1)
+        assert board.call("sync", {"session_id": session["id"], "last_seq": 1},
+                          timeout=10) == {"ok": True}
+        replayed = received.get(timeout=10)
+        assert "accès au foncier" in [e["payload"].get("text") for e in replayed]
+        crossed = []
+        while (message := listener.get_message(timeout=1)) is not None:
+            crossed.append(message["data"])
+        assert not [m for m in crossed if board.get_sid().encode() in m]
+        listener.close()
         phone.disconnect()
         board.disconnect()
     finally:

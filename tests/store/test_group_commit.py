@@ -264,3 +264,38 @@ def test_a_vote_is_answered_with_the_phones_votes_after_it(service: Service,
     assert answer["my_votes"] == [card]
     assert answer["seq"] == service.board(session_id).seq
     assert answer["remaining"] == service.board(session_id).vote_budget - 1
+
+
+def test_a_stream_two_processes_write_is_caught_up_in_one_read(service: Service,
+                                                               session_id: str) -> None:
+    """A plenary's phones on two processes: before each batch, one process finds the
+    other's cards in the log. It checked the head (`max(seq)`), then read them: once it
+    has seen the other process write, it reads at once (one statement), and goes back to
+    the check when it finds itself alone again."""
+    if service.db.is_sqlite:
+        pytest.skip("one process per SQLite file")
+    from sqlalchemy import event
+
+    from facilitation.store.db import Database
+
+    there = Service(Database(service.db.url))
+    statements: list[str] = []
+    event.listen(service.db.engine, "before_cursor_execute",
+                 lambda _c, _k, sql, *_: statements.append(sql))
+    calls: list[str] = []
+    try:
+        for turn in range(4):
+            there.boards.transact(session_id, adds(f"ailleurs {turn}", calls))
+            statements.clear()
+            service.boards.transact(session_id, adds(f"ici {turn}", calls))
+            checks = [sql for sql in statements if "max(events.seq)" in sql]
+            assert len(checks) == (1 if turn == 0 else 0), (turn, statements)
+        statements.clear()
+        service.boards.transact(session_id, adds("seul", calls))  # alone: reads 1 row
+        service.boards.transact(session_id, adds("seul encore", calls))
+        assert len([sql for sql in statements if "max(events.seq)" in sql]) == 1
+    finally:
+        there.db.dispose()
+    assert [c.text for c in service.board(session_id).contributions.values()] == [
+        "ailleurs 0", "ici 0", "ailleurs 1", "ici 1", "ailleurs 2", "ici 2", "ailleurs 3",
+        "ici 3", "seul", "seul encore"]

@@ -401,3 +401,107 @@ def test_a_connections_counts_stay_in_its_process(redis_url: str) -> None:
     assert [here.hit("CARDS_PER_ADDRESS", "a"), there.hit("CARDS_PER_ADDRESS", "a"),
             here.hit("CARDS_PER_ADDRESS", "a"), there.hit("CARDS_PER_ADDRESS", "a")] == [
         True, True, True, False]
+
+
+def _evalsha_calls(store: Any) -> int:
+    """How many scripts (a moving window's count is one) Redis has run so far."""
+    stats = store.info("commandstats")
+    return int(stats.get("cmdstat_evalsha", {}).get("calls", 0))
+
+
+@pytest.mark.redis
+def test_a_busy_address_is_counted_in_redis_a_few_at_a_time(redis_url: str) -> None:
+    """A thousand phones behind one venue's address send their cards to a process: the
+    shared count was one Redis round trip per card (a tenth of a 2-process server's CPU
+    in a burst); a busy address now reserves several counts per round trip."""
+    import redis
+
+    from facilitation.transport.throttle import Throttle
+
+    store = redis.Redis.from_url(redis_url)
+    store.flushdb()
+    throttle = Throttle({"CARDS_PER_ADDRESS": "1000/minute"}, redis_url, "s")
+    before = _evalsha_calls(store)
+    assert all(throttle.hit("CARDS_PER_ADDRESS", "venue") for _ in range(300))
+    assert _evalsha_calls(store) - before <= 300 // 10
+
+
+@pytest.mark.redis
+def test_processes_sharing_an_address_never_pass_its_limit(redis_url: str) -> None:
+    """A script spread over three processes, in turn: together they get the address's
+    limit exactly (a lease's counts are counted in Redis when reserved), and a fourth
+    process, fresh, is refused too."""
+    import redis
+
+    from facilitation.transport.throttle import Throttle
+
+    redis.Redis.from_url(redis_url).flushdb()
+    rates = {"CARDS_PER_ADDRESS": "200/minute"}
+    processes = [Throttle(rates, redis_url, "s") for _ in range(3)]
+    accepted = sum(processes[n % 3].hit("CARDS_PER_ADDRESS", "script") for n in range(900))
+    assert accepted == 200
+    assert not Throttle(rates, redis_url, "s").hit("CARDS_PER_ADDRESS", "script")
+    assert not processes[0].allowed("CARDS_PER_ADDRESS", "script")
+
+
+@pytest.mark.redis
+def test_an_address_sending_slowly_is_not_refused_early(redis_url: str,
+                                                        monkeypatch: Any) -> None:
+    """Counts reserved and never spent stay counted (the address is refused early, never
+    late): a lease is sized by the address's recent pace, so one that slows down wastes
+    at most what it reserved last, and its window still holds what the limit allows."""
+    import redis
+
+    from facilitation.transport import leases
+    from facilitation.transport.throttle import Throttle
+
+    monkeypatch.setattr(leases, "LEASE_S", 0.05)
+    redis.Redis.from_url(redis_url).flushdb()
+    throttle = Throttle({"CARDS_PER_ADDRESS": "100/minute"}, redis_url, "s")
+    burst = sum(throttle.hit("CARDS_PER_ADDRESS", "venue") for _ in range(40))
+    slow = 0
+    for _ in range(60):
+        time.sleep(0.06)  # past the lease: each count alone
+        slow += throttle.hit("CARDS_PER_ADDRESS", "venue")
+    assert burst == 40 and slow >= 60 - leases.LeasedWindows.lease_max(
+        throttle.rates["CARDS_PER_ADDRESS"][0])
+
+
+# As in production: eventlet, a burst of cards from one venue's address at the same moment.
+ADDRESS_BURST = """
+import eventlet
+eventlet.monkey_patch()
+import json, sys
+import redis
+from facilitation.transport.throttle import Throttle
+
+url, phones, rate = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+store = redis.Redis.from_url(url)
+store.flushdb()
+calls = lambda: int(store.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0))
+throttle = Throttle({"CARDS_PER_ADDRESS": rate}, url, "secret")
+before = calls()
+pool = eventlet.GreenPool(phones)
+accepted = sum(pool.imap(lambda n: throttle.hit("CARDS_PER_ADDRESS", "venue"), range(phones)))
+print(json.dumps({"accepted": accepted, "round_trips": calls() - before}))
+"""
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize(("rate", "accepted"), [("1000/minute", 500), ("300/minute", 300)])
+def test_a_burst_from_one_address_waits_for_one_reservation(redis_url: str, rate: str,
+                                                           accepted: int) -> None:
+    """Five hundred cards from one address at the same moment: while one green thread
+    reserves counts, the others wait and spend from its lease (each asked Redis on its
+    own before); past the limit they are refused, exactly at it."""
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", ADDRESS_BURST, redis_url, "500", rate],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["accepted"] == accepted
+    assert outcome["round_trips"] <= 500 // 10 + (500 - accepted)

@@ -55,3 +55,43 @@ def test_a_burst_of_broadcasts_all_reach_the_queue(redis_url: str) -> None:
     assert result.returncode == 0, result.stderr
     outcome = result.stdout.strip().splitlines()[-1]
     assert outcome == f'{{"received": {phones}, "failures": 0}}'
+
+
+@pytest.mark.redis
+def test_a_process_skips_its_own_messages_unread_but_hears_the_others(redis_url: str) -> None:
+    """Every process heard back each of its own broadcasts and decoded it, only to drop
+    it (half of its queue reading with two processes): now they are left unread. An
+    answer addressed to this process (a callback) still reaches it."""
+    import json
+    import queue
+    import threading
+    import time
+
+    import redis
+
+    from facilitation.transport.message_queue import RedisQueue
+
+    channel = "queue-test-own"
+    here, there = RedisQueue(redis_url, channel=channel), RedisQueue(redis_url, channel=channel)
+    heard: queue.Queue[bytes] = queue.Queue()
+    threading.Thread(target=lambda: [heard.put(m) for m in here._listen()], daemon=True).start()
+    store = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + 10
+    while dict(store.pubsub_numsub(channel)).get(channel.encode(), 0) < 1:
+        assert time.monotonic() < deadline, "the listener never subscribed"
+        time.sleep(0.05)
+
+    def message(sender: RedisQueue, seq: int) -> dict[str, object]:
+        return {"method": "emit", "event": "events", "data": [{"seq": seq}],
+                "namespace": "/", "room": "board:s", "skip_sid": None,
+                "callback": None, "binary": False, "host_id": sender.host_id}
+
+    here._publish(message(here, 1))
+    there._publish(message(there, 2))
+    there._publish({"method": "callback", "host_id": here.host_id, "sid": "x",
+                    "namespace": "/", "id": 7, "args": []})
+    received = [json.loads(heard.get(timeout=10)) for _ in range(2)]
+    assert [(m["method"], m.get("data")) for m in received] == [
+        ("emit", [{"seq": 2}]), ("callback", None)]
+    with pytest.raises(queue.Empty):
+        heard.get(timeout=0.5)

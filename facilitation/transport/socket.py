@@ -29,7 +29,7 @@ from . import languages
 from .broadcast import board_room, outbox, participants_room, publish, team_room
 from .commands import run_command
 from .messages import refusal
-from .throttle import address_key, limited, notify, spend, throttle
+from .throttle import address_key, limited, notify, spend, spender, throttle
 from .wire import RESERVED, Unreadable
 
 log = logging.getLogger(__name__)
@@ -151,11 +151,12 @@ class LiveNamespace(Namespace):
     def _gate(self, session_id: str | None) -> Callable[[str], None]:
         """What a join may create: a new identity, a new name (rate-limited)."""
 
+        # keys taken here, in this phone's request: the decision may run elsewhere
+        new_participant = spender(session_id, "NEW_PARTICIPANTS_PER_ADDRESS")
+        rename = spender(session_id, "RENAMES_PER_CONNECTION", "RENAMES_PER_ADDRESS")
+
         def gate(what: str) -> None:
-            if what == "participant":
-                spend(session_id, "NEW_PARTICIPANTS_PER_ADDRESS")
-            else:
-                spend(session_id, "RENAMES_PER_CONNECTION", "RENAMES_PER_ADDRESS")
+            (new_participant if what == "participant" else rename)()
 
         return gate
 

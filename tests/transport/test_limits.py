@@ -18,8 +18,10 @@ from typing import Any
 import pytest
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from facilitation.domain.errors import Rejected
 from facilitation.domain.rules import BURST_CARDS
 from facilitation.extensions import socketio
+from facilitation.transport.throttle import spender
 from facilitation.usecases.steering import FacilitatorCommands
 
 from ..conftest import new_client_id
@@ -505,3 +507,34 @@ def test_a_burst_from_one_address_waits_for_one_reservation(redis_url: str, rate
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome["accepted"] == accepted
     assert outcome["round_trips"] <= 500 // 10 + (500 - accepted)
+
+
+def test_a_join_decided_outside_its_request_counts_its_own_address(make_app,
+                                                                    facilitator) -> None:
+    """A group commit may run a join's decision on another phone's green thread or on
+    none: the gate's counts were read from the request then, and 4 joins in 5 meetings of
+    1,000 phones answered `internal_error` ("working outside of request context"). The
+    keys are now taken in the joining phone's own request (`spender`)."""
+    app = make_app(FACILITATION_LIMIT_NEW_PARTICIPANTS_PER_ADDRESS="2 per 10 minutes")
+    service = app.extensions["facilitation"]
+    board = service.create_session(facilitator.id, "Atelier", "palabre")
+    gates = {}
+    for address in ("203.0.113.7", "198.51.100.9"):
+        with app.test_request_context(environ_base={"REMOTE_ADDR": address}):
+            gates[address] = spender(board.session_id, "NEW_PARTICIPANTS_PER_ADDRESS")
+    outcomes: list[str] = []
+
+    def decide_elsewhere() -> None:  # no Flask context at all, as a batch's leader may be
+        for address in ("203.0.113.7", "203.0.113.7", "198.51.100.9", "203.0.113.7"):
+            try:
+                service.join(board.code, None, None, gate=lambda _what, a=address: gates[a]())
+                outcomes.append("joined")
+            except Rejected as error:
+                outcomes.append(error.code)
+
+    worker = threading.Thread(target=decide_elsewhere)
+    worker.start()
+    worker.join()
+    assert outcomes == ["joined", "joined", "joined", "rate_limited"], \
+        "each join counted against its own phone's address, none failed"
+    assert len(service.board(board.session_id).participants) == 3

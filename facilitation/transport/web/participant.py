@@ -28,7 +28,7 @@ from .. import qr
 from ..broadcast import publish
 from ..links import join_url
 from ..messages import describe, kind_name
-from ..throttle import address_key, limited, notify, spend, throttle
+from ..throttle import address_key, limited, notify, spend, spender, throttle
 
 bp = Blueprint("participant", __name__)
 TOKEN_COOKIE = "participant_{}"
@@ -137,8 +137,10 @@ def contribute(code: str):  # type: ignore[no-untyped-def]
     text = request.form.get("text", "")
     kind = request.form.get("kind", "")
 
-    def gate(what: str) -> None:
-        spend(board.session_id, "NEW_PARTICIPANTS_PER_ADDRESS")
+    new_participant = spender(board.session_id, "NEW_PARTICIPANTS_PER_ADDRESS")
+
+    def gate(what: str) -> None:  # run in the join's decision, maybe off this request
+        new_participant()
 
     try:
         spend(board.session_id, "CARDS_PER_ADDRESS")

@@ -117,63 +117,9 @@ _NOT_INFINITIVE = frozenset({"pour", "leur", "notre", "votre", "entre", "autre",
                              "etre", "avoir", "chaque", "quatre", "trop", "ordre", "tenir"})
 
 
-_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789' -")
-
-
-def _alternatives(pattern: str) -> list[str]:
-    """The pattern's top-level alternatives (split at `|` outside groups and classes)."""
-    out, cur, depth, in_class, i = [], "", 0, False, 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            cur, i = cur + pattern[i:i + 2], i + 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch in "()":
-            depth += 1 if ch == "(" else -1
-        elif ch == "|" and depth == 0:
-            out.append(cur)
-            cur, i = "", i + 1
-            continue
-        cur, i = cur + ch, i + 1
-    return [*out, cur]
-
-
-def _required(alternative: str) -> str | None:
-    """Longest top-level run of plain characters, none optional, that every match contains."""
-    runs, run, depth, in_class, i = [""], "", 0, False, 0
-    while i < len(alternative):
-        ch, nxt = alternative[i], alternative[i + 1:i + 2]
-        step = 2 if ch == "\\" else 1
-        if in_class:
-            in_class = ch != "]"
-        elif ch in _PLAIN and depth == 0 and (not nxt or nxt not in "?*+{"):
-            run += ch
-        else:
-            runs.append(run)
-            run = ""
-            in_class = ch == "["
-            depth += (ch == "(") - (ch == ")")
-            if ch == "{":  # a counted repeat: its digits are not literals
-                step = alternative.find("}", i) + 1 - i or len(alternative) - i
-        i += step
-    best = max([*runs, run], key=lambda r: len(r.strip()))
-    return best if len(best.strip()) >= 2 else None
-
-
-def _compile(cues: tuple[tuple[str, float], ...]) -> tuple[tuple[re.Pattern[str], float,
-                                                                   re.Pattern[str] | None], ...]:
-    """Patterns compiled once, each with a search for the literals one of which any match
-    contains (a cheap scan skips most searches; None when a branch has no such literal)."""
-    out = []
-    for pat, w in cues:
-        lits = [_required(a) for a in _alternatives(pat)]
-        scan = None if None in lits else re.compile("|".join(map(re.escape, lits)))
-        out.append((re.compile(pat), w, scan))
-    return tuple(out)
+def _compile(cues: tuple[tuple[str, float], ...]) -> tuple[tuple[re.Pattern[str], float], ...]:
+    """The cue patterns, compiled once."""
+    return tuple((re.compile(pat), w) for pat, w in cues)
 
 
 _LEVER_RE = _compile(_LEVER_CUES)
@@ -183,8 +129,7 @@ _WORD = re.compile(r"[a-z0-9]+'?")
 
 def _cue_sum(compiled: tuple, t: str) -> float:
     """Sum of the weights of the patterns found in t."""
-    return sum(w for pat, w, scan in compiled
-               if (scan is None or scan.search(t)) and pat.search(t))
+    return sum(w for pat, w in compiled if pat.search(t))
 
 
 def clean(text: str) -> str:

@@ -131,9 +131,9 @@ def test_training_and_runtime_score_cards_the_same_way() -> None:
     assert np.abs(bare - got).max() > 0.1
 
 
-def test_cue_prefilter_changes_no_score() -> None:
-    """The literal prefilter only skips searches that cannot match: same scores as searching
-    every pattern, on every labelled card we have."""
+def test_compiled_cues_score_as_the_patterns_do() -> None:
+    """The cues compiled once score every labelled card we have as searching each pattern
+    afresh does."""
     import json
     import re
     from pathlib import Path
@@ -157,10 +157,3 @@ def test_cue_prefilter_changes_no_score() -> None:
         return lever - blocker
 
     assert [kind.cue_score(t) for t in texts] == pytest.approx([plain(t) for t in texts])
-    skipped = sum(lits is not None for _, _, lits in kind._LEVER_RE + kind._BLOCKER_RE)
-    assert skipped >= 30  # most patterns carry a literal
-    assert kind._required(r"\bcout(?:e|ent)?\b") == "cout"
-    assert kind._required(r"\borgani[sz]e\b") == "organi"
-    assert kind._required(r"\btrain(?:ing)?s?\b") == "train"
-    assert kind._required(r"ab{2}cd") == "cd" and kind._required(r"a{12}b") is None
-    assert kind._alternatives(r"\ba|(?:b|c)|[|]d") == [r"\ba", "(?:b|c)", "[|]d"]

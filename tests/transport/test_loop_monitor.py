@@ -31,3 +31,25 @@ def test_a_collection_is_timed_on_the_clock_and_in_cpu() -> None:
     monitor._on_gc("stop", {})
     assert monitor.gc_max_ms >= 60
     assert 25 <= monitor.gc_max_cpu_ms < 60
+
+
+def test_the_longest_collection_of_a_window_says_which_collection_it_was() -> None:
+    from facilitation.transport.tasks import gc_pacer
+
+    monitor = LoopMonitor()
+    monitor._on_gc("start", {"generation": 1})
+    burn(0.02)
+    monitor._on_gc("stop", {"generation": 1})
+    assert monitor.longest_collection(60)[2] == "gen1"
+    gc_pacer._doing = "reclaim"  # what the pacer sets around its full walk
+    try:
+        monitor._on_gc("start", {"generation": 2})
+        burn(0.04)
+        monitor._on_gc("stop", {"generation": 2})
+    finally:
+        gc_pacer._doing = None
+    wall_ms, cpu_ms, what = monitor.longest_collection(60)
+    assert what == "reclaim" and wall_ms >= cpu_ms >= 35
+    monitor._collections = type(monitor._collections)(
+        (second - 120, wall, cpu, what) for second, wall, cpu, what in monitor._collections)
+    assert monitor.longest_collection(60) == (0.0, 0.0, "")  # older than the window

@@ -240,10 +240,11 @@ class Servers:
             self.api("POST", f"/api/sessions/{session_id}/commands",
                      {"type": "change_phase", "phase": step})
 
-    def stall_ms(self, seconds: float) -> dict[str, float | None]:
+    def stall_ms(self, seconds: float) -> dict[str, float | str | None]:
         """The longest event-loop stall of the run, and the longest garbage collection;
         each also in CPU time of the server's loop (what the machine's load does not add)."""
         stalls, collections, stalls_cpu, collections_cpu = [], [], [], []
+        kinds: list[tuple[float, str]] = []
         for url in self.urls:
             window = max(1, min(600, int(seconds) + 1))
             with urllib.request.urlopen(f"{url}/healthz?stall_window={window}",
@@ -254,10 +255,12 @@ class Servers:
                 collections.append(float(health.get("gc_max_ms") or 0))
                 stalls_cpu.append(float(health.get("loop_max_stall_cpu_ms") or 0))
                 collections_cpu.append(float(health.get("gc_max_cpu_ms") or 0))
+                kinds.append((collections[-1], str(health.get("gc_max_kind") or "")))
         return {"event_loop_max_stall_ms": max(stalls) if stalls else None,
                 "event_loop_max_stall_cpu_ms": max(stalls_cpu) if stalls_cpu else None,
                 "gc_max_ms": max(collections) if collections else None,
-                "gc_max_cpu_ms": max(collections_cpu) if collections_cpu else None}
+                "gc_max_cpu_ms": max(collections_cpu) if collections_cpu else None,
+                "gc_max_kind": max(kinds)[1] if kinds else None}
 
     def memory(self) -> dict[str, float]:
         servers = [_rss_mb(p.pid) for p in self.processes]

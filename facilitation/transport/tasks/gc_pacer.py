@@ -39,6 +39,22 @@ YOUNG = 5_000  # allocations between generation-0 collections (CPython's default
 RECLAIM_MIN = 20_000  # frozen objects gained before an idle reclaim is worth its stall
 IDLE_SHARE = 0.02  # the server is idle below this share of one core (its CPU / the clock)
 
+_doing: str | None = None  # the pacer's collection under way ("tick", "reclaim"), if any
+
+
+def doing() -> str | None:
+    """Which of the pacer's collections runs now (None: one CPython started itself)."""
+    return _doing
+
+
+def _collect(why: str) -> None:
+    global _doing
+    _doing = why
+    try:
+        gc.collect()
+    finally:
+        _doing = None
+
 
 class GcPacer:
     """Short collections while serving, the full walk when nobody waits."""
@@ -82,7 +98,7 @@ class GcPacer:
 
     def tick(self) -> None:
         """Collect what grew old since the last tick, freeze the rest; reclaim if due."""
-        gc.collect()  # walks only the objects that are not frozen
+        _collect("tick")  # walks only the objects that are not frozen
         self.frozen_since += len(gc.get_objects())  # as many as that walk saw live
         gc.freeze()
         self.note_cpu()
@@ -102,7 +118,7 @@ class GcPacer:
         self.reclaims += 1
 
     def _walk_all(self) -> None:
-        gc.collect()
+        _collect("reclaim")
         self.frozen_after_reclaim = len(gc.get_objects())  # all of it, unfrozen: counted
         gc.freeze()
         self.frozen_since = 0

@@ -6,7 +6,9 @@ Each stall is also measured in CPU time of the loop's own thread (every green th
 runs on it): on a machine shared with other work, a stall of 300 ms of which the loop
 used 20 ms of CPU was mostly the machine's doing (the process waited for a core, or for
 the GIL its own native threads held), not work on the loop.
-The same split is kept for the longest garbage collection."""
+The same split is kept for the longest garbage collection, with what it was: a generation
+CPython collected by itself (`gen0`, `gen1`, `gen2`) or one of the pacer's (`tick`, a walk
+of what is not frozen; `reclaim`, the whole heap)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from collections import deque
 from typing import Any
 
 from ...extensions import socketio
+from . import gc_pacer
 
 WINDOW_SECONDS = 600
 
@@ -31,15 +34,38 @@ class LoopMonitor:
         self.gc_max_ms = 0.0  # the longest garbage collection seen (it holds the loop too)
         self.gc_max_cpu_ms = 0.0  # the most CPU one collection used
         self._gc_started = (0.0, 0.0)
+        # (second, wall ms, CPU ms, what) of each second's longest collection
+        self._collections: deque[tuple[int, float, float, str]] = deque(maxlen=WINDOW_SECONDS)
 
     def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
             self._gc_started = (time.perf_counter(), time.thread_time())
         elif self._gc_started[0]:
             wall, cpu = self._gc_started
-            self.gc_max_ms = max(self.gc_max_ms, round((time.perf_counter() - wall) * 1000, 1))
-            self.gc_max_cpu_ms = max(self.gc_max_cpu_ms,
-                                     round((time.thread_time() - cpu) * 1000, 1))
+            wall_ms = round((time.perf_counter() - wall) * 1000, 1)
+            cpu_ms = round((time.thread_time() - cpu) * 1000, 1)
+            self.gc_max_ms = max(self.gc_max_ms, wall_ms)
+            self.gc_max_cpu_ms = max(self.gc_max_cpu_ms, cpu_ms)
+            what = gc_pacer.doing() or f"gen{info.get('generation', '?')}"
+            self._note_collection(int(time.monotonic()), wall_ms, cpu_ms, what)
+
+    def _note_collection(self, second: int, wall_ms: float, cpu_ms: float, what: str) -> None:
+        if self._collections and self._collections[-1][0] == second:
+            if wall_ms <= self._collections[-1][1]:
+                return
+            self._collections.pop()
+        self._collections.append((second, wall_ms, cpu_ms, what))
+
+    def longest_collection(self, over_seconds: float = WINDOW_SECONDS,
+                           ) -> tuple[float, float, str]:
+        """The longest collection of the last `over_seconds` seconds: wall ms, CPU ms and
+        what it was (`gen0`…`gen2`, or the pacer's `tick` / `reclaim`)."""
+        since = time.monotonic() - over_seconds
+        recent = [entry for entry in self._collections if entry[0] >= since - 1]
+        if not recent:
+            return 0.0, 0.0, ""
+        _, wall_ms, cpu_ms, what = max(recent, key=lambda entry: entry[1])
+        return wall_ms, cpu_ms, what
 
     def note(self, late: float, busy: float = 0.0) -> None:
         """A wake-up `late` seconds late, during which the loop's thread used `busy`

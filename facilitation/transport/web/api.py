@@ -145,8 +145,10 @@ def healthz() -> ResponseReturnValue:
         seconds = int(window) if readable else 60
         answer["loop_max_stall_ms"] = monitor.max_stall_ms(seconds)
         answer["loop_max_stall_cpu_ms"] = monitor.max_stall_cpu_ms(seconds)
-        answer["gc_max_ms"] = monitor.gc_max_ms
-        answer["gc_max_cpu_ms"] = monitor.gc_max_cpu_ms
+        # the longest garbage collection of the same window, and which one it was
+        wall_ms, cpu_ms, what = monitor.longest_collection(seconds)
+        answer["gc_max_ms"], answer["gc_max_cpu_ms"], answer["gc_max_kind"] = (
+            wall_ms, cpu_ms, what)
     return jsonify(answer)
 
 

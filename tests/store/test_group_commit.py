@@ -10,7 +10,7 @@ import pytest
 from facilitation.domain.board import Board
 from facilitation.domain.errors import Rejected
 from facilitation.domain.events import ContributionAdded
-from facilitation.store import log
+from facilitation.store import log, streams
 from facilitation.store.streams import _Pending
 from facilitation.usecases.sessions import Service, append_events
 
@@ -135,13 +135,15 @@ def test_events_still_waiting_are_written_by_the_commit(service: Service,
 
 
 def test_a_seq_taken_by_another_process_meanwhile_replays_the_whole_batch(
-        service: Service, session_id: str) -> None:
+        service: Service, session_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another process writes the next `seq` after this batch caught up (it skipped the
     stream's lock): the batch's one INSERT breaks the key, and the whole batch is decided
     again on the newer board, each card once in the log."""
     if service.db.is_sqlite:
         pytest.skip("SQLite lets one writer in at a time: the other process would wait")
     from sqlalchemy import text
+
+    monkeypatch.setattr(streams, "BATCH_BUDGET_S", 60.0)  # the intruder waits: one batch
 
     from facilitation.store.db import Database
 
@@ -299,3 +301,40 @@ def test_a_stream_two_processes_write_is_caught_up_in_one_read(service: Service,
     assert [c.text for c in service.board(session_id).contributions.values()] == [
         "ailleurs 0", "ici 0", "ailleurs 1", "ici 1", "ailleurs 2", "ici 2", "ailleurs 3",
         "ici 3", "seul", "seul encore"]
+
+
+def test_a_batch_past_its_budget_commits_what_it_decided_and_queues_the_rest_first(
+        service: Service, session_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long queue is decided in several transactions, in arrival order, so that the
+    event loop is not held for all of it; every caller still gets its own answer."""
+    import time
+
+    monkeypatch.setattr(streams, "BATCH_BUDGET_S", 0.02)
+    calls: list[str] = []
+
+    def slow(text: str) -> Any:
+        decide = adds(text, calls)
+
+        def slowly(db: Any, board: Board) -> Any:
+            until = time.perf_counter() + 0.012
+            while time.perf_counter() < until:
+                pass
+            return decide(db, board)
+        return slowly
+
+    cards = [f"carte {n}" for n in range(6)]
+    batch = [_Pending(slow(text)) for text in cards]
+    service.boards._run(session_id, batch)
+    assert calls == cards[:2]  # 2 × 12 ms: the budget of 20 ms is spent after the second
+    assert [p.done for p in batch] == [True, True] + [False] * 4
+    assert texts(service, session_id) == cards[:2]  # committed, and answered
+    assert batch[1].outcome()[1] == {"seq": 3}
+    late = _Pending(adds("arrivée pendant ce temps", calls))
+    service.boards._queues[session_id].append(late)  # came in during the first batch
+    assert service.boards._queues[session_id][:4] == batch[2:]  # the rest, first
+
+    answer = service.boards.transact(session_id, adds("dernière", calls))  # runs them all
+    assert answer[1] == {"seq": 9}
+    assert texts(service, session_id) == [*cards, "arrivée pendant ce temps", "dernière"]
+    assert all(p.done for p in [*batch, late])
+    assert [p.outcome()[1]["seq"] for p in batch] == [2, 3, 4, 5, 6, 7]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .normalise import normalise, strip_accents
 
@@ -36,6 +37,7 @@ _SUFFIXES: tuple[str, ...] = (
 )
 
 
+@lru_cache(maxsize=1 << 15)  # a room's words repeat: ~80 suffixes tried once per word
 def stem(word: str) -> str:
     """Crude suffix-stripping stem shared by French and English (accents already folded)."""
     for suffix in _SUFFIXES:
@@ -44,6 +46,7 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 13)  # a theme's cards are read again at every regrouping
 def fold(text: str) -> str:
     """Normalise then remove accents and elided articles, for matching only."""
     return _ELISION.sub(" ", strip_accents(normalise(text)))

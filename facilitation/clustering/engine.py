@@ -59,6 +59,9 @@ MEMORY_APART = 0.1  # ... and malus for two cards it showed in two columns (them
 STAY_MARGIN = 0.15  # a shown card moves only when its new theme is this much closer (mean S)
 TRAY_MARGIN = 0.2  # a card the board showed in Divers leaves it only this far above the join bar
 TRAY_COVER_POWER = 0.5  # the tray's margin x (the pool's concept coverage share) ** this
+FOLLOW = 1
+SCALE = 0.0
+SPLIT_MARGIN = 0.3  # cards of a shown theme leave it together only this much closer elsewhere
 
 
 @dataclass
@@ -120,6 +123,8 @@ def _cluster_free(x: np.ndarray, sim: np.ndarray, cut: float, raw: np.ndarray,
             plain = sim if prior is None else sim - prior
             if STAY_MARGIN > 0:
                 labels = _stay(labels, plain, slots, 1.0 - cut)
+            if SPLIT_MARGIN > -1:
+                labels = _hold_splits(labels, plain, slots, 1.0 - cut)
             labels = _tray(labels, plain, slots, 1.0 - cut, tray_margin)
         return relabel(labels)
     rng = np.random.default_rng(0)
@@ -238,6 +243,46 @@ def _stay(labels: np.ndarray, sim: np.ndarray, slots: np.ndarray, bar: float) ->
                 here = bar
             if here - there < STAY_MARGIN:
                 out[i] = succ
+    return out
+
+
+def _hold_splits(labels: np.ndarray, sim: np.ndarray, slots: np.ndarray, bar: float,
+                 margin: float | None = None) -> np.ndarray:
+    """Group-level hysteresis: cards of one shown theme that leave its successor together
+    (a split) go back unless the evidence without each other is clear: their mean
+    similarity to the cards of their new cluster that were not in their theme (or, for a
+    cluster of theme cards only, to each other) beats their mean similarity to the
+    successor by `SPLIT_MARGIN`.
+    """
+    margin = SPLIT_MARGIN if margin is None else margin
+    out = labels.copy()
+    for s in np.unique(slots[slots >= 0]):
+        mates = np.flatnonzero(slots == s)
+        placed = labels[mates][labels[mates] >= 0]
+        if len(mates) < 3 or not len(placed):
+            continue
+        succ = int(np.bincount(placed).argmax())
+        home = np.flatnonzero((labels == succ))
+        for c in np.unique(placed):
+            group = mates[labels[mates] == c]
+            if c == succ or len(group) < 2:
+                continue
+            others = np.flatnonzero((labels == c) & (slots != s))
+            if len(others):
+                there = float(sim[np.ix_(group, others)].mean())
+            else:
+                block = sim[np.ix_(group, group)]
+                there = float((block.sum() - np.trace(block)) / (len(group) * (len(group) - 1)))
+            here = float(sim[np.ix_(group, home)].mean())
+            need = margin / (len(group) - 1) ** SCALE
+            if there - here < need:
+                out[group] = succ
+                rest = np.flatnonzero(out == c)
+                if FOLLOW and 0 < len(rest) < MIN_SIZE:
+                    home2 = np.flatnonzero(out == succ)
+                    for i in rest[slots[rest] < 0]:
+                        if float(sim[i, home2].mean()) >= bar:
+                            out[i] = succ
     return out
 
 

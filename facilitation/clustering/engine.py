@@ -249,8 +249,9 @@ def _hold_splits(labels: np.ndarray, sim: np.ndarray, slots: np.ndarray, bar: fl
     unless the evidence without each other is clear. Their mean similarity to the cards of
     their new cluster that were not in their theme (for a cluster of their theme's cards
     only: to each other) must beat their mean similarity to the successor by `margin`
-    (`SPLIT_MARGIN`). When a split is held, new and tray cards left in a cluster of fewer than `MIN_SIZE`
-    follow into the successor if they reach the join bar `bar` (else `_tray` keeps them).
+    (`SPLIT_MARGIN`). When a split is held, new and tray cards left in a cluster of fewer
+    than `MIN_SIZE` follow into the successor if they reach the join bar `bar` (else
+    `_tray` keeps them).
 
     The per-card stay rule lets such groups through: each card counts its fellow leavers
     as evidence. Most of these splits were between two themes neither of which was the

@@ -7,7 +7,15 @@ import pytest
 from clustering_fixtures import fixture_cards
 
 from facilitation.clustering import engine
-from facilitation.clustering.engine import NEW, TRAY, _memory, _slots, _tray, cluster
+from facilitation.clustering.engine import (
+    NEW,
+    TRAY,
+    _hold_splits,
+    _memory,
+    _slots,
+    _tray,
+    cluster,
+)
 from facilitation.clustering.evaluate import arrival_orders, corrections, replay, replay_orders
 from facilitation.clustering.labelcheck import is_noun_phrase, rubric_failures, semantic_hits
 from facilitation.clustering.schema import Theme
@@ -172,6 +180,40 @@ def test_two_cards_split_off_a_theme_go_back_but_a_shrunk_theme_stays() -> None:
     # a card split off with a new card: it goes back, the new card waits in the tray
     assert _tray(np.array([0, 0, 0, 1, 1]), sim[:5, :5], np.array([0, 0, 0, 0, NEW]),
                  bar=0.1).tolist() == [0, 0, 0, 0, -1]
+
+
+def _split_board(to_theme: float) -> np.ndarray:
+    # cards 0-5 shown in theme 0; 4 and 5 (close to each other) now cluster with the new
+    # cards 6 and 7; `to_theme`: how close 4 and 5 are to the theme's cards 0-3
+    pairs = {(i, j): 0.6 for i in range(4) for j in range(4) if i < j}
+    pairs.update({(i, j): to_theme for i in range(4) for j in (4, 5)})
+    pairs.update({(4, 5): 0.6, (6, 7): 0.5, (4, 6): 0.5, (4, 7): 0.5, (5, 6): 0.5, (5, 7): 0.5})
+    pairs.update({(i, j): 0.3 for i in range(4) for j in (6, 7)})
+    return _sims(8, pairs)
+
+
+def test_a_theme_splits_only_on_clear_evidence() -> None:
+    slots = np.array([0, 0, 0, 0, 0, 0, NEW, NEW])
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    # 4 and 5 fit the new cards (0.5) a little better than their theme (0.4): held back, and
+    # the two new cards, left alone, follow them when they reach the join bar
+    assert _hold_splits(labels, _split_board(0.4), slots, bar=0.35,
+                        margin=0.3).tolist() == [0] * 8
+    assert _hold_splits(labels, _split_board(0.4), slots, bar=0.45,
+                        margin=0.3).tolist() == [0, 0, 0, 0, 0, 0, 1, 1]
+    # far from their theme (0.1): a clear split, kept
+    assert _hold_splits(labels, _split_board(0.1), slots, bar=0.35,
+                        margin=0.3).tolist() == labels.tolist()
+    # a split of the theme's own cards only is judged by their closeness to each other
+    alone = np.array([0, 0, 0, 0, 1, 1, 2, 2])
+    assert _hold_splits(alone, _split_board(0.4), slots, bar=0.35,
+                        margin=0.3).tolist() == [0, 0, 0, 0, 0, 0, 2, 2]
+    assert _hold_splits(alone, _split_board(0.25), slots, bar=0.35,
+                        margin=0.3).tolist() == alone.tolist()
+    # a single card leaving is the stay rule's business, not this one's
+    lone = np.array([0, 0, 0, 0, 0, 1, 1, 1])
+    assert _hold_splits(lone, _split_board(0.4), slots, bar=0.35,
+                        margin=0.3).tolist() == lone.tolist()
 
 
 def test_replay_splits_moves_and_averages_arrival_orders() -> None:

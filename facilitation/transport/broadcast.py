@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+from flask_socketio import join_room
 
 from ..domain.board import board_view, participant_view
 from ..domain.events import Recorded
@@ -22,6 +23,16 @@ Listener = Callable[[str, Sequence[Recorded]], None]
 def add_listener(app: Flask, listener: Listener) -> None:
     """React in this process to every committed event (e.g. the live grouping)."""
     app.extensions.setdefault("commit_listeners", []).append(listener)
+
+
+def join_rooms(*rooms: str) -> None:
+    """Put the client of this request in `rooms`. With several processes, the rooms are
+    registered together first (one wait, not one per room: `room_presence`)."""
+    presence = getattr(getattr(socketio.server, "manager", None), "presence", None)
+    if presence is not None:
+        presence.register(request.namespace or "/", *rooms)
+    for room in rooms:
+        join_room(room)
 
 
 def board_room(session_id: str) -> str:

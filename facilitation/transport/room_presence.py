@@ -75,6 +75,7 @@ class _Registration:
         self.ready = threading.Event()
         self.error: BaseException | None = None
         self.used = time.monotonic()
+        self.keys: list[str] = []
 
 
 class RoomPresence:
@@ -128,32 +129,38 @@ class RoomPresence:
 
     # -- a client joining --------------------------------------------------------------
 
-    def register(self, namespace: str, room: str) -> None:
-        """Return once every other process publishes `room`'s messages (module doc);
-        at once when this process already had it registered."""
-        key = room_key(namespace, room)
+    def register(self, namespace: str, *rooms: str) -> None:
+        """Return once every other process publishes these rooms' messages (module
+        doc): one write and one wait for the rooms not registered yet, none for those
+        already registered (a wait under way for one of them is shared)."""
+        keys = [room_key(namespace, room) for room in rooms]
+        mine, pending = _Registration(), []
         with self._guard:
-            found = self._mine.get(key)
-            first = found is None
-            if first:
-                found = self._mine[key] = _Registration()
-            found.used = self._clock()
-        if not first:
+            for key in keys:
+                found = self._mine.get(key)
+                if found is None:
+                    self._mine[key] = mine
+                    mine.keys.append(key)
+                elif found is not mine:
+                    pending.append(found)
+                (found or mine).used = self._clock()
+        if mine.keys:
+            try:
+                with self._writing:
+                    self._write_registration(mine.keys)
+                self._sleep(FRESH_S + MARGIN_S)
+            except BaseException as error:
+                with self._guard:
+                    for key in mine.keys:
+                        self._mine.pop(key, None)
+                mine.error = error
+                raise
+            finally:
+                mine.ready.set()
+        for found in pending:
             found.ready.wait()
             if found.error is not None:
                 raise found.error
-            return
-        try:
-            with self._writing:
-                self._write_registration([key])
-            self._sleep(FRESH_S + MARGIN_S)
-        except BaseException as error:
-            with self._guard:
-                self._mine.pop(key, None)
-            found.error = error
-            found.ready.set()
-            raise
-        found.ready.set()
 
     def _write_registration(self, keys: list[str]) -> None:
         pipe = self._redis.pipeline(transaction=True)

@@ -86,3 +86,16 @@ def test_a_room_long_empty_is_let_go_and_a_gone_process_forgotten(redis_url: str
     here.refresh()
     assert here.local_only("/", "club:c1")
     assert here._redis.smembers(here._hosts_key) == set()
+
+
+@pytest.mark.redis
+def test_rooms_joined_together_are_registered_with_one_wait(redis_url: str) -> None:
+    clock = Clock()
+    here, there = pair(redis_url, clock)
+    there.register("/", "board:s3", "team:s3:1")
+    assert clock.slept == [FRESH_S + MARGIN_S]
+    there.register("/", "board:s3", "participants:s3")  # one new room: one more wait
+    assert clock.slept == [FRESH_S + MARGIN_S] * 2
+    here.refresh()
+    assert not any(here.local_only("/", room)
+                   for room in ("board:s3", "team:s3:1", "participants:s3"))

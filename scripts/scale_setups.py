@@ -28,7 +28,8 @@ from tests.services import postgres_server, redis_server  # noqa: E402
 
 KEYS = ("acknowledged", "refused", "join_errors", "lost", "duplicated", "throughput",
         "ack_p50_ms", "ack_p99_ms", "board_p99_ms", "cpu_ms_per_card",
-        "redis_cpu_ms_per_card", "join_cpu_ms_per_phone", "event_loop_max_stall_ms",
+        "redis_cpu_ms_per_card", "redis_publish_per_card", "join_cpu_ms_per_phone",
+        "event_loop_max_stall_ms",
         "server_rss_mb")
 
 

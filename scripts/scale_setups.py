@@ -4,6 +4,7 @@ Usage:  .venv/bin/python scripts/scale_setups.py [ROUNDS]     (env PHONES, defau
         TREES=/work/wt/a,/work/wt/b .venv/bin/python scripts/scale_setups.py [ROUNDS]
         (each set-up run once per code tree, in turn, the order reversed every other
         round: old and new measured in the same minutes, on one PostgreSQL and Redis)
+        ONLY=plenary …: only the set-ups whose label contains it
 
 Starts a throwaway PostgreSQL 15 and Redis (as the tests do), then runs `facilitation
 bench room --cards 5 --scenario burst --no-relay --json` for: SQLite, 1 process;
@@ -46,6 +47,8 @@ def main(rounds: int) -> None:
                   ("postgres 2p 10 sessions", ["--database-url", pg, "--processes", "2",
                                                "--redis-url", redis, "--sessions", "10"])]
         trees = [Path(t) for t in os.environ.get("TREES", str(ROOT)).split(",")]
+        only = os.environ.get("ONLY")  # e.g. ONLY="2p": the set-ups whose label has it
+        setups = [setup for setup in setups if not only or only in setup[0]]
         for round_ in range(rounds):
             for number, (label, extra) in enumerate(setups):
                 turn = trees if (round_ + number) % 2 == 0 else trees[::-1]

@@ -1,6 +1,7 @@
 """The Socket.IO message queue between server processes (Redis), with a bounded pool
-that makes publishers wait for a connection instead of dropping their broadcast, and
-no work on a message nobody here receives."""
+that makes publishers wait for a connection instead of dropping their broadcast, no
+work on a message nobody here receives, and nothing on the queue for a room no other
+process has a client in (`room_presence`)."""
 
 from __future__ import annotations
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+from flask_socketio import join_room
 
 from ..domain.board import board_view, participant_view
 from ..domain.events import Recorded
@@ -21,6 +23,16 @@ Listener = Callable[[str, Sequence[Recorded]], None]
 def add_listener(app: Flask, listener: Listener) -> None:
     """React in this process to every committed event (e.g. the live grouping)."""
     app.extensions.setdefault("commit_listeners", []).append(listener)
+
+
+def join_rooms(*rooms: str) -> None:
+    """Put the client of this request in `rooms`. With several processes, the rooms are
+    registered together first (one wait, not one per room: `room_presence`)."""
+    presence = getattr(getattr(socketio.server, "manager", None), "presence", None)
+    if presence is not None:
+        presence.register(request.namespace or "/", *rooms)
+    for room in rooms:
+        join_room(room)
 
 
 def board_room(session_id: str) -> str:
@@ -50,9 +62,11 @@ class Outbox:
     """
 
     def __init__(self, send: Callable[[str, list[dict[str, Any]]], None],
-                 later: Callable[[Callable[[], None]], None] | None) -> None:
+                 later: Callable[[Callable[[], None]], None] | None,
+                 batch: Callable[[], AbstractContextManager[Any]] = nullcontext) -> None:
         self._send = send
         self._later = later
+        self._batch = batch  # the message queue's: a flush's rooms in one round trip
         self._rooms: dict[str, list[dict[str, Any]]] = {}
         # a state whose newest value is all that matters (e.g. `presence`): the last one
         self._latest: dict[tuple[str, str], Callable[[], None]] = {}
@@ -85,17 +99,18 @@ class Outbox:
         with self._lock:
             rooms, self._rooms = self._rooms, {}
             latest, self._latest = self._latest, {}
-        for (room, _name), send in latest.items():
-            try:
-                send()
-            except Exception:  # noqa: BLE001 - as below
-                log.exception("pushing to %s failed", room)
-        for room, views in rooms.items():
-            views.sort(key=lambda view: view["seq"])
-            try:
-                self._send(room, views)
-            except Exception:  # one room's failure (a message queue down) spares the others
-                log.exception("pushing events to %s failed", room)
+        with self._batch():
+            for (room, _name), send in latest.items():
+                try:
+                    send()
+                except Exception:  # noqa: BLE001 - as below
+                    log.exception("pushing to %s failed", room)
+            for room, views in rooms.items():
+                views.sort(key=lambda view: view["seq"])
+                try:
+                    self._send(room, views)
+                except Exception:  # one room's failure spares the others
+                    log.exception("pushing events to %s failed", room)
 
 
 GATHER = 0.002  # seconds: what the board waits at most for a card, to get it with others
@@ -117,9 +132,10 @@ def outbox() -> Outbox:
     """The app's outbox, for its async mode."""
     found = current_app.extensions.get("outbox")
     if found is None:
+        manager = getattr(socketio.server, "manager", None)
         found = current_app.extensions["outbox"] = Outbox(
             lambda room, views: socketio.emit("events", views, to=room),
-            _later_for(socketio.async_mode))
+            _later_for(socketio.async_mode), getattr(manager, "batch", nullcontext))
     return found
 
 

@@ -1,14 +1,19 @@
 """The Socket.IO message queue between server processes (Redis), with a bounded pool
-that makes publishers wait for a connection instead of dropping their broadcast, and
-no work on a message nobody here receives."""
+that makes publishers wait for a connection instead of dropping their broadcast, no
+work on a message nobody here receives, and nothing on the queue for a room no other
+process has a client in (`room_presence`)."""
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import socketio
+
+from .room_presence import RoomPresence, tracked
 
 if TYPE_CHECKING:
     import redis
@@ -34,8 +39,15 @@ class RedisQueue(socketio.RedisManager):
     """
 
     _client: redis.Redis | None = None
+    presence: RoomPresence | None = None
+    _batches: threading.local | None = None  # made once patched: green-thread local
 
     def _redis_connect(self) -> None:
+        self.redis = self._the_client()
+        self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        self.connected = True
+
+    def _the_client(self) -> redis.Redis:
         import redis  # the `redis` extra: one process (`make run`) runs without it
 
         if self._client is None:
@@ -43,9 +55,7 @@ class RedisQueue(socketio.RedisManager):
                 self.redis_url, max_connections=CONNECTIONS, timeout=WAIT_S,
                 **self.redis_options)
             self._client = redis.Redis(connection_pool=pool)
-        self.redis = self._client
-        self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
-        self.connected = True
+        return self._client
 
     # What a second process cost per card beyond the first (py-spy, `bench room`, two
     # processes, stop 22): each broadcast was encoded for this process's clients even
@@ -58,6 +68,26 @@ class RedisQueue(socketio.RedisManager):
         # messages from our own processes, not phones: the standard reader (the guarded
         # one, `wire.loads`, stays on what clients send)
         self.json = json
+        self._batches = threading.local()
+        if not self.write_only:
+            self.presence = RoomPresence(self._the_client(), self.channel, self.host_id,
+                                         sleep=self.server.sleep, occupied=self._occupied)
+            self.server.start_background_task(self.presence.run)
+
+    def _occupied(self, key: str) -> bool:
+        namespace, _, room = key.partition(" ")
+        return bool(self.rooms.get(namespace, {}).get(room))
+
+    def enter_room(self, sid: str, namespace: str, room: Any,
+                   eio_sid: Any = None) -> Any:
+        """A client of this process entering one of the app's rooms: the room is
+        registered, and every other process publishes its messages, before this returns
+        (so before the client's snapshot is read: `room_presence`)."""
+        if (self.presence is not None and tracked(room)
+                and (self.is_connected(sid, namespace)
+                     or self.is_pre_connected(sid, namespace))):
+            self.presence.register(namespace or "/", room)
+        return super().enter_room(sid, namespace, room, eio_sid=eio_sid)
 
     def emit(self, event: str, data: Any, namespace: str | None = None,
              room: Any = None, skip_sid: Any = None, callback: Any = None,
@@ -66,8 +96,10 @@ class RedisQueue(socketio.RedisManager):
         (a replay to the phone that asked) does not cross the queue: no other process
         has that client."""
         room, namespace = to or room, namespace or "/"
-        if callback is None and isinstance(room, str) and self.is_connected(room, namespace):
-            kwargs["ignore_queue"] = True
+        if callback is None and isinstance(room, str) and (
+                self.is_connected(room, namespace)
+                or (self.presence is not None and self.presence.local_only(namespace, room))):
+            kwargs["ignore_queue"] = True  # no other process has a client there
         return super().emit(event, data, namespace=namespace, room=room,
                             skip_sid=skip_sid, callback=callback, **kwargs)
 
@@ -87,7 +119,43 @@ class RedisQueue(socketio.RedisManager):
         if isinstance(data, dict) and "host_id" in data and data.get("method") != "callback":
             data = {"host_id": data["host_id"],
                     **{key: value for key, value in data.items() if key != "host_id"}}
+        batch = getattr(self._batches, "messages", None)
+        if batch is not None and data.get("method") != "callback":
+            batch.append(self.json.dumps(data))
+            return None
         return super()._publish(data)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Publish what is sent inside in one round trip (a flush of the outbox: one
+        message per room, several rooms), at the end, in order."""
+        if self._batches is None or getattr(self._batches, "messages", None) is not None:
+            yield  # not initialised (no server), or nested: the outer batch sends
+            return
+        messages: list[str] = []
+        self._batches.messages = messages
+        try:
+            yield
+        finally:
+            self._batches.messages = None
+            if messages:
+                self._publish_all(messages)
+
+    def _publish_all(self, messages: list[str]) -> None:
+        for retries_left in (1, 0):  # as python-socketio's `_publish`: 2 attempts
+            try:
+                if not self.connected:
+                    self._redis_connect()
+                pipe = self.redis.pipeline(transaction=False)
+                for message in messages:
+                    pipe.publish(self.channel, message)
+                pipe.execute()
+                return
+            except Exception as error:  # noqa: BLE001 - logged as python-socketio does
+                self._get_logger().error(
+                    "Cannot publish to redis... %s", "retrying" if retries_left else
+                    "giving up", extra={"redis_exception": str(error)})
+                self.connected = False
 
     def _listen(self) -> Iterator[Any]:
         own = b'{"host_id": "' + self.host_id.encode() + b'"'

@@ -26,7 +26,14 @@ from ..usecases import accounts
 from ..usecases.clubs import Clubs
 from ..usecases.sessions import Service
 from . import languages
-from .broadcast import board_room, outbox, participants_room, publish, team_room
+from .broadcast import (
+    board_room,
+    join_rooms,
+    outbox,
+    participants_room,
+    publish,
+    team_room,
+)
 from .commands import run_command
 from .messages import refusal
 from .throttle import address_key, limited, notify, spend, spender, throttle
@@ -312,8 +319,7 @@ class LiveNamespace(Namespace):
             raise Rejected("unauthenticated")
         board = service().require_facilitator(session_id, session["facilitator_id"])
         session["lang"] = _lang(data.get("lang"), board.language)
-        join_room(board_room(session_id))
-        join_room(team_room(session_id, session["facilitator_id"]))
+        join_rooms(board_room(session_id), team_room(session_id, session["facilitator_id"]))
         snapshot = service().boards.view(session_id, type(board).to_dict)
         self._replay(session_id, last_seq, participant=False)
         return {

@@ -95,3 +95,29 @@ def test_a_process_skips_its_own_messages_unread_but_hears_the_others(redis_url:
         ("emit", [{"seq": 2}]), ("callback", None)]
     with pytest.raises(queue.Empty):
         heard.get(timeout=0.5)
+
+
+@pytest.mark.redis
+def test_a_batch_of_rooms_goes_out_together_at_its_end_in_order(redis_url: str) -> None:
+    """An outbox flush (a message per room) publishes in one pipeline when it ends."""
+    import json
+    import threading
+
+    import redis
+
+    from facilitation.transport.message_queue import RedisQueue
+
+    channel = "queue-test-batch"
+    manager = RedisQueue(redis_url, channel=channel)
+    manager._batches = threading.local()  # what `initialize` sets up under a server
+    listener = redis.Redis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)
+    listener.subscribe(channel)
+    listener.get_message(timeout=1)
+    with manager.batch():
+        for room in ("board:s1", "participants:s1", "board:s2"):
+            manager._publish({"method": "emit", "room": room, "host_id": manager.host_id})
+        assert listener.get_message(timeout=0.3) is None  # nothing before the end
+    rooms = [json.loads(listener.get_message(timeout=5)["data"])["room"] for _ in range(3)]
+    assert rooms == ["board:s1", "participants:s1", "board:s2"]
+    manager._publish({"method": "emit", "room": "board:s3", "host_id": manager.host_id})
+    assert json.loads(listener.get_message(timeout=5)["data"])["room"] == "board:s3"

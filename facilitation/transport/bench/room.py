@@ -69,6 +69,7 @@ class Run:
     cpu_s: float = 0.0  # the target's processes' CPU from "go" to the last ack
     joins: tuple[float, float, int] | None = None  # burst: seconds, CPU seconds, phones in
     redis_cpu_s: float | None = None  # the Redis server's, over the same span (when used)
+    redis_publishes: int | None = None  # PUBLISH calls over the same span
     opened_at: float = 0.0  # `vote`: when the facilitator's command opened the vote
     views: list[dict[str, Any]] = field(default_factory=list)  # `vote`: each phone's view
     view_errors: int = 0
@@ -139,6 +140,20 @@ def _redis_cpu_s(url: str | None) -> float | None:
     finally:
         client.close()
     return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def _redis_publishes(url: str | None) -> int | None:
+    """PUBLISH calls the Redis server has answered so far (its `INFO commandstats`)."""
+    if not url:
+        return None
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        stats = client.info("commandstats")
+    finally:
+        client.close()
+    return int(stats.get("cmdstat_publish", {}).get("calls", 0))
 
 
 def _percentile(samples: list[float], q: float) -> float | None:
@@ -378,6 +393,7 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
     if plan.scenario == "burst":  # (a meeting's phones join while it plays)
         run.joins = (run.started - joining, cpu_before - joining_cpu, joined)
     redis_before = _redis_cpu_s(redis_url)
+    publishes_before = _redis_publishes(redis_url)
     for worker in workers:
         assert worker.stdin is not None
         worker.stdin.write("go\n")
@@ -413,6 +429,8 @@ def _play(plan: RoomPlan, urls: list[str], token: str, sessions: list[dict[str, 
     run.cpu_s = _cpu_s(pids or []) - cpu_before
     if redis_before is not None:
         run.redis_cpu_s = (_redis_cpu_s(redis_url) or 0.0) - redis_before
+    if publishes_before is not None:
+        run.redis_publishes = (_redis_publishes(redis_url) or 0) - publishes_before
     for worker in workers:
         worker.wait()
     bar.close()
@@ -471,6 +489,8 @@ def _figures(run: Run) -> dict[str, Any]:
                                   if run.joins and run.joins[2] else None),
         "redis_cpu_ms_per_card": (round(1000 * run.redis_cpu_s / len(ok), 3)
                                   if ok and run.redis_cpu_s is not None else None),
+        "redis_publish_per_card": (round(run.redis_publishes / len(ok), 3)
+                                   if ok and run.redis_publishes is not None else None),
     }
 
 

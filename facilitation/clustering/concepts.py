@@ -102,12 +102,6 @@ class ConceptSpace:
         """(texts x concepts) sum of the weights of the stems a text shares with each concept."""
         return _shared(texts, self._stem_weights, len(self.names))
 
-    def word_support(self, texts: Sequence[str]) -> np.ndarray:
-        """(texts x naming columns, as `naming_closeness`) the texts share a word (stem) with
-        the concept's phrases."""
-        space = self._namer or self
-        return space.shared_words(texts) > 0
-
     def centroids(self, cache: VectorCache) -> np.ndarray:
         """(concepts x dim) unit centroids of each concept's phrases in `cache`'s space."""
         key = cache.embedder.name

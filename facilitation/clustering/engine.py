@@ -28,7 +28,7 @@ from .kind import classify_kinds
 from .labelcheck import rubric_failures
 from .labels import label_groups
 from .language import majority_language
-from .phrasenames import centroids, fit, phrase_names, pool_verbs
+from .phrasenames import centroids, phrase_names, pool_verbs
 from .schema import Card, Constraints, SeedTheme, Theme
 from .similarity import SECOND_ORDER_WEIGHT, blended, centre, knn_smooth, second_order, unit
 from .stable import MISC_COLOUR, IdAllocator, match_previous
@@ -54,9 +54,6 @@ PAIR_WORDS = 7  # longest "X et Y" name, in words
 COVERAGE = 0.3  # weight of the share of a theme's cards closest to a concept, in its score
 NEAR_TOP = 0.02  # a card counts for every concept within this of its closest one
 COVER_MIN = 0.3  # ... and a share under this counts 0 (one card of nine has no say)
-PHRASE_OVER_CONCEPT = None  # a card phrase replaces a concept name fitting this much less
-SUPPORT_MIN = None  # least share of a theme's cards sharing a word with its concept
-PHRASE_WEAK_FALLBACK = True  # a lone-word phrase still gives way to a fallback concept
 MEMORY_FADE = (500, 1000)  # free cards: full memory up to the first, none from the second
 MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one theme
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two columns (themes, tray)
@@ -541,11 +538,10 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         groups, x = _pool_groups(ids, raw, granularity, pinned_here, seed_themes,
                                  seed_vecs, kind, pool_bars, view, reference, shown)
         fallback: dict[int, tuple[str, float]] = {}
-        picked: dict[int, tuple[int, ...]] = {}
         named = (_concept_names(groups, space.naming_closeness(raw, cache, texts, closeness),
-                                space, texts, language, fallback, picked)
+                                space, texts, language, fallback)
                  if closeness is not None and space is not None else {})
-        phrased = _phrase_names(groups, raw, texts, named, cache, language, space, picked)
+        phrased = _phrase_names(groups, raw, texts, named, cache, language)
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
                                  allocator, prev_colour, named, concept_names, language,
                                  fallback, phrased))
@@ -581,11 +577,10 @@ def name_groups(cards: Sequence[Card], groups: Sequence[Sequence[str]], *,
         pos = {cid: i for i, cid in enumerate(ids)}
         built = [_Group([pos[cid] for cid in g]) for g in members]
         fallback: dict[int, tuple[str, float]] = {}
-        picked: dict[int, tuple[int, ...]] = {}
         named = (_concept_names(built, space.naming_closeness(raw, cache, texts, closeness),
-                                space, texts, language, fallback, picked)
+                                space, texts, language, fallback)
                  if closeness is not None and space is not None else {})
-        phrased = _phrase_names(built, raw, texts, named, cache, language, space, picked)
+        phrased = _phrase_names(built, raw, texts, named, cache, language)
         out.extend(_to_themes(built, list(range(len(pool))), x, pool, kind, [], Constraints(),
                               allocator, {}, named, frozenset(), language, fallback, phrased))
     return out
@@ -593,8 +588,7 @@ def name_groups(cards: Sequence[Card], groups: Sequence[Sequence[str]], *,
 
 def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSpace,
                    texts: Sequence[str], language: str | None = None,
-                   fallback: dict[int, tuple[str, float]] | None = None,
-                   picked: dict[int, tuple[int, ...]] | None = None) -> dict[int, str]:
+                   fallback: dict[int, tuple[str, float]] | None = None) -> dict[int, str]:
     """Concept names for new themes: {id(group): the concept's name}, in `language` (the
     screen's) when given, else in the cards' language.
 
@@ -608,7 +602,6 @@ def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSp
     distinctiveness, for weak labels (`_fallback_name`).
     """
     fallback = {} if fallback is None else fallback
-    picked = {} if picked is None else picked
     eligible = [g for g in groups if not (g.misc or g.anchor is not None or g.seed is not None
                                           or len(g.members) < LOOSE_MIN)]
     n = len(closeness)
@@ -633,15 +626,12 @@ def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSp
         if distinct[r, c] >= CONCEPT_BAR and (name := name_of(int(c), g)):
             head = _family_head(distinct[r], space)
             out[id(g)] = (name_of(head, g) if head is not None else None) or name
-            picked[id(g)] = (int(c),) if head is None else (int(c), head)
             if head is None and (second := _second_concept(int(c), distinct[r], cover[r])) \
                     is not None and (other := name_of(second, g)):
                 lang = language or majority_language([texts[p] for p in g.members])
                 pair = (_pair(name, other, lang) if cover[r, c] >= cover[r, second]
                         else _pair(other, name, lang))  # the larger share first
                 out[id(g)] = pair or name
-                if pair:
-                    picked[id(g)] = (int(c), second)
             used.add(int(c))
     for r, g in enumerate(eligible):
         if id(g) in out:
@@ -657,36 +647,25 @@ def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSp
 
 def _phrase_names(groups: list[_Group], raw: np.ndarray, texts: Sequence[str],
                   named: dict[int, str], cache: VectorCache,
-                  language: str | None = None, space: ConceptSpace | None = None,
-                  picked: dict[int, tuple[int, ...]] | None = None) -> dict[int, str]:
-    """Names from the themes' own cards (`phrasenames`): {id(group): phrase} for every
-    theme with cards. A concept name in `named` gives way (is removed) when the phrase fits
-    the theme better by more than `PHRASE_OVER_CONCEPT` (None: never)."""
+                  language: str | None = None) -> dict[int, str]:
+    """Names from the themes' own cards (`phrasenames`) for the themes no concept names:
+    {id(group): noun phrase}. Each is ranked against every theme of the pool (its
+    distinctiveness); only the unnamed themes' candidates are embedded.
+
+    Round 12 (docs/clustering.md): letting a phrase replace a concept name that fits its
+    theme less well (sentence vectors), or a concept name few of the cards share a word with,
+    lost names on every margin tried: the concept names stay.
+    """
     regular = [g for g in groups if not g.misc and g.members]
-    if not regular:
+    todo = [gi for gi, g in enumerate(regular) if id(g) not in named]
+    if not todo:
         return {}
     member_texts = [[texts[p] for p in g.members] for g in regular]
-    langs = [language or majority_language(t) for t in member_texts]
     cents = centroids([raw[g.members] for g in regular])
-    found = phrase_names(member_texts, cents, cache.vectors, langs, pool_verbs(texts))
-    support = (space.word_support(texts) if space is not None and SUPPORT_MIN is not None
-               else None)
-    out: dict[int, str] = {}
-    for gi, (g, best) in enumerate(zip(regular, found, strict=True)):
-        if best is None:
-            continue
-        out[id(g)] = best[0]
-        concept = named.get(id(g))
-        if concept is not None and support is not None and picked \
-                and (cols := list(picked.get(id(g), ()))) \
-                and support[np.ix_(g.members, cols)].any(axis=1).mean() < SUPPORT_MIN:
-            del named[id(g)]
-            continue
-        if concept is not None and PHRASE_OVER_CONCEPT is not None \
-                and best[1] > float(fit(cache.vectors([concept]), cents, gi)[0]) \
-                + PHRASE_OVER_CONCEPT:
-            del named[id(g)]
-    return out
+    found = phrase_names(member_texts, cents, cache.vectors,
+                         [majority_language(t) for t in member_texts],
+                         pool_verbs(texts), only=todo)
+    return {id(regular[gi]): best[0] for gi, best in enumerate(found) if best is not None}
 
 
 def _second_concept(first: int, distinct: np.ndarray, cover: np.ndarray) -> int | None:
@@ -847,10 +826,8 @@ def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Seque
         pin = constraints.pinned.get(tid)
         members = [cards[idx[p]].id for p in g.members]
         auto_label = phrased.get(id(g)) or auto_label
-        concept = named.get(id(g)) or (_fallback_name(auto_label, group_texts,
-                                                      fallback.get(id(g)))
-                                       if PHRASE_WEAK_FALLBACK or id(g) not in phrased
-                                       else None)
+        concept = named.get(id(g)) or _fallback_name(auto_label, group_texts,
+                                                     fallback.get(id(g)))
         kept = _kept_name(m, members, concept, concept_names)
         label = (pin.label if pin is not None else None) or constraints.labels.get(tid) \
             or g.seed or kept or concept or auto_label

@@ -210,12 +210,14 @@ def centroids(groups_vectors: Sequence[np.ndarray]) -> np.ndarray:
 
 def phrase_names(groups: Sequence[Sequence[str]], cents: np.ndarray, embed: Embed,
                  languages: Sequence[str], verbs: frozenset[str] = frozenset(),
-                 ) -> list[tuple[str, float] | None]:
-    """Per group of texts: its best phrase name and that name's fit (+ coverage term), or
-    None when its cards hold no candidate."""
+                 only: Sequence[int] | None = None) -> list[tuple[str, float] | None]:
+    """Per group of texts (`cents`: their unit centroids, one row per group): its best
+    phrase name and that name's score, or None when its cards hold no candidate or the group
+    is not in `only` (indices; None: every group)."""
+    wanted = set(range(len(groups)) if only is None else only)
     out: list[tuple[str, float] | None] = []
     for gi, texts in enumerate(groups):
-        found = candidates(texts, languages[gi], verbs) if texts else []
+        found = candidates(texts, languages[gi], verbs) if texts and gi in wanted else []
         if not found:
             out.append(None)
             continue

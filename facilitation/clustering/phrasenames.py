@@ -25,13 +25,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from .labelcheck import _GENERIC, _conjugated, _proper_name, _verb_like, rubric_failures
+from .labelcheck import _GENERIC, _conjugated, _verb_like, proper_words, rubric_failures
 from .labels import _ELIDED, _INVERTED, _SEGMENTS, _WEAK, _WORD_TOKEN, _phrases, _terms
 from .language import guess_language
 from .normalise import normalise, strip_accents
 from .tokens import STOPWORDS, stem
 
-MAX_CANDIDATES = 12  # phrases per theme embedded and ranked (those most cards share)
+MAX_CANDIDATES = 8  # phrases per theme embedded and ranked (those most cards share)
 FIT_MARGIN = 0.5  # weight of the margin over the nearest other theme's centroid
 FIT_COVER = 0.3  # weight of the share of the theme's cards holding all the phrase's words
 FIT_WORD = 0.03  # fit lost per word beyond two (a name says the theme, not one card's story)
@@ -40,7 +40,8 @@ FIT_WORD = 0.03  # fit lost per word beyond two (a name says the theme, not one 
 _TIME = frozenset(strip_accents(w) for w in """
 combien comment pourquoi chacun chacune aucun aucune plusieurs certains certaines tellement
 ailleurs partout dedans dehors ainsi autant tant assez presque seulement parfois demain
-maintenant enfin vite ensuite surtout vraiment quelqu quelqu'un quelque-chose là-bas""".split())
+maintenant enfin vite ensuite surtout vraiment quelqu quelqu'un quelque-chose là-bas quel quels
+quelle quelles""".split())
 _TIME |= frozenset(strip_accents(w) for w in """
 lundi mardi mercredi jeudi vendredi samedi dimanche lundis mardis mercredis jeudis vendredis
 samedis dimanches janvier février mars avril mai juin juillet août septembre octobre novembre
@@ -178,14 +179,15 @@ def candidates(texts: Sequence[str], language: str, verbs: frozenset[str] = froz
     stems_of = [{k for k, _ in _terms(t)} for t in chosen]
     for name, keys in keys_of.items():
         counts[name] = sum(all(k in s for k in keys) for s in stems_of)
+    proper = proper_words(chosen)
     out: list[tuple[str, float]] = []
     for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0])):
         if len(out) >= limit:
             break
         words = name.split()
         if (len(words) == 1 and strip_accents(name.lower()) in _GENERIC) \
-                or rubric_failures(name, chosen) \
-                or any(len(w) > 2 and _proper_name(w, chosen) for w in words):
+                or any(strip_accents(w.lower()) in proper for w in words) \
+                or rubric_failures(name, chosen, proper):
             continue
         out.append((name, count / max(1, len(chosen))))
     return out

@@ -31,7 +31,7 @@ from .language import guess_language
 from .normalise import normalise, strip_accents
 from .tokens import STOPWORDS, stem
 
-MAX_CANDIDATES = 8  # phrases per theme embedded and ranked (those most cards share)
+MAX_CANDIDATES = 12  # phrases per theme embedded and ranked (those most cards share)
 FIT_MARGIN = 0.5  # weight of the margin over the nearest other theme's centroid
 FIT_COVER = 0.3  # weight of the share of the theme's cards holding all the phrase's words
 FIT_WORD = 0.03  # fit lost per word beyond two (a name says the theme, not one card's story)
@@ -163,10 +163,11 @@ def _english_phrases(text: str) -> set[tuple[str, tuple[str, ...]]]:
 
 
 def candidates(texts: Sequence[str], language: str, verbs: frozenset[str] = frozenset(),
-               limit: int = MAX_CANDIDATES) -> list[tuple[str, float]]:
+               limit: int | None = None) -> list[tuple[str, float]]:
     """A theme's candidate names and their coverage (share of its cards holding all the
-    phrase's words), the `limit` most covering ones; only cards in `language` are read, and
-    only phrases a facilitator could project (rubric, no proper name, no lone empty noun)."""
+    phrase's words), the `limit` (default `MAX_CANDIDATES`) most covering ones; only cards
+    in `language` are read, and only phrases a facilitator could project (rubric, no proper
+    name, no lone empty noun)."""
     chosen = [t for t in texts if guess_language(t) == language] or list(texts)
     counts: Counter[str] = Counter()
     keys_of: dict[str, tuple[str, ...]] = {}
@@ -180,6 +181,7 @@ def candidates(texts: Sequence[str], language: str, verbs: frozenset[str] = froz
     for name, keys in keys_of.items():
         counts[name] = sum(all(k in s for k in keys) for s in stems_of)
     proper = proper_words(chosen)
+    limit = MAX_CANDIDATES if limit is None else limit
     out: list[tuple[str, float]] = []
     for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0])):
         if len(out) >= limit:

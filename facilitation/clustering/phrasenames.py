@@ -56,7 +56,7 @@ _SUBJECTS = frozenset(
     "je j' tu il elle on nous vous ils elles se s' ne n' me m' te t' qui qu' y ça ca cela c'"
     .split())
 
-# "vendu", "reçue", "perdus": participles (not "eau", "lieu", "jeu"; a few nouns kept)
+# "vendu", "reçue", "perdus": participles (not "bus", "eau", "lieu"; a few nouns kept)
 _PARTICIPLE_U = re.compile(r"(?<![aeo])(?:u|ue|us|ues)$")
 _NOUNS_U = frozenset("rue rues tissu tissus revenu revenus menu menus avenue avenues vue vues "
                      "issue issues".split())
@@ -82,7 +82,7 @@ def _noun_key(word: str, verbs: frozenset[str]) -> str | None:
     surface = _ELIDED.sub("", word)
     folded = strip_accents(surface)
     if (len(folded) <= 2 or "'" in surface
-            or (_PARTICIPLE_U.search(folded) and folded not in _NOUNS_U)
+            or (len(folded) >= 5 and _PARTICIPLE_U.search(folded) and folded not in _NOUNS_U)
             or folded in STOPWORDS or folded in _WEAK
             or _INVERTED.search(folded) or folded in verbs or _verb_like(surface)
             or _conjugated(surface) or folded in _TIME

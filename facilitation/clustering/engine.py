@@ -54,6 +54,7 @@ PAIR_WORDS = 7  # longest "X et Y" name, in words
 COVERAGE = 0.3  # weight of the share of a theme's cards closest to a concept, in its score
 NEAR_TOP = 0.02  # a card counts for every concept within this of its closest one
 COVER_MIN = 0.3  # ... and a share under this counts 0 (one card of nine has no say)
+PHRASE_POOL = 500  # pools up to this many cards name unnamed themes by ranked card phrases
 MEMORY_FADE = (500, 1000)  # free cards: full memory up to the first, none from the second
 MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one theme
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two columns (themes, tray)
@@ -541,7 +542,8 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         named = (_concept_names(groups, space.naming_closeness(raw, cache, texts, closeness),
                                 space, texts, language, fallback)
                  if closeness is not None and space is not None else {})
-        phrased = _phrase_names(groups, raw, texts, named, cache, language)
+        phrased = (_phrase_names(groups, raw, texts, named, cache)
+                   if len(texts) <= PHRASE_POOL else {})
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
                                  allocator, prev_colour, named, concept_names, language,
                                  fallback, phrased))
@@ -580,7 +582,8 @@ def name_groups(cards: Sequence[Card], groups: Sequence[Sequence[str]], *,
         named = (_concept_names(built, space.naming_closeness(raw, cache, texts, closeness),
                                 space, texts, language, fallback)
                  if closeness is not None and space is not None else {})
-        phrased = _phrase_names(built, raw, texts, named, cache, language)
+        phrased = (_phrase_names(built, raw, texts, named, cache)
+                   if len(texts) <= PHRASE_POOL else {})
         out.extend(_to_themes(built, list(range(len(pool))), x, pool, kind, [], Constraints(),
                               allocator, {}, named, frozenset(), language, fallback, phrased))
     return out
@@ -646,11 +649,16 @@ def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSp
 
 
 def _phrase_names(groups: list[_Group], raw: np.ndarray, texts: Sequence[str],
-                  named: dict[int, str], cache: VectorCache,
-                  language: str | None = None) -> dict[int, str]:
+                  named: dict[int, str], cache: VectorCache) -> dict[int, str]:
     """Names from the themes' own cards (`phrasenames`) for the themes no concept names:
-    {id(group): noun phrase}. Each is ranked against every theme of the pool (its
-    distinctiveness); only the unnamed themes' candidates are embedded.
+    {id(group): noun phrase}, in the cards' language. Each is ranked against every theme of
+    the pool (its distinctiveness); only the unnamed themes' candidates are embedded.
+
+    Only for pools of a workshop's size (`PHRASE_POOL`): on the public sets (pools of
+    1,000-2,000 cards, themes of 50-120) the ranked phrases were shorter and read worse than
+    the cards' class-based TF-IDF phrases ("Port" for "Port du masque", "Match" for "Sport
+    olympique"), which stay there; on a workshop's themes of 3-15 cards those are the noisy
+    ones ("Yeux", "Colis le dimanche soir", "Lille en novembre").
 
     Round 12 (docs/clustering.md): letting a phrase replace a concept name that fits its
     theme less well (sentence vectors), or a concept name few of the cards share a word with,

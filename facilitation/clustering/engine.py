@@ -28,6 +28,7 @@ from .kind import classify_kinds
 from .labelcheck import rubric_failures
 from .labels import label_groups
 from .language import majority_language
+from .phrasenames import centroids, phrase_names, pool_verbs
 from .schema import Card, Constraints, SeedTheme, Theme
 from .similarity import SECOND_ORDER_WEIGHT, blended, centre, knn_smooth, second_order, unit
 from .stable import MISC_COLOUR, IdAllocator, match_previous
@@ -53,6 +54,7 @@ PAIR_WORDS = 7  # longest "X et Y" name, in words
 COVERAGE = 0.3  # weight of the share of a theme's cards closest to a concept, in its score
 NEAR_TOP = 0.02  # a card counts for every concept within this of its closest one
 COVER_MIN = 0.3  # ... and a share under this counts 0 (one card of nine has no say)
+PHRASE_POOL = 500  # pools up to this many cards name unnamed themes by ranked card phrases
 MEMORY_FADE = (500, 1000)  # free cards: full memory up to the first, none from the second
 MEMORY_KEEP = 0.1  # similarity bonus for two cards the board showed in one theme
 MEMORY_APART = 0.1  # ... and malus for two cards it showed in two columns (themes, tray)
@@ -587,9 +589,11 @@ def cluster(cards: Sequence[Card], granularity: float = 0.5,
         named = (_concept_names(groups, space.naming_closeness(raw, cache, texts, closeness),
                                 space, texts, language, fallback)
                  if closeness is not None and space is not None else {})
+        phrased = (_phrase_names(groups, raw, texts, named, cache)
+                   if len(texts) <= PHRASE_POOL else {})
         themes.extend(_to_themes(groups, idx, x, cards, kind, previous, constraints,
                                  allocator, prev_colour, named, concept_names, language,
-                                 fallback))
+                                 fallback, phrased))
     return themes
 
 
@@ -625,8 +629,10 @@ def name_groups(cards: Sequence[Card], groups: Sequence[Sequence[str]], *,
         named = (_concept_names(built, space.naming_closeness(raw, cache, texts, closeness),
                                 space, texts, language, fallback)
                  if closeness is not None and space is not None else {})
+        phrased = (_phrase_names(built, raw, texts, named, cache)
+                   if len(texts) <= PHRASE_POOL else {})
         out.extend(_to_themes(built, list(range(len(pool))), x, pool, kind, [], Constraints(),
-                              allocator, {}, named, frozenset(), language, fallback))
+                              allocator, {}, named, frozenset(), language, fallback, phrased))
     return out
 
 
@@ -687,6 +693,34 @@ def _concept_names(groups: list[_Group], closeness: np.ndarray, space: ConceptSp
                     fallback[id(g)] = (name, float(distinct[r, c]))
                 break
     return out
+
+
+def _phrase_names(groups: list[_Group], raw: np.ndarray, texts: Sequence[str],
+                  named: dict[int, str], cache: VectorCache) -> dict[int, str]:
+    """Names from the themes' own cards (`phrasenames`) for the themes no concept names:
+    {id(group): noun phrase}, in the cards' language. Each is ranked against every theme of
+    the pool (its distinctiveness); only the unnamed themes' candidates are embedded.
+
+    Only for pools of a workshop's size (`PHRASE_POOL`): on the public sets (pools of
+    1,000-2,000 cards, themes of 50-120) the ranked phrases were shorter and read worse than
+    the cards' class-based TF-IDF phrases ("Port" for "Port du masque", "Match" for "Sport
+    olympique"), which stay there; on a workshop's themes of 3-15 cards those are the noisy
+    ones ("Yeux", "Colis le dimanche soir", "Lille en novembre").
+
+    Round 12 (docs/clustering.md): letting a phrase replace a concept name that fits its
+    theme less well (sentence vectors), or a concept name few of the cards share a word with,
+    lost names on every margin tried: the concept names stay.
+    """
+    regular = [g for g in groups if not g.misc and g.members]
+    todo = [gi for gi, g in enumerate(regular) if id(g) not in named]
+    if not todo:
+        return {}
+    member_texts = [[texts[p] for p in g.members] for g in regular]
+    cents = centroids([raw[g.members] for g in regular])
+    found = phrase_names(member_texts, cents, cache.vectors,
+                         [majority_language(t) for t in member_texts],
+                         pool_verbs(texts), only=todo)
+    return {id(regular[gi]): best[0] for gi, best in enumerate(found) if best is not None}
 
 
 def _second_concept(first: int, distinct: np.ndarray, cover: np.ndarray) -> int | None:
@@ -819,12 +853,14 @@ def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Seque
                named: dict[int, str] | None = None,
                concept_names: frozenset[str] = frozenset(),
                language: str | None = None,
-               fallback: dict[int, tuple[str, float]] | None = None) -> list[Theme]:
+               fallback: dict[int, tuple[str, float]] | None = None,
+               phrased: dict[int, str] | None = None) -> list[Theme]:
     """Name, identify and colour one pool's groups (`named`: concept names, `fallback`:
     concept names for weak labels, see above; `concept_names`: every name a concept may
     give); the misc theme is named in `language` (the screen's), else in the cards'."""
     named = named or {}
     fallback = fallback or {}
+    phrased = phrased or {}
     regular = [g for g in groups if not g.misc and (g.members or g.anchor)]
     misc = [g for g in groups if g.misc and g.members]
     texts = [[cards[idx[p]].text for p in g.members] for g in regular]
@@ -844,6 +880,7 @@ def _to_themes(groups: list[_Group], idx: list[int], x: np.ndarray, cards: Seque
         prev_colour[tid] = colour
         pin = constraints.pinned.get(tid)
         members = [cards[idx[p]].id for p in g.members]
+        auto_label = phrased.get(id(g)) or auto_label
         concept = named.get(id(g)) or _fallback_name(auto_label, group_texts,
                                                      fallback.get(id(g)))
         kept = _kept_name(m, members, concept, concept_names)

@@ -116,6 +116,20 @@ def _proper_name(word: str, texts: Sequence[str]) -> bool:
     return inner_caps > 0 and lower == 0
 
 
+def proper_words(texts: Sequence[str]) -> frozenset[str]:
+    """Words (lower case, accents folded) the texts write capitalised inside sentences and
+    never in lower case: `_proper_name` for every word at once."""
+    inner_caps: set[str] = set()
+    lower: set[str] = set()
+    for t in texts:
+        for i, tok in enumerate(_WORD.findall(t)):
+            if tok[:1].isupper() and i > 0:
+                inner_caps.add(strip_accents(tok.lower()))
+            elif tok[:1].islower():
+                lower.add(strip_accents(tok.lower()))
+    return frozenset(inner_caps - lower)
+
+
 def is_generic(label: str) -> bool:
     """A lone noun too empty to name a theme ("Projet", "Gens")."""
     words = [w for w in _words(label) if strip_accents(w.lower()) not in _ARTICLES]
@@ -175,8 +189,10 @@ def _conjugated(word: str) -> bool:
             and not w.endswith(("ant", "ants")) and w not in _NOUNS)
 
 
-def rubric_failures(label: str, texts: Sequence[str]) -> list[str]:
-    """Why a theme name would not be projected as is (empty: it passes)."""
+def rubric_failures(label: str, texts: Sequence[str],
+                    proper: frozenset[str] | None = None) -> list[str]:
+    """Why a theme name would not be projected as is (empty: it passes). `proper`: the
+    texts' `proper_words`, when the caller checks many names against the same texts."""
     fails = []
     words = _words(label)
     if not words:
@@ -192,7 +208,8 @@ def rubric_failures(label: str, texts: Sequence[str]) -> list[str]:
     if lang == "fr" and folded & _EN_ONLY:
         fails.append("language")
     head = [w for w in words if strip_accents(w.lower()) not in _ARTICLES] or words
-    if _proper_name(head[0], texts):
+    if (strip_accents(head[0].lower()) in proper if proper is not None
+            else _proper_name(head[0], texts)):
         fails.append("proper name")
     if is_generic(label):
         fails.append("generic")

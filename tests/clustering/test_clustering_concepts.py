@@ -206,7 +206,11 @@ def test_concept_names_give_way_to_the_facilitator() -> None:
     again = cluster(cards, previous=themes, constraints=Constraints().rename(bank.id, "Banques"),
                     backend="use")
     assert next(t for t in again if t.id == bank.id).label == "Banques"
-    without = cluster(cards, backend="use", concepts=False)
+    # Without the concept view a name comes from the cards' own words (round 12: a card's
+    # "crédit bancaire" may name its theme), so the cards that write the concept's name are
+    # left out here.
+    unnamed = [c for c in cards if "crédit bancaire" not in c.text and "bank credit" not in c.text]
+    without = cluster(unnamed, backend="use", concepts=False)
     assert "Crédit bancaire" not in {t.label for t in without}
 
 

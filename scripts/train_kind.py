@@ -54,13 +54,16 @@ class Featuriser:
         return np.hstack([self.cache.vectors(texts).astype(np.float64), cues, words])
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> np.ndarray:
-    """Weights (last = intercept, unpenalised) of an L2 logistic regression (L-BFGS)."""
+def fit(x: np.ndarray, y: np.ndarray, l2: float = L2,
+        weights: np.ndarray | None = None) -> np.ndarray:
+    """Weights (last = intercept, unpenalised) of an L2 logistic regression (L-BFGS);
+    `weights`: optional per-card weights of the loss (the shipped model uses none)."""
+    sw = np.ones(len(y)) if weights is None else weights
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         z = x @ w[:-1] + w[-1]
-        g = 1.0 / (1.0 + np.exp(-z)) - y
-        value = float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * w[:-1] @ w[:-1])
+        g = sw * (1.0 / (1.0 + np.exp(-z)) - y)
+        value = float(np.sum(sw * (np.logaddexp(0.0, z) - y * z)) + 0.5 * l2 * w[:-1] @ w[:-1])
         return value, np.concatenate([x.T @ g + l2 * w[:-1], [g.sum()]])
 
     res = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B",

@@ -157,3 +157,37 @@ def test_compiled_cues_score_as_the_patterns_do() -> None:
         return lever - blocker
 
     assert [kind.cue_score(t) for t in texts] == pytest.approx([plain(t) for t in texts])
+
+
+def test_kind_training_sets_are_well_formed_and_apart_from_the_eval_sets() -> None:
+    """Training-only cards: unique ids, two kinds in balance, no card copied from a set we
+    measure on (a copy would flatter leave-one-set-out)."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    measured = {json.loads(line)["text"].casefold()
+                for f in sorted((root / "eval").glob("fr_synth_*.jsonl"))
+                for line in f.read_text(encoding="utf-8").splitlines() if line.strip()}
+    assert len(measured) > 1000
+    for name in ("kind_train_a", "kind_train_b"):
+        lines = (root / "eval" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        rows = [json.loads(line) for line in lines if line.strip()]
+        assert len(rows) >= 500, name
+        assert len({r["id"] for r in rows}) == len(rows), name
+        assert {r["kind"] for r in rows} == {"blocker", "lever"}, name
+        levers = sum(r["kind"] == "lever" for r in rows)
+        assert abs(levers - len(rows) / 2) <= 0.02 * len(rows), name
+        assert not [r["text"] for r in rows if r["text"].casefold() in measured], name
+
+
+def test_shipped_model_is_trained_on_every_labelled_set() -> None:
+    """The shipped weights come from every set we have, the fresh `j`/`k` and both
+    training-only sets included (the held-out figure is leave-one-set-out, not this fit)."""
+    from facilitation.clustering.kind import MODEL_FILE, load_model
+
+    model = load_model()
+    assert model is not None
+    assert {"fr_gold_dev", "fr_synth_j", "fr_synth_k", "kind_train_a", "kind_train_b"} <= set(
+        model["trained_on"])
+    assert MODEL_FILE.stat().st_size < 200_000  # a small file, read at start-up

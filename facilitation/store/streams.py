@@ -25,7 +25,7 @@ CACHED_MAX = 256  # projections kept in memory; the least recently used idle one
 # the next transaction, and every other green thread runs in between. Without it a queue
 # that grew while one batch committed (a thousand phones joining) is decided in one go,
 # and the loop is held for all of it (130 ms of CPU seen at 1,000 phones).
-BATCH_BUDGET_S = 0.010
+BATCH_BUDGET_S = 0.020
 
 
 class Projection(Protocol):

@@ -127,33 +127,30 @@ def _cpu_s(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def _redis_cpu_s(url: str | None) -> float | None:
-    """CPU seconds (user + system) the Redis server has used so far (its `INFO cpu`):
-    with several processes every broadcast crosses it, a cost one process does not pay."""
+def _redis_info(url: str | None, section: str) -> dict[str, Any] | None:
+    """One section of the Redis server's `INFO` (None without Redis)."""
     if not url:
         return None
     import redis
 
     client = redis.Redis.from_url(url)
     try:
-        info = client.info("cpu")
+        return dict(client.info(section))
     finally:
         client.close()
-    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def _redis_cpu_s(url: str | None) -> float | None:
+    """CPU seconds (user + system) the Redis server has used so far (its `INFO cpu`):
+    with several processes every broadcast crosses it, a cost one process does not pay."""
+    info = _redis_info(url, "cpu")
+    return None if info is None else float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
 def _redis_publishes(url: str | None) -> int | None:
     """PUBLISH calls the Redis server has answered so far (its `INFO commandstats`)."""
-    if not url:
-        return None
-    import redis
-
-    client = redis.Redis.from_url(url)
-    try:
-        stats = client.info("commandstats")
-    finally:
-        client.close()
-    return int(stats.get("cmdstat_publish", {}).get("calls", 0))
+    stats = _redis_info(url, "commandstats")
+    return None if stats is None else int(stats.get("cmdstat_publish", {}).get("calls", 0))
 
 
 def _percentile(samples: list[float], q: float) -> float | None:

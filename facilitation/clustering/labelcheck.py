@@ -76,6 +76,14 @@ project projects people thing things time way idea ideas need needs problem prob
 # Clitic pronouns: a word the cards write after one is a verb there ("tout s'arrete").
 _CLITIC = frozenset("je j' tu il elle on nous vous ils elles se s' me m' te t' ne n'".split())
 _VERB_END = re.compile(r"(?:ent|ez|ons|ait|aient|ais|er|ir)$")
+# Present forms of frequent irregular verbs that no ending tells ("il perd", "ça vaut");
+# forms that are also nouns ("fait", "part", "sort", "lit") are left out.
+_IRREGULAR = frozenset(strip_accents(w) for w in """
+perd perds vend vends rend rends prend prends attend attends entend entends comprend
+apprend répond réponds descend défend dépend doit dois peut peux veut veux sait sais
+voit vois vient viens tient tiens sert sers croit crois reçoit connaît connait paraît
+plaît dort meurt faut vaut suffit
+""".split())
 _PRONOUN = re.compile(r"^(?:j|m|t|s|n|qu)'", re.IGNORECASE)  # "m'accompagne", "s'inspirer"
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*", re.UNICODE)
 
@@ -94,7 +102,10 @@ def _verb_like(word: str) -> bool:
 
 
 def _verb_ending(w: str) -> bool:
-    """A conjugated or infinitive verb by its ending (accents folded)."""
+    """A conjugated or infinitive verb by its ending (accents folded), or a frequent
+    irregular form."""
+    if w in _IRREGULAR:
+        return True
     if w in _NOUNS or len(w) <= 3 or w.endswith(("ment", "ier", "yer", "oir", "eur", "tions",
                                                     "sions", "ions")):
         return False

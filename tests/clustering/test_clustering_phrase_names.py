@@ -89,3 +89,12 @@ def test_a_theme_no_concept_names_takes_a_phrase_of_its_cards() -> None:
     assert savings == "Groupe d'épargne"  # round 11: "Groupe d'épargne prête" (a verb)
     texts = TRIPS + SAVINGS
     assert all(rubric_failures(t.label, texts) == [] for t in themes)
+
+
+def test_a_frequent_irregular_verb_heads_or_ends_no_phrase_and_fails_the_rubric() -> None:
+    """"il perd", "ça vaut": no ending tells these forms, and no card needs to write them
+    after a pronoun for them to be verbs ("Fils perd" was once a theme's name)."""
+    found = _phrases("le fils perd tout l'argent envoyé, la dot vaut trois boeufs")
+    assert not {p for p in found if {"perd", "vaut"} & set(p.split())}
+    assert "not a noun phrase" in rubric_failures("Fils perd", [])
+    assert rubric_failures("Fonds de roulement", []) == []  # a noun in -d stays a noun

@@ -83,6 +83,9 @@ perd perds vend vends rend rends prend prends attend attends entend entends comp
 apprend répond réponds descend défend dépend doit dois peut peux veut veux sait sais
 voit vois vient viens tient tiens sert sers croit crois reçoit connaît connait paraît
 plaît dort meurt faut vaut suffit
+convainc convaincs vainc craint crains plaint peint éteint atteint rejoint résout dissout
+naît disparaît apparaît reconnaît construit détruit vit suit fuit met permet promet
+remet admet boit aperçoit déçoit prévoit acquiert ment sent
 """.split())
 _PRONOUN = re.compile(r"^(?:j|m|t|s|n|qu)'", re.IGNORECASE)  # "m'accompagne", "s'inspirer"
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*", re.UNICODE)

@@ -98,3 +98,7 @@ def test_a_frequent_irregular_verb_heads_or_ends_no_phrase_and_fails_the_rubric(
     assert not {p for p in found if {"perd", "vaut"} & set(p.split())}
     assert "not a noun phrase" in rubric_failures("Fils perd", [])
     assert rubric_failures("Fonds de roulement", []) == []  # a noun in -d stays a noun
+    for name in ("Yeux convainc", "Chef craint", "Voisin permet"):  # other 3rd-group verbs
+        assert "not a noun phrase" in rubric_failures(name, [])
+    for name in ("Point de vente", "Bois de chauffe", "Produit du jour"):  # nouns alike
+        assert rubric_failures(name, []) == []
